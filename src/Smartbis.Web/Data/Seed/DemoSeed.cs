@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Features.Tenancy;
+
+namespace Smartbis.Web.Data.Seed;
+
+/// <summary>
+/// Development only: the two reference programs of PRODUCT.md as tenants, with staff and an operator.
+/// Safe to run on every start: what exists is left alone.
+/// </summary>
+public sealed class DemoSeed(
+    IServiceScopeFactory scopes, UserManager<AppUser> users, IConfiguration config, TimeProvider clock, ILogger<DemoSeed> log)
+{
+    public sealed record DemoUser(string Email, string Password, string Name);
+    public sealed record DemoTenant(string Slug, string Name, string CurrencyName, string[] Stores, DemoUser Owner, DemoUser Cashier);
+
+    public static readonly DemoTenant[] Tenants =
+    [
+        new("velluto", "Velluto Farmácias", "Cashback", ["Velluto Centro", "Velluto Jardins", "Velluto Shopping"],
+            new("owner@velluto.demo", "velluto-owner-2026", "Marina Velluto"),
+            new("cashier@velluto.demo", "velluto-cashier-2026", "Paulo Caixa")),
+        new("litoralcash", "LITORALCASH Clube de Benefícios", "LitoralCash", ["LitoralCash Loja Praia"],
+            new("owner@litoralcash.demo", "litoral-owner-2026", "Rafael Litoral"),
+            new("cashier@litoralcash.demo", "litoral-cashier-2026", "Ana Caixa")),
+    ];
+
+    public static readonly DemoUser Operator = new("operator@smartbis.demo", "smartbis-operator-2026", "Smartbis Operator");
+
+    public async Task RunAsync(CancellationToken ct = default)
+    {
+        foreach (var t in Tenants) await SeedTenantAsync(t, ct);
+        await EnsureUserAsync(Operator);
+        await WriteDemoJsonAsync(ct);
+    }
+
+    private async Task SeedTenantAsync(DemoTenant demo, CancellationToken ct)
+    {
+        // A scope per tenant: the tenant context is set once per scope.
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SmartbisDb>();
+        var tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Slug == demo.Slug, ct);
+        if (tenant is not null) return;
+
+        var now = clock.GetUtcNow();
+        tenant = new Tenant { Slug = demo.Slug, Name = demo.Name, CurrencyName = demo.CurrencyName, CreatedAt = now, Plan = Plan.Growth };
+        db.Tenants.Add(tenant);
+        db.Tenant.Set(tenant.Id, tenant.Slug);
+        var stores = demo.Stores.Select(n => new Store { Name = n, CreatedAt = now }).ToList();
+        db.Stores.AddRange(stores);
+        var owner = await EnsureUserAsync(demo.Owner);
+        var cashier = await EnsureUserAsync(demo.Cashier);
+        db.Memberships.Add(new Membership { UserId = owner.Id, Role = StaffRole.Owner, CreatedAt = now });
+        db.Memberships.Add(new Membership { UserId = cashier.Id, Role = StaffRole.Cashier, StoreId = stores[0].Id, CreatedAt = now });
+        await db.SaveChangesAsync(ct);
+        log.LogInformation("Seeded demo tenant {Slug}", demo.Slug);
+    }
+
+    private async Task<AppUser> EnsureUserAsync(DemoUser u)
+    {
+        var user = await users.FindByEmailAsync(u.Email);
+        if (user is not null) return user;
+        user = new AppUser { UserName = u.Email, Email = u.Email, EmailConfirmed = true, DisplayName = u.Name };
+        var result = await users.CreateAsync(user, u.Password);
+        if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+        return user;
+    }
+
+    /// <summary>Scripts and browser tests read the sign-ins from here (.data/demo.json under ./run.sh).</summary>
+    private async Task WriteDemoJsonAsync(CancellationToken ct)
+    {
+        var path = config["Smartbis:DemoJsonPath"];
+        if (string.IsNullOrEmpty(path)) return;
+        var doc = new
+        {
+            baseUrl = config["Smartbis:BaseUrl"] ?? "http://localhost:5000",
+            tenants = Tenants.Select(t => new
+            {
+                slug = t.Slug,
+                name = t.Name,
+                owner = new { email = t.Owner.Email, password = t.Owner.Password },
+                cashier = new { email = t.Cashier.Email, password = t.Cashier.Password },
+            }),
+            @operator = new { email = Operator.Email, password = Operator.Password },
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }), ct);
+    }
+}

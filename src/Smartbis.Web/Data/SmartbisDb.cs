@@ -1,0 +1,77 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Features.Tenancy;
+
+namespace Smartbis.Web.Data;
+
+public sealed class SmartbisDb(DbContextOptions<SmartbisDb> options, TenantContext tenant)
+    : IdentityDbContext<AppUser>(options)
+{
+    /// <summary>Name of the query filter every tenant-owned entity carries.</summary>
+    public const string TenantFilter = "Tenant";
+
+    // Read by the query filter on every query: Guid.Empty (no tenant) matches no row.
+    internal Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
+
+    public TenantContext Tenant => tenant;
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<Store> Stores => Set<Store>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+        b.ApplyConfigurationsFromAssembly(typeof(SmartbisDb).Assembly);
+        // Identity names its tables explicitly (AspNetUsers...); keep the schema in one naming style.
+        b.Entity<AppUser>().ToTable("users");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityRole>().ToTable("roles");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityUserRole<string>>().ToTable("user_roles");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityUserClaim<string>>().ToTable("user_claims");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityUserLogin<string>>().ToTable("user_logins");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityUserToken<string>>().ToTable("user_tokens");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>>().ToTable("role_claims");
+
+        foreach (var entity in b.Model.GetEntityTypes().Where(e => typeof(ITenantOwned).IsAssignableFrom(e.ClrType)))
+        {
+            var method = typeof(SmartbisDb).GetMethod(nameof(TenantFilterFor), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .MakeGenericMethod(entity.ClrType);
+            b.Entity(entity.ClrType).HasQueryFilter(TenantFilter, (LambdaExpression)method.Invoke(this, null)!);
+        }
+    }
+
+    private Expression<Func<T, bool>> TenantFilterFor<T>() where T : ITenantOwned => e => e.TenantId == CurrentTenantId;
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardTenant();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
+    {
+        GuardTenant();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+    }
+
+    /// <summary>
+    /// The first wall: a tenant-owned row is saved only under its own tenant. A new row without a tenant
+    /// takes the current one; any row of another tenant, or any tenant row with no tenant set, throws.
+    /// </summary>
+    private void GuardTenant()
+    {
+        foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
+            if (tenant.TenantId is not { } current)
+                throw new TenantViolationException($"Cannot save {entry.Metadata.ClrType.Name}: no tenant is set.");
+            if (entry.State == EntityState.Added && entry.Entity.TenantId == Guid.Empty)
+                entry.Entity.TenantId = current;
+            if (entry.Entity.TenantId != current)
+                throw new TenantViolationException($"Cannot save {entry.Metadata.ClrType.Name} of another tenant.");
+        }
+    }
+}
+
+public sealed class TenantViolationException(string message) : InvalidOperationException(message);

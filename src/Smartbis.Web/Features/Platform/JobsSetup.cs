@@ -1,0 +1,29 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+
+namespace Smartbis.Web.Features.Platform;
+
+public static class JobsSetup
+{
+    /// <summary>
+    /// Hangfire keeps its jobs in the same PostgreSQL (schema "hangfire"); the server runs in-process.
+    /// Smartbis__Hangfire__Workers sets the worker count; 0 runs no server (a web node that only enqueues).
+    /// </summary>
+    public static IHostApplicationBuilder AddSmartbisJobs(this IHostApplicationBuilder builder)
+    {
+        var cs = builder.Configuration.GetConnectionString("Smartbis")!;
+        builder.Services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(cs), new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+            }));
+        var workers = builder.Configuration.GetValue("Smartbis:Hangfire:Workers", Math.Max(2, Environment.ProcessorCount));
+        if (workers > 0) builder.Services.AddHangfireServer(o => o.WorkerCount = workers);
+        return builder;
+    }
+}

@@ -1,0 +1,37 @@
+using Serilog;
+using Serilog.Context;
+using Serilog.Formatting.Compact;
+using Smartbis.Web.Features.Tenancy;
+
+namespace Smartbis.Web.Infrastructure;
+
+public static class Logging
+{
+    public static WebApplicationBuilder AddSmartbisLogging(this WebApplicationBuilder builder)
+    {
+        var dev = builder.Environment.IsDevelopment();
+        builder.Services.AddSerilog((sp, lc) =>
+        {
+            lc.ReadFrom.Configuration(builder.Configuration)
+              .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+              .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
+              .Enrich.FromLogContext();
+            // Machines read logs in production: one JSON object per line; people read them in development.
+            if (dev) lc.WriteTo.Console(outputTemplate:
+                "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {TenantId} {UserId}{NewLine}{Exception}");
+            else lc.WriteTo.Console(new RenderedCompactJsonFormatter());
+        });
+        return builder;
+    }
+
+    /// <summary>Every event of a request carries the tenant, the user and the request id.</summary>
+    public static IApplicationBuilder UseLogEnrichment(this IApplicationBuilder app) =>
+        app.Use(async (http, next) =>
+        {
+            var tenant = http.RequestServices.GetRequiredService<TenantContext>();
+            using (LogContext.PushProperty("RequestId", http.TraceIdentifier))
+            using (LogContext.PushProperty("TenantId", tenant.TenantId))
+            using (LogContext.PushProperty("UserId", http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value))
+                await next();
+        });
+}

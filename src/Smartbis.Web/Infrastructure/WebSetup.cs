@@ -1,0 +1,104 @@
+using System.Globalization;
+using Hangfire;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Localization;
+using Serilog;
+using Smartbis.Web.Features.Tenancy;
+
+namespace Smartbis.Web.Infrastructure;
+
+public static class WebSetup
+{
+    public static readonly CultureInfo[] Cultures = [new("pt-BR"), new("en")];
+
+    public static IHostApplicationBuilder AddSmartbisWeb(this IHostApplicationBuilder builder)
+    {
+        var s = builder.Services;
+        s.AddLocalization();
+        s.AddRazorPages(o =>
+            {
+                o.Conventions.AuthorizeFolder("/App", Policies.Staff);
+                o.Conventions.AuthorizeFolder("/Counter", Policies.Staff);
+                o.Conventions.AuthorizeFolder("/Admin", Policies.Operator);
+            })
+            .AddViewLocalization()
+            .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));
+        s.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "smartbis.af";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+        });
+        s.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+            ctx.ProblemDetails.Extensions["requestId"] = ctx.HttpContext.TraceIdentifier);
+        s.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<JobStorageHealthCheck>("jobs", tags: ["ready"]);
+        s.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });
+        s.AddRequestLocalization(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture("pt-BR");
+            o.SupportedCultures = o.SupportedUICultures = Cultures;
+            // An explicit choice (query, cookie) wins; otherwise the tenant's locale; otherwise pt-BR.
+            o.RequestCultureProviders =
+            [
+                new QueryStringRequestCultureProvider(),
+                new CookieRequestCultureProvider(),
+                new TenantCultureProvider(),
+            ];
+        });
+        return builder;
+    }
+
+    public static WebApplication UseSmartbisPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+        app.UseExceptionHandler("/error/500");
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseSecurityHeaders();
+        app.UseStaticFiles();
+        app.UseSerilogRequestLogging(o => o.EnrichDiagnosticContext = (diag, http) =>
+        {
+            diag.Set("RequestId", http.TraceIdentifier);
+            diag.Set("TenantId", http.RequestServices.GetRequiredService<TenantContext>().TenantId);
+            diag.Set("UserId", http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value);
+        });
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseMiddleware<StaffTenantMiddleware>();
+        app.UseLogEnrichment();
+        app.UseRequestLocalization();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapSmartbisEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        // Authorization is the endpoint's operator policy; Hangfire's own filter list is emptied so it does not
+        // fall back to "local requests only".
+        app.MapHangfireDashboard("/admin/jobs", new DashboardOptions { Authorization = [], DashboardTitle = "Smartbis jobs" })
+            .RequireAuthorization(Policies.Operator);
+        app.MapRazorPages();
+        return app;
+    }
+}
+
+/// <summary>Marker type for the shared UI strings (Resources/SharedResource.pt-BR.resx; English is the key).</summary>
+public sealed class SharedResource;
+
+/// <summary>Uses the current tenant's locale when the user made no explicit choice.</summary>
+public sealed class TenantCultureProvider : RequestCultureProvider
+{
+    public override Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext http)
+    {
+        var staff = http.RequestServices.GetRequiredService<CurrentStaff>();
+        var locale = http.Items["smartbis:locale"] as string ?? staff.Tenant?.Locale;
+        return Task.FromResult(locale is null ? null : new ProviderCultureResult(locale));
+    }
+}

@@ -1,0 +1,33 @@
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Notifications.Email;
+using Smartbis.Web.Features.Platform;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddSmartbisLogging();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.AddSmartbisData();
+builder.AddSmartbisIdentity();
+builder.AddSmartbisJobs();
+builder.AddSmartbisEmail();
+builder.AddSmartbisWeb();
+
+var app = builder.Build();
+
+// `dotnet Smartbis.Web.dll migrate` applies migrations and exits: the documented production path.
+if (args.Contains("migrate"))
+{
+    await app.MigrateDatabaseAsync();
+    return;
+}
+
+await app.PrepareDatabaseAsync();
+
+app.UseSmartbisPipeline();
+app.MapSmartbisEndpoints();
+
+app.Run();
+
+public partial class Program;
