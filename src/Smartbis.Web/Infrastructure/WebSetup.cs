@@ -18,6 +18,8 @@ public static class WebSetup
         s.AddRazorPages(o =>
             {
                 o.Conventions.AuthorizeFolder("/App", Policies.Staff);
+                o.Conventions.AuthorizeFolder("/App/Stores", Policies.Manager);
+                o.Conventions.AuthorizeFolder("/App/Settings", Policies.Owner);
                 o.Conventions.AuthorizeFolder("/Counter", Policies.Staff);
                 o.Conventions.AuthorizeFolder("/Admin", Policies.Operator);
             })

@@ -1,4 +1,3 @@
-﻿// Please see documentation at https://learn.microsoft.com/aspnet/core/client-side/bundling-and-minification
-// for details on configuring this project to bundle and minify static web assets.
-
-// Write your JavaScript code.
+// Language pickers submit on change (CSP forbids inline handlers).
+document.querySelectorAll('[data-autosubmit]').forEach(el =>
+  el.addEventListener('change', () => el.form && el.form.submit()));
