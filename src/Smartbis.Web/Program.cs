@@ -1,5 +1,6 @@
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Notifications.Email;
+using Smartbis.Web.Features.Ledger;
 using Smartbis.Web.Features.Platform;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Infrastructure;
@@ -10,6 +11,7 @@ builder.AddSmartbisLogging();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddSmartbisData();
 builder.AddSmartbisIdentity();
+builder.AddSmartbisLedger();
 builder.AddSmartbisJobs();
 builder.AddSmartbisEmail();
 builder.AddSmartbisWeb();

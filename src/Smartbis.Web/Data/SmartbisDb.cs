@@ -19,6 +19,18 @@ public sealed class SmartbisDb(DbContextOptions<SmartbisDb> options, TenantConte
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<Store> Stores => Set<Store>();
     public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<Features.Programs.ProgramRules> ProgramRules => Set<Features.Programs.ProgramRules>();
+    public DbSet<Features.Customers.Customer> Customers => Set<Features.Customers.Customer>();
+    public DbSet<Features.Customers.CustomerConsent> CustomerConsents => Set<Features.Customers.CustomerConsent>();
+    public DbSet<Features.Ledger.Account> Accounts => Set<Features.Ledger.Account>();
+    public DbSet<Features.Ledger.CreditLot> CreditLots => Set<Features.Ledger.CreditLot>();
+    public DbSet<Features.Ledger.LedgerEntry> LedgerEntries => Set<Features.Ledger.LedgerEntry>();
+    public DbSet<Features.Ledger.OutboxEvent> OutboxEvents => Set<Features.Ledger.OutboxEvent>();
+    public DbSet<Features.Ledger.IdempotencyRecord> IdempotencyRecords => Set<Features.Ledger.IdempotencyRecord>();
+    public DbSet<Features.Purchases.Purchase> Purchases => Set<Features.Purchases.Purchase>();
+    public DbSet<Features.Purchases.PurchaseLine> PurchaseLines => Set<Features.Purchases.PurchaseLine>();
+    public DbSet<Features.Purchases.PurchaseRefund> PurchaseRefunds => Set<Features.Purchases.PurchaseRefund>();
+    public DbSet<Features.Vouchers.Voucher> Vouchers => Set<Features.Vouchers.Voucher>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {

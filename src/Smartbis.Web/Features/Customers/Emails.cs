@@ -1,0 +1,16 @@
+using System.Net.Mail;
+
+namespace Smartbis.Web.Features.Customers;
+
+public static class Emails
+{
+    /// <summary>Lower-cased address when it is a plausible single address; null otherwise.</summary>
+    public static string? Normalize(string? typed)
+    {
+        if (string.IsNullOrWhiteSpace(typed)) return null;
+        var trimmed = typed.Trim();
+        if (trimmed.Length > 254 || !MailAddress.TryCreate(trimmed, out var address) || address.Address != trimmed || !address.Host.Contains('.'))
+            return null;
+        return trimmed.ToLowerInvariant();
+    }
+}

@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Programs;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Features.Customers;
+
+/// <summary>
+/// A customer joins (portal, counter quick enrol, API, import). A phone known as an unclaimed walk-in is
+/// claimed: the same customer row, so the credit already earned is theirs. A phone or email of a customer
+/// who already joined is refused (409) naming that customer.
+/// </summary>
+public sealed class EnrollCustomer(LedgerUnit unit, TenantContext tenant, TimeProvider clock)
+{
+    public sealed record Request(
+        string Name, string? Phone, string? Email, string? Cpf = null, DateOnly? BirthDate = null,
+        bool EmailConsent = false, bool WhatsAppConsent = false, string? ConsentWording = null,
+        string Source = "portal", string? ReferralCode = null, string? Locale = null);
+
+    public sealed record Result(Guid CustomerId, bool ClaimedWalkIn, string CardCode, string ReferralCode, long WelcomeBonusCents);
+
+    public Task<Result> ExecuteAsync(Request request, CancellationToken ct = default)
+    {
+        var (phone, email, cpf) = Validate(request, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        return unit.RunAsync(tenant.Require(), async db =>
+        {
+            var now = clock.GetUtcNow();
+            var books = new Books(db, now);
+            var byPhone = phone is null ? null : await db.Customers.SingleOrDefaultAsync(c => c.Phone == phone, ct);
+            var byEmail = email is null ? null : await db.Customers.SingleOrDefaultAsync(c => c.Email == email, ct);
+            if (byPhone is { IsClaimed: true })
+                throw Duplicate(byPhone.Id, "phone", "This phone number is already a member. Sign in instead.");
+            if (byEmail is not null && byEmail.Id != byPhone?.Id)
+                throw Duplicate(byEmail.Id, "email", "This email is already a member. Sign in instead.");
+            if (cpf is not null && await db.Customers.AnyAsync(c => c.Cpf == cpf && c.Id != (byPhone == null ? Guid.Empty : byPhone.Id), ct))
+                throw new OperationFailed("duplicate", "This CPF is already registered.", "cpf", 409);
+
+            Guid? referrer = null;
+            if (!string.IsNullOrWhiteSpace(request.ReferralCode))
+            {
+                var code = Codes.Normalize(request.ReferralCode);
+                referrer = await db.Customers.Where(c => c.ReferralCode == code && c.JoinedAt != null).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct)
+                           ?? throw new OperationFailed("invalid_referral", "This referral code does not exist.", "referralCode");
+            }
+
+            var claimed = byPhone is not null;
+            var customer = byPhone ?? NewCustomer(now);
+            customer.Name = request.Name.Trim();
+            customer.Phone = phone;
+            customer.Email = email;
+            customer.Cpf = cpf ?? customer.Cpf;
+            customer.BirthDate = request.BirthDate ?? customer.BirthDate;
+            customer.Locale = request.Locale ?? customer.Locale;
+            customer.JoinedAt = now;
+            customer.ReferredByCustomerId ??= referrer;
+            customer.EmailConsent = request.EmailConsent && email is not null;
+            customer.WhatsAppConsent = request.WhatsAppConsent && phone is not null;
+            if (!claimed)
+            {
+                db.Customers.Add(customer);
+                db.Accounts.Add(new Account { CustomerId = customer.Id, UpdatedAt = now });
+            }
+            foreach (var (channel, granted) in new[] { (Channel.Email, customer.EmailConsent), (Channel.WhatsApp, customer.WhatsAppConsent) })
+                db.CustomerConsents.Add(new CustomerConsent
+                {
+                    CustomerId = customer.Id, Channel = channel, Granted = granted, At = now, Source = request.Source, Wording = request.ConsentWording,
+                });
+            await db.SaveChangesAsync(ct);
+
+            var rules = await RulesInForce.AtAsync(db, now, ct);
+            long welcome = 0;
+            if (rules.WelcomeBonusCents > 0)
+            {
+                var account = await books.LockAsync(customer.Id, ct);
+                welcome = books.Credit(account, EntryKind.WelcomeBonus, rules.WelcomeBonusCents, "Welcome bonus for joining the program",
+                    now, rules.ExpiryDays, ruleVersion: rules.Version).Lot?.AmountCents ?? 0;
+            }
+            books.Emit(Events.CustomerJoined, customer.Id, customer.Id, new { customerId = customer.Id, claimedWalkIn = claimed, source = request.Source, referredBy = referrer });
+            await db.SaveChangesAsync(ct);
+            return new Result(customer.Id, claimed, customer.CardCode, customer.ReferralCode, welcome);
+        }, ct);
+    }
+
+    public static Customer NewCustomer(DateTimeOffset now) =>
+        new() { CardCode = Codes.New(8), ReferralCode = Codes.New(8), CreatedAt = now };
+
+    private static OperationFailed Duplicate(Guid existing, string field, string message) =>
+        new("duplicate", new Dictionary<string, string[]> { [field] = [message], ["existingCustomerId"] = [existing.ToString()] }, 409);
+
+    /// <summary>Field-level checks; returns the normalized phone, email and CPF.</summary>
+    public static (string? Phone, string? Email, string? Cpf) Validate(Request r, DateOnly today)
+    {
+        var v = new Validation();
+        v.Check(!string.IsNullOrWhiteSpace(r.Name) && r.Name.Trim().Length <= 120, "name", "Enter a name (up to 120 characters).");
+        var phone = Phones.ToE164(r.Phone);
+        v.Check(string.IsNullOrWhiteSpace(r.Phone) || phone is not null, "phone", "Enter a valid phone number with area code.");
+        var email = Emails.Normalize(r.Email);
+        v.Check(string.IsNullOrWhiteSpace(r.Email) || email is not null, "email", "Enter a valid email address.");
+        v.Check(phone is not null || email is not null || !v.IsValid, "phone", "Enter a phone number or an email.");
+        var cpf = Cpf.Normalize(r.Cpf);
+        v.Check(string.IsNullOrWhiteSpace(r.Cpf) || cpf is not null, "cpf", "This CPF is not valid. Check the digits.");
+        v.Check(r.BirthDate is null || (r.BirthDate.Value.Year >= 1900 && r.BirthDate.Value <= today), "birthDate", "Enter a real birth date.");
+        v.ThrowIfInvalid();
+        return (phone, email, cpf);
+    }
+}

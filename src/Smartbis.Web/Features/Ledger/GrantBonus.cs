@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Features.Programs;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Features.Ledger;
+
+public enum BonusKind { Referral, Welcome, Birthday }
+
+/// <summary>
+/// Credits a bonus (referral, welcome, birthday): the amount from the rules in force unless given. The
+/// idempotency key is the natural one ("birthday:{customer}:{year}", "referral:{referee}") so a bonus is granted once.
+/// </summary>
+public sealed class GrantBonus(LedgerUnit unit, TenantContext tenant, TimeProvider clock)
+{
+    public sealed record Request(Guid CustomerId, BonusKind Kind, string IdempotencyKey, long? AmountCents = null, string? Reason = null);
+    public sealed record Result(long GrantedCents, Balances Balances);
+
+    public async Task<Idempotent<Result>> ExecuteAsync(Request r, CancellationToken ct = default)
+    {
+        var v = new Validation();
+        Idempotency.ValidateKey(r.IdempotencyKey, v);
+        v.Check(r.AmountCents is null or > 0, "amountCents", "A bonus must be more than zero.");
+        v.ThrowIfInvalid();
+        var hash = Idempotency.Hash(r with { IdempotencyKey = "" });
+        return await unit.RunAsync(tenant.Require(), async db =>
+        {
+            var now = clock.GetUtcNow();
+            var replay = await Idempotency.ClaimAsync<Result>(db, r.IdempotencyKey, "grant_bonus", hash, now, ct);
+            if (replay is not null) return new Idempotent<Result>(replay, true);
+            var books = new Books(db, now);
+            var account = await books.LockAsync(r.CustomerId, ct);
+            var rules = await RulesInForce.AtAsync(db, now, ct);
+            var (kind, amount, words) = r.Kind switch
+            {
+                BonusKind.Referral => (EntryKind.ReferralBonus, r.AmountCents ?? rules.ReferrerRewardCents, "Referral reward"),
+                BonusKind.Welcome => (EntryKind.WelcomeBonus, r.AmountCents ?? rules.WelcomeBonusCents, "Welcome bonus for joining the program"),
+                _ => (EntryKind.BirthdayBonus, r.AmountCents ?? rules.BirthdayBonusCents, "Happy birthday! A gift from us"),
+            };
+            if (amount <= 0) throw new OperationFailed("no_bonus", "The program has no bonus of this kind.", "kind");
+            books.Credit(account, kind, amount, r.Reason ?? words, now, rules.ExpiryDays, ruleVersion: rules.Version);
+            books.Emit(Events.BonusGranted, r.CustomerId, null, new { kind = r.Kind.ToString().ToLowerInvariant(), amountCents = amount });
+            await db.SaveChangesAsync(ct);
+            var result = new Result(amount, Balances.Of(account));
+            await Idempotency.CompleteAsync(db, r.IdempotencyKey, result, 200, ct);
+            return new Idempotent<Result>(result, false);
+        }, ct);
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Smartbis.Web.Features.Tenancy;
+
+namespace Smartbis.Web.Features.Programs;
+
+public enum RewardType { Cashback, Points }
+
+public enum VoucherMode { None, PerCredit, Threshold }
+
+/// <summary>A higher earn rate on some days: a date range, some weekdays, or both (both must match).</summary>
+public sealed class Boost
+{
+    public string Name { get; set; } = "";
+    public int RateBps { get; set; }
+    public DateOnly? StartsOn { get; set; }
+    public DateOnly? EndsOn { get; set; }
+    /// <summary>Empty = every day; otherwise the weekdays (in the tenant's time zone) it applies.</summary>
+    public List<DayOfWeek> Weekdays { get; set; } = [];
+
+    public bool AppliesOn(DateOnly localDate) =>
+        (StartsOn is null || localDate >= StartsOn) &&
+        (EndsOn is null || localDate <= EndsOn) &&
+        (Weekdays.Count == 0 || Weekdays.Contains(localDate.DayOfWeek));
+}
+
+/// <summary>
+/// One version of a tenant's program rules. Rows are never edited: saving rules writes the next version,
+/// in force from its EffectiveFrom; a purchase uses the version in force when it happened.
+/// </summary>
+public sealed class ProgramRules : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public int Version { get; set; }
+    public DateTimeOffset EffectiveFrom { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public string? CreatedByUserId { get; set; }
+
+    public RewardType RewardType { get; set; } = RewardType.Cashback;
+    /// <summary>Basis points of the purchase: 500 = 5%.</summary>
+    public int EarnRateBps { get; set; } = 500;
+    public long MinPurchaseCents { get; set; }
+    /// <summary>Most cashback one purchase can earn; null = no cap.</summary>
+    public long? MaxEarnPerPurchaseCents { get; set; }
+    /// <summary>Line-item categories that earn nothing (e.g. "prescription").</summary>
+    public List<string> ExcludedCategories { get; set; } = [];
+    /// <summary>Days before earned cashback becomes available; 0 = at once.</summary>
+    public int PendingDays { get; set; }
+    /// <summary>Days a credit stays usable after it becomes available; null = never expires.</summary>
+    public int? ExpiryDays { get; set; }
+    public long MinRedeemBalanceCents { get; set; }
+    /// <summary>Largest share of a purchase payable with cashback, in basis points (10 000 = all of it).</summary>
+    public int MaxRedeemShareBps { get; set; } = 10_000;
+    public VoucherMode VoucherMode { get; set; } = VoucherMode.None;
+    public long VoucherThresholdCents { get; set; }
+    public int VoucherValidityDays { get; set; } = 30;
+    public long ReferrerRewardCents { get; set; }
+    public long RefereeRewardCents { get; set; }
+    public long ReferralMinPurchaseCents { get; set; }
+    /// <summary>Most referral rewards one referrer earns per month; 0 = no limit.</summary>
+    public int ReferralMonthlyCap { get; set; }
+    public long WelcomeBonusCents { get; set; }
+    public long BirthdayBonusCents { get; set; }
+    public List<Boost> Boosts { get; set; } = [];
+
+    /// <summary>The earn rate for a purchase on this local date: the best boost that applies, else the base rate.</summary>
+    public int RateOn(DateOnly localDate) =>
+        Boosts.Where(b => b.AppliesOn(localDate)).Select(b => b.RateBps).DefaultIfEmpty(EarnRateBps).Max();
+
+    public ProgramRules CopyAsNextVersion() => new()
+    {
+        TenantId = TenantId, Version = Version + 1, RewardType = RewardType, EarnRateBps = EarnRateBps,
+        MinPurchaseCents = MinPurchaseCents, MaxEarnPerPurchaseCents = MaxEarnPerPurchaseCents,
+        ExcludedCategories = [.. ExcludedCategories], PendingDays = PendingDays, ExpiryDays = ExpiryDays,
+        MinRedeemBalanceCents = MinRedeemBalanceCents, MaxRedeemShareBps = MaxRedeemShareBps,
+        VoucherMode = VoucherMode, VoucherThresholdCents = VoucherThresholdCents, VoucherValidityDays = VoucherValidityDays,
+        ReferrerRewardCents = ReferrerRewardCents, RefereeRewardCents = RefereeRewardCents,
+        ReferralMinPurchaseCents = ReferralMinPurchaseCents, ReferralMonthlyCap = ReferralMonthlyCap,
+        WelcomeBonusCents = WelcomeBonusCents, BirthdayBonusCents = BirthdayBonusCents,
+        Boosts = Boosts.Select(b => new Boost { Name = b.Name, RateBps = b.RateBps, StartsOn = b.StartsOn, EndsOn = b.EndsOn, Weekdays = [.. b.Weekdays] }).ToList(),
+    };
+}
+
+public sealed class ProgramRulesConfiguration : IEntityTypeConfiguration<ProgramRules>
+{
+    public void Configure(EntityTypeBuilder<ProgramRules> b)
+    {
+        b.ToTable("program_rules");
+        b.HasKey(r => new { r.TenantId, r.Version });
+        b.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(r => new { r.TenantId, r.EffectiveFrom });
+        b.Property(r => r.RewardType).HasConversion<string>().HasMaxLength(20);
+        b.Property(r => r.VoucherMode).HasConversion<string>().HasMaxLength(20);
+        b.Property(r => r.CreatedByUserId).HasMaxLength(450);
+        b.OwnsMany(r => r.Boosts, o => o.ToJson());
+    }
+}

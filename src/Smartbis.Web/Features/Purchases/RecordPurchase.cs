@@ -1,0 +1,192 @@
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Programs;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Features.Vouchers;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Features.Purchases;
+
+/// <summary>
+/// Records a purchase in one transaction: applies a voucher and/or cashback as payment (within the rules),
+/// earns on the part paid with money less excluded categories, settles any clawback first, credits a lot.
+/// A retry with the same idempotency key returns the first result; a repeated receipt in the store is refused.
+/// </summary>
+public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimeProvider clock)
+{
+    public sealed record Line(string Category, long AmountCents);
+
+    public sealed record Request(
+        Guid StoreId, Guid? CustomerId, string? Phone, long AmountCents, string? ReceiptNumber, string IdempotencyKey,
+        DateTimeOffset? OccurredAt = null, long PayWithCashbackCents = 0, string? VoucherCode = null,
+        IReadOnlyList<Line>? Lines = null, string? CashierUserId = null, string Source = "counter");
+
+    public sealed record Result(
+        Guid PurchaseId, Guid CustomerId, bool CustomerUnclaimed, string? ReceiptNumber, DateTimeOffset OccurredAt,
+        long AmountCents, long PaidWithCashbackCents, long PaidWithVoucherCents, long PaidWithMoneyCents,
+        long EligibleCents, long EarnedCents, long ClawbackOffsetCents, int RuleVersion, int RateBps,
+        DateTimeOffset? AvailableAt, DateTimeOffset? ExpiresAt, Balances Balances);
+
+    public const string Operation = "record_purchase";
+
+    public async Task<Idempotent<Result>> ExecuteAsync(Request request, CancellationToken ct = default)
+    {
+        var phone = Validate(request);
+        var hash = Idempotency.Hash(request with { IdempotencyKey = "", CashierUserId = null });
+        return await unit.RunAsync(tenant.Require(), async db =>
+        {
+            var now = clock.GetUtcNow();
+            var replay = await Idempotency.ClaimAsync<Result>(db, request.IdempotencyKey, Operation, hash, now, ct);
+            if (replay is not null) return new Idempotent<Result>(replay, true);
+
+            var result = await RecordAsync(db, new Books(db, now), request, phone, ct);
+            await Idempotency.CompleteAsync(db, request.IdempotencyKey, result, 201, ct);
+            return new Idempotent<Result>(result, false);
+        }, ct);
+    }
+
+    private static async Task<Result> RecordAsync(SmartbisDb db, Books books, Request r, string? phone, CancellationToken ct)
+    {
+        var now = books.Now;
+        var occurredAt = r.OccurredAt ?? now;
+        var store = await db.Stores.SingleOrDefaultAsync(s => s.Id == r.StoreId, ct)
+                    ?? throw new OperationFailed("not_found", "Store not found.", "storeId", 404);
+        if (!store.Active) throw new OperationFailed("store_inactive", "This store is inactive.", "storeId");
+
+        var receipt = string.IsNullOrWhiteSpace(r.ReceiptNumber) ? null : r.ReceiptNumber.Trim();
+        if (receipt is not null)
+        {
+            var first = await db.Purchases.Where(p => p.StoreId == r.StoreId && p.ReceiptNumber == receipt)
+                .Select(p => new { p.Id, p.CreatedAt, p.AmountCents }).FirstOrDefaultAsync(ct);
+            if (first is not null)
+                throw new OperationFailed("duplicate_receipt",
+                    new Dictionary<string, string[]>
+                    {
+                        ["receiptNumber"] = [$"Receipt {receipt} was already recorded in this store at {first.CreatedAt:yyyy-MM-dd HH:mm} UTC ({Money.Format(first.AmountCents)}, purchase {first.Id})."],
+                        ["existingPurchaseId"] = [first.Id.ToString()],
+                    }, 409);
+        }
+
+        var customer = await FindCustomerAsync(db, r, phone, now, ct);
+        if (customer.Status != CustomerStatus.Active)
+            throw new OperationFailed("customer_blocked", "This customer is blocked and cannot earn or redeem.", "customerId");
+
+        var tenantRow = await db.Tenants.SingleAsync(t => t.Id == db.Tenant.Require(), ct);
+        var rules = await RulesInForce.AtAsync(db, occurredAt, ct);
+        var account = await books.LockAsync(customer.Id, ct);
+        var purchase = new Purchase
+        {
+            StoreId = store.Id, CustomerId = customer.Id, ReceiptNumber = receipt, AmountCents = r.AmountCents, OccurredAt = occurredAt,
+            CreatedAt = now, CashierUserId = r.CashierUserId, Source = r.Source, RuleVersion = rules.Version,
+        };
+
+        // 1. A voucher pays first: it is worth its whole value, once.
+        if (!string.IsNullOrWhiteSpace(r.VoucherCode))
+        {
+            var voucher = await RedeemVoucher.FindUsableAsync(db, r.VoucherCode, customer.Id, now, ct);
+            if (voucher.ValueCents > r.AmountCents - r.PayWithCashbackCents)
+                throw new OperationFailed("voucher_exceeds_purchase",
+                    $"This voucher is worth {Money.Format(voucher.ValueCents, tenantRow.CurrencyCode, tenantRow.Locale)}: the purchase must be at least that much.", "voucherCode");
+            RedeemVoucher.Apply(books, account, voucher, purchase.Id);
+            purchase.PaidWithVoucherCents = voucher.ValueCents;
+            purchase.VoucherId = voucher.Id;
+        }
+
+        // 2. Cashback pays within the rules: minimum balance, maximum share of the purchase, what is available.
+        if (r.PayWithCashbackCents > 0)
+        {
+            var maxShare = (long)((Int128)r.AmountCents * rules.MaxRedeemShareBps / 10_000);
+            var fmt = (long c) => Money.Format(c, tenantRow.CurrencyCode, tenantRow.Locale);
+            if (account.AvailableCents < rules.MinRedeemBalanceCents)
+                throw new OperationFailed("below_minimum_balance", $"Cashback can be used from a balance of {fmt(rules.MinRedeemBalanceCents)}.", "payWithCashbackCents");
+            if (r.PayWithCashbackCents > maxShare)
+                throw new OperationFailed("over_max_share", $"At most {fmt(maxShare)} of this purchase can be paid with cashback.", "payWithCashbackCents");
+            if (r.PayWithCashbackCents > account.AvailableCents)
+                throw new OperationFailed("insufficient_balance", $"The available balance is {fmt(account.AvailableCents)}.", "payWithCashbackCents");
+            await books.ConsumeAvailableAsync(customer.Id, r.PayWithCashbackCents, ct);
+            books.Post(account, EntryKind.Redeem, $"Paid {fmt(r.PayWithCashbackCents)} of a purchase at {store.Name}",
+                available: -r.PayWithCashbackCents, purchaseId: purchase.Id);
+            purchase.PaidWithCashbackCents = r.PayWithCashbackCents;
+            books.Emit(Events.CashbackRedeemed, customer.Id, purchase.Id, new { purchaseId = purchase.Id, amountCents = r.PayWithCashbackCents });
+        }
+
+        // 3. Earn on what was paid with money, less the excluded categories (one rounding, half-up).
+        var money = r.AmountCents - purchase.PaidWithVoucherCents - purchase.PaidWithCashbackCents;
+        var lines = r.Lines ?? [];
+        var excludedCents = lines.Where(l => IsExcluded(rules, l.Category)).Sum(l => l.AmountCents);
+        var localDate = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(occurredAt, Zone(tenantRow.TimeZone)).DateTime);
+        var rate = rules.RateOn(localDate);
+        var earnBase = (Int128)(r.AmountCents - excludedCents) * money;
+        purchase.EligibleCents = Money.DivideHalfUp(earnBase, r.AmountCents);
+        var earned = r.AmountCents < rules.MinPurchaseCents ? 0 : Money.DivideHalfUp(earnBase * rate, (Int128)r.AmountCents * 10_000);
+        if (rules.MaxEarnPerPurchaseCents is { } cap) earned = Math.Min(earned, cap);
+        purchase.EarnedCents = earned;
+        purchase.RateBps = rate;
+        purchase.Lines = lines.Select((l, i) => new PurchaseLine { LineNo = i + 1, Category = l.Category.Trim(), AmountCents = l.AmountCents, Excluded = IsExcluded(rules, l.Category) }).ToList();
+        db.Purchases.Add(purchase);
+
+        var credited = books.Credit(account, EntryKind.Earn, earned,
+            $"{rate / 100m:0.##}% cashback on your purchase at {store.Name}",
+            occurredAt.AddDays(rules.PendingDays), rules.ExpiryDays, purchase.Id, rules.Version, rate, r.CashierUserId);
+        if (earned > 0)
+            books.Emit(Events.CashbackEarned, customer.Id, purchase.Id, new
+            {
+                purchaseId = purchase.Id, amountCents = earned, availableAt = credited.Lot?.AvailableAt, expiresAt = credited.Lot?.ExpiresAt,
+                pending = credited.Lot?.Status == LotStatus.Pending, storeId = store.Id,
+            });
+        books.Emit(Events.PurchaseRecorded, customer.Id, purchase.Id, new
+        {
+            purchaseId = purchase.Id, storeId = store.Id, amountCents = r.AmountCents, earnedCents = earned, receiptNumber = receipt, occurredAt,
+        });
+        await db.SaveChangesAsync(ct);
+
+        return new Result(purchase.Id, customer.Id, !customer.IsClaimed, receipt, occurredAt, r.AmountCents,
+            purchase.PaidWithCashbackCents, purchase.PaidWithVoucherCents, money, purchase.EligibleCents, earned, credited.OffsetCents,
+            rules.Version, rate, credited.Lot?.AvailableAt, credited.Lot?.ExpiresAt, Balances.Of(account));
+    }
+
+    private static bool IsExcluded(ProgramRules rules, string category) =>
+        rules.ExcludedCategories.Contains(category.Trim(), StringComparer.OrdinalIgnoreCase);
+
+    internal static TimeZoneInfo Zone(string id) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    /// <summary>By id, or by phone: a phone nobody has yet becomes an unclaimed walk-in who earns until they join.</summary>
+    private static async Task<Customer> FindCustomerAsync(SmartbisDb db, Request r, string? phone, DateTimeOffset now, CancellationToken ct)
+    {
+        if (r.CustomerId is { } id)
+            return await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct)
+                   ?? throw new OperationFailed("not_found", "Customer not found.", "customerId", 404);
+        var existing = await db.Customers.SingleOrDefaultAsync(c => c.Phone == phone, ct);
+        if (existing is not null) return existing;
+        var walkIn = EnrollCustomer.NewCustomer(now);
+        walkIn.Phone = phone;
+        db.Customers.Add(walkIn);
+        db.Accounts.Add(new Account { CustomerId = walkIn.Id, UpdatedAt = now });
+        await db.SaveChangesAsync(ct); // a concurrent walk-in with the same phone loses on the unique index and the unit retries
+        return walkIn;
+    }
+
+    private static string? Validate(Request r)
+    {
+        var v = new Validation();
+        Idempotency.ValidateKey(r.IdempotencyKey, v);
+        v.Check(r.AmountCents > 0, "amountCents", "Enter the purchase amount (more than zero).");
+        v.Check(r.AmountCents <= 10_000_000_00, "amountCents", "The amount is too large for one purchase.");
+        v.Check(r.PayWithCashbackCents >= 0, "payWithCashbackCents", "The cashback to use cannot be negative.");
+        v.Check(r.PayWithCashbackCents <= r.AmountCents, "payWithCashbackCents", "Cashback cannot pay more than the purchase.");
+        v.Check(r.ReceiptNumber is null || r.ReceiptNumber.Trim().Length <= 60, "receiptNumber", "The receipt number can have at most 60 characters.");
+        var phone = Phones.ToE164(r.Phone);
+        v.Check(r.CustomerId is not null || phone is not null, "phone", "Choose a customer or enter a valid phone number.");
+        if (r.Lines is { Count: > 0 } lines)
+        {
+            v.Check(lines.All(l => l.AmountCents >= 0), "lines", "Line amounts cannot be negative.");
+            v.Check(lines.All(l => !string.IsNullOrWhiteSpace(l.Category) && l.Category.Length <= 60), "lines", "Each line needs a category (up to 60 characters).");
+            v.Check(lines.Sum(l => l.AmountCents) == r.AmountCents, "lines", "The lines must add up to the purchase amount.");
+        }
+        v.ThrowIfInvalid();
+        return phone;
+    }
+}

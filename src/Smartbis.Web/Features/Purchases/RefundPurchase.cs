@@ -1,0 +1,104 @@
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Programs;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Features.Purchases;
+
+/// <summary>
+/// Refunds all or part of a purchase (docs/ledger.md, "Refunds"):
+/// 1. the share of the refund that had been paid with cashback or a voucher comes back to the available balance;
+/// 2. the cashback earned on the refunded share is reversed — from the purchase's own credit, then other pending
+///    credit, then available; what was already spent becomes clawback, settled from future earnings.
+/// Shares are cumulative (computed on the total refunded so far), so partial refunds that add up to the whole
+/// reverse exactly what was earned: no cent created or lost by rounding.
+/// </summary>
+public sealed class RefundPurchase(LedgerUnit unit, TenantContext tenant, TimeProvider clock)
+{
+    public sealed record Request(Guid PurchaseId, long AmountCents, string Reason, string IdempotencyKey, string? UserId = null);
+
+    public sealed record Result(Guid RefundId, Guid PurchaseId, long AmountCents, long ReversedEarnCents, long ReturnedCreditCents,
+        long ClawbackCents, long MoneyToReturnCents, long RefundedTotalCents, Balances Balances);
+
+    public async Task<Idempotent<Result>> ExecuteAsync(Request request, CancellationToken ct = default)
+    {
+        var v = new Validation();
+        Idempotency.ValidateKey(request.IdempotencyKey, v);
+        v.Check(request.AmountCents > 0, "amountCents", "Enter the amount to refund (more than zero).");
+        v.Check(!string.IsNullOrWhiteSpace(request.Reason) && request.Reason.Length <= 300, "reason", "Say why (up to 300 characters).");
+        v.ThrowIfInvalid();
+        var hash = Idempotency.Hash(request with { IdempotencyKey = "", UserId = null });
+        return await unit.RunAsync(tenant.Require(), async db =>
+        {
+            var now = clock.GetUtcNow();
+            var replay = await Idempotency.ClaimAsync<Result>(db, request.IdempotencyKey, "refund_purchase", hash, now, ct);
+            if (replay is not null) return new Idempotent<Result>(replay, true);
+            var result = await RefundAsync(db, new Books(db, now), request, ct);
+            await Idempotency.CompleteAsync(db, request.IdempotencyKey, result, 201, ct);
+            return new Idempotent<Result>(result, false);
+        }, ct);
+    }
+
+    private static async Task<Result> RefundAsync(SmartbisDb db, Books books, Request r, CancellationToken ct)
+    {
+        var customerId = await db.Purchases.Where(p => p.Id == r.PurchaseId).Select(p => (Guid?)p.CustomerId).SingleOrDefaultAsync(ct)
+                         ?? throw new OperationFailed("not_found", "Purchase not found.", "purchaseId", 404);
+        var account = await books.LockAsync(customerId, ct);
+        var p = await db.Purchases.SingleAsync(x => x.Id == r.PurchaseId, ct); // read under the lock: refunds of one purchase are serialized
+        var refundable = p.AmountCents - p.RefundedCents;
+        if (r.AmountCents > refundable)
+            throw new OperationFailed("over_refund", $"At most {Money.Format(refundable)} of this purchase can still be refunded.", "amountCents");
+
+        var refundedTotal = p.RefundedCents + r.AmountCents;
+        var reverse = Money.DivideHalfUp((Int128)p.EarnedCents * refundedTotal, p.AmountCents) - p.ReversedEarnCents;
+        var creditPaid = p.PaidWithCashbackCents + p.PaidWithVoucherCents;
+        var giveBack = Money.DivideHalfUp((Int128)creditPaid * refundedTotal, p.AmountCents) - p.ReturnedCreditCents;
+        var rules = await RulesInForce.AtAsync(db, books.Now, ct);
+        var reason = r.Reason.Trim();
+
+        // 1. Give back the cashback/voucher value that paid for the refunded part, as available credit.
+        if (giveBack > 0)
+            books.Credit(account, EntryKind.RefundCredit, giveBack, "Cashback returned for a refunded purchase", books.Now, rules.ExpiryDays,
+                purchaseId: p.Id, ruleVersion: rules.Version, authorUserId: r.UserId);
+        await db.SaveChangesAsync(ct); // so the lot queries below see the credit just given back
+
+        // 2. Reverse the cashback earned on the refunded part.
+        var left = reverse;
+        var pendingLots = await db.CreditLots.Where(l => l.CustomerId == customerId && l.Status == LotStatus.Pending && l.RemainingCents > 0)
+            .ToListAsync(ct);
+        var ordered = pendingLots.OrderByDescending(l => l.PurchaseId == p.Id).ThenByDescending(l => l.CreatedAt)
+            .Concat((await books.AvailableLotsAsync(customerId, ct)).OrderByDescending(l => l.PurchaseId == p.Id));
+        foreach (var lot in ordered)
+        {
+            if (left == 0) break;
+            var take = Math.Min(left, lot.RemainingCents);
+            var wasPending = lot.Status == LotStatus.Pending;
+            lot.RemainingCents -= take;
+            if (lot.RemainingCents == 0) lot.Status = LotStatus.Reversed;
+            books.Post(account, EntryKind.Reverse, $"Cashback reversed: purchase refunded ({reason})",
+                pending: wasPending ? -take : 0, available: wasPending ? 0 : -take, purchaseId: p.Id, lot: lot, authorUserId: r.UserId);
+            left -= take;
+        }
+        if (left > 0)
+            books.Post(account, EntryKind.Reverse, $"Cashback already used on a refunded purchase, settled from future cashback ({reason})",
+                clawback: left, purchaseId: p.Id, authorUserId: r.UserId);
+
+        p.RefundedCents = refundedTotal;
+        p.ReversedEarnCents += reverse;
+        p.ReturnedCreditCents += giveBack;
+        var refund = new PurchaseRefund
+        {
+            PurchaseId = p.Id, AmountCents = r.AmountCents, ReversedEarnCents = reverse, ReturnedCreditCents = giveBack, ClawbackCents = left,
+            Reason = reason, UserId = r.UserId, CreatedAt = books.Now,
+        };
+        db.PurchaseRefunds.Add(refund);
+        books.Emit(Events.PurchaseRefunded, customerId, p.Id, new
+        {
+            purchaseId = p.Id, refundId = refund.Id, amountCents = r.AmountCents, reversedEarnCents = reverse, returnedCreditCents = giveBack, clawbackCents = left,
+        });
+        await db.SaveChangesAsync(ct);
+        return new Result(refund.Id, p.Id, r.AmountCents, reverse, giveBack, left, r.AmountCents - giveBack, refundedTotal, Balances.Of(account));
+    }
+}

@@ -1,0 +1,77 @@
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Features.Vouchers;
+
+/// <summary>
+/// Redeems a voucher once, on its own (an e-commerce order, the API). At the counter a voucher usually pays
+/// part of a purchase through RecordPurchase, which uses the same <see cref="Apply"/>.
+/// </summary>
+public sealed class RedeemVoucher(LedgerUnit unit, TenantContext tenant, TimeProvider clock)
+{
+    public sealed record Request(string Code, Guid? CustomerId, string IdempotencyKey, string? Reference = null);
+    public sealed record Result(Guid VoucherId, Guid CustomerId, string Code, long ValueCents, DateTimeOffset RedeemedAt, Balances Balances);
+
+    public async Task<Idempotent<Result>> ExecuteAsync(Request request, CancellationToken ct = default)
+    {
+        var v = new Validation();
+        Idempotency.ValidateKey(request.IdempotencyKey, v);
+        v.Check(!string.IsNullOrWhiteSpace(request.Code), "code", "Enter the voucher code.");
+        v.ThrowIfInvalid();
+        var hash = Idempotency.Hash(request with { IdempotencyKey = "" });
+        return await unit.RunAsync(tenant.Require(), async db =>
+        {
+            var now = clock.GetUtcNow();
+            var replay = await Idempotency.ClaimAsync<Result>(db, request.IdempotencyKey, "redeem_voucher", hash, now, ct);
+            if (replay is not null) return new Idempotent<Result>(replay, true);
+            var books = new Books(db, now);
+            // Account first, then voucher: the same lock order as RecordPurchase, so the two never deadlock.
+            var code = Codes.Normalize(request.Code);
+            var owner = await db.Vouchers.Where(x => x.Code == code).Select(x => (Guid?)x.CustomerId).SingleOrDefaultAsync(ct)
+                        ?? throw new OperationFailed("voucher_not_found", "No voucher has this code. Check the letters and digits.", "code", 404);
+            var account = await books.LockAsync(owner, ct);
+            var voucher = await FindUsableAsync(db, request.Code, request.CustomerId, now, ct);
+            Apply(books, account, voucher, purchaseId: null);
+            await db.SaveChangesAsync(ct);
+            var result = new Result(voucher.Id, voucher.CustomerId, Codes.Display(voucher.Code), voucher.ValueCents, now, Balances.Of(account));
+            await Idempotency.CompleteAsync(db, request.IdempotencyKey, result, 200, ct);
+            return new Idempotent<Result>(result, false);
+        }, ct);
+    }
+
+    /// <summary>
+    /// The voucher by code, locked, checked usable: issued, not expired, and (when a customer is named) theirs.
+    /// The row lock makes a second concurrent redemption wait and then see it redeemed.
+    /// </summary>
+    public static async Task<Voucher> FindUsableAsync(SmartbisDb db, string typedCode, Guid? customerId, DateTimeOffset now, CancellationToken ct)
+    {
+        var code = Codes.Normalize(typedCode);
+        var tenantId = db.Tenant.Require();
+        var voucher = await db.Vouchers.FromSqlInterpolated($"SELECT * FROM vouchers WHERE tenant_id = {tenantId} AND code = {code} FOR UPDATE")
+                          .SingleOrDefaultAsync(ct)
+                      ?? throw new OperationFailed("voucher_not_found", "No voucher has this code. Check the letters and digits.", "voucherCode", 404);
+        if (customerId is { } c && voucher.CustomerId != c)
+            throw new OperationFailed("voucher_other_customer", "This voucher belongs to another customer.", "voucherCode");
+        if (voucher.Status == VoucherStatus.Redeemed)
+            throw new OperationFailed("voucher_used", $"This voucher was already used on {voucher.RedeemedAt:yyyy-MM-dd HH:mm} UTC.", "voucherCode");
+        if (voucher.Status == VoucherStatus.Cancelled)
+            throw new OperationFailed("voucher_cancelled", "This voucher was cancelled.", "voucherCode");
+        if (voucher.Status == VoucherStatus.Expired || voucher.ExpiresAt <= now)
+            throw new OperationFailed("voucher_expired", $"This voucher expired on {voucher.ExpiresAt:yyyy-MM-dd}.", "voucherCode");
+        return voucher;
+    }
+
+    /// <summary>Marks the voucher redeemed and moves its value out of the customer's voucher bucket. The account must be locked.</summary>
+    public static void Apply(Books books, Account account, Voucher voucher, Guid? purchaseId)
+    {
+        voucher.Status = VoucherStatus.Redeemed;
+        voucher.RedeemedAt = books.Now;
+        voucher.RedeemedPurchaseId = purchaseId;
+        books.Post(account, EntryKind.VoucherRedeem, $"Voucher {Codes.Display(voucher.Code)} used", voucher: -voucher.ValueCents,
+            purchaseId: purchaseId, voucherId: voucher.Id);
+        books.Emit(Events.VoucherRedeemed, voucher.CustomerId, voucher.Id, new { voucherId = voucher.Id, valueCents = voucher.ValueCents, purchaseId });
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Smartbis.Web.Infrastructure;
+
+/// <summary>Money is long minor units (centavos) end to end. These are the only roundings and formats.</summary>
+public static class Money
+{
+    /// <summary>
+    /// numerator / denominator rounded half-up to the unit (both non-negative), computed in 128 bits so that
+    /// amount × amount × rate never overflows. The one rounding rule of the ledger (docs/ledger.md).
+    /// </summary>
+    public static long DivideHalfUp(Int128 numerator, Int128 denominator)
+    {
+        if (numerator < 0 || denominator <= 0) throw new ArgumentOutOfRangeException(nameof(numerator), "Expect numerator ≥ 0 and denominator > 0.");
+        return (long)((2 * numerator + denominator) / (2 * denominator));
+    }
+
+    /// <summary>amount × basisPoints / 10 000, half-up: 500 bps of 1 999 is 99.95 → 100.</summary>
+    public static long PercentHalfUp(long amountCents, int basisPoints) => DivideHalfUp((Int128)amountCents * basisPoints, 10_000);
+
+    public static string Format(long cents, string currencyCode = "BRL", string locale = "pt-BR")
+    {
+        var culture = CultureInfo.GetCultureInfo(locale);
+        var nf = (NumberFormatInfo)culture.NumberFormat.Clone();
+        nf.CurrencySymbol = currencyCode switch { "BRL" => "R$", "USD" => "US$", "EUR" => "€", _ => currencyCode };
+        return (cents / 100m).ToString("C2", nf);
+    }
+
+    /// <summary>Parses what a person types ("123,45" in pt-BR, "123.45" in en, "R$ 1.234,56") into cents; null if it is not money.</summary>
+    public static long? Parse(string? text, string locale = "pt-BR")
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var culture = CultureInfo.GetCultureInfo(locale);
+        var cleaned = text.Replace("R$", "").Replace("US$", "").Replace("€", "").Trim();
+        if (!decimal.TryParse(cleaned, NumberStyles.Number, culture, out var value)) return null;
+        if (value < 0 || decimal.Round(value, 2) != value || value > 100_000_000m) return null;
+        return (long)(value * 100);
+    }
+}
