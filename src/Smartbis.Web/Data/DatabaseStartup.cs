@@ -13,6 +13,7 @@ public static class DatabaseStartup
         builder.Services.AddScoped<Features.Tenancy.TenantContext>();
         builder.Services.AddDbContext<SmartbisDb>(o => SmartbisDbSetup.Configure(o, cs));
         builder.Services.AddScoped<DemoSeed>();
+        builder.Services.AddScoped<DemoHistory>();
         return builder;
     }
 

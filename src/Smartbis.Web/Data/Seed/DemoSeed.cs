@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Features.Tenancy;
 
 namespace Smartbis.Web.Data.Seed;
@@ -10,31 +11,46 @@ namespace Smartbis.Web.Data.Seed;
 /// Safe to run on every start: what exists is left alone.
 /// </summary>
 public sealed class DemoSeed(
-    IServiceScopeFactory scopes, UserManager<AppUser> users, IConfiguration config, TimeProvider clock, ILogger<DemoSeed> log)
+    IServiceScopeFactory scopes, UserManager<AppUser> users, DemoHistory history, IConfiguration config, TimeProvider clock, ILogger<DemoSeed> log)
 {
     public sealed record DemoUser(string Email, string Password, string Name);
-    public sealed record DemoTenant(string Slug, string Name, string CurrencyName, string[] Stores, DemoUser Owner, DemoUser Cashier);
+    public sealed record DemoTenant(string Slug, string Name, string CurrencyName, string[] Stores, DemoUser Owner, DemoUser Cashier, ProgramRules Rules);
 
     public static readonly DemoTenant[] Tenants =
     [
         new("velluto", "Velluto Farmácias", "Cashback", ["Velluto Centro", "Velluto Jardins", "Velluto Shopping"],
             new("owner@velluto.demo", "velluto-owner-2026", "Marina Velluto"),
-            new("cashier@velluto.demo", "velluto-cashier-2026", "Paulo Caixa")),
+            new("cashier@velluto.demo", "velluto-cashier-2026", "Paulo Caixa"),
+            // PRODUCT.md's pharmacy: 5%, prescriptions excluded, a voucher of R$ 20,00 each time the balance reaches it.
+            new ProgramRules
+            {
+                EarnRateBps = 500, PendingDays = 7, ExpiryDays = 90, ExcludedCategories = ["prescription"],
+                VoucherMode = VoucherMode.Threshold, VoucherThresholdCents = 20_00, VoucherValidityDays = 30,
+                ReferrerRewardCents = 10_00, RefereeRewardCents = 5_00, ReferralMinPurchaseCents = 50_00, ReferralMonthlyCap = 5,
+                BirthdayBonusCents = 5_00,
+                Boosts = [new Boost { Name = "Terça em dobro", RateBps = 1000, Weekdays = [DayOfWeek.Tuesday] }],
+            }),
         new("litoralcash", "LITORALCASH Clube de Benefícios", "LitoralCash", ["LitoralCash Loja Praia"],
             new("owner@litoralcash.demo", "litoral-owner-2026", "Rafael Litoral"),
-            new("cashier@litoralcash.demo", "litoral-cashier-2026", "Ana Caixa")),
+            new("cashier@litoralcash.demo", "litoral-cashier-2026", "Ana Caixa"),
+            // PRODUCT.md's retail club: 5% in LitoralCash, spent directly at the counter (up to half a purchase).
+            new ProgramRules
+            {
+                EarnRateBps = 500, PendingDays = 0, ExpiryDays = 180, VoucherMode = VoucherMode.None,
+                MinRedeemBalanceCents = 10_00, MaxRedeemShareBps = 5_000, WelcomeBonusCents = 5_00,
+            }),
     ];
 
     public static readonly DemoUser Operator = new("operator@smartbis.demo", "smartbis-operator-2026", "Smartbis Operator");
 
     public async Task RunAsync(CancellationToken ct = default)
     {
-        foreach (var t in Tenants) await SeedTenantAsync(t, ct);
+        for (var i = 0; i < Tenants.Length; i++) await SeedTenantAsync(Tenants[i], seed: i + 1, ct);
         await EnsureUserAsync(Operator);
         await WriteDemoJsonAsync(ct);
     }
 
-    private async Task SeedTenantAsync(DemoTenant demo, CancellationToken ct)
+    private async Task SeedTenantAsync(DemoTenant demo, int seed, CancellationToken ct)
     {
         // A scope per tenant: the tenant context is set once per scope.
         await using var scope = scopes.CreateAsyncScope();
@@ -53,7 +69,10 @@ public sealed class DemoSeed(
         db.Memberships.Add(new Membership { UserId = owner.Id, Role = StaffRole.Owner, CreatedAt = now });
         db.Memberships.Add(new Membership { UserId = cashier.Id, Role = StaffRole.Cashier, StoreId = stores[0].Id, CreatedAt = now });
         await db.SaveChangesAsync(ct);
-        log.LogInformation("Seeded demo tenant {Slug}", demo.Slug);
+        // Rules in force from before the history starts, then the history itself through the operations.
+        await new SaveProgramRules(db, clock).ExecuteAsync(demo.Rules, owner.Id, now.AddDays(-history.Days - 1), ct);
+        log.LogInformation("Seeded demo tenant {Slug}; generating its history", demo.Slug);
+        await history.RunAsync(tenant.Id, stores.Select(s => s.Id).ToList(), demo.Rules, seed, now, ct);
     }
 
     private async Task<AppUser> EnsureUserAsync(DemoUser u)

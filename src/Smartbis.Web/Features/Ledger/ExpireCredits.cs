@@ -19,8 +19,8 @@ public sealed class ExpireCredits(LedgerUnit unit)
         while (true)
         {
             var customers = await unit.RunAsync(tenantId, async db =>
-                (await db.CreditLots.Where(l => l.Status == LotStatus.Available && l.ExpiresAt <= now && l.RemainingCents > 0).Select(l => l.CustomerId).Distinct().Take(500).ToListAsync(ct))
-                .Union(await db.Vouchers.Where(v => v.Status == VoucherStatus.Issued && v.ExpiresAt <= now).Select(v => v.CustomerId).Distinct().Take(500).ToListAsync(ct))
+                (await db.CreditLots.Where(l => l.Status == LotStatus.Available && l.ExpiresAt <= now && l.RemainingCents > 0).Select(l => l.CustomerId).Distinct().OrderBy(id => id).Take(500).ToListAsync(ct))
+                .Union(await db.Vouchers.Where(v => v.Status == VoucherStatus.Issued && v.ExpiresAt <= now).Select(v => v.CustomerId).Distinct().OrderBy(id => id).Take(500).ToListAsync(ct))
                 .ToList(), ct);
             if (customers.Count == 0) return total;
             foreach (var customerId in customers)

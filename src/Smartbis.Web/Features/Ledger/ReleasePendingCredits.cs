@@ -17,7 +17,7 @@ public sealed class ReleasePendingCredits(LedgerUnit unit)
         {
             var customers = await unit.RunAsync(tenantId, db => db.CreditLots
                 .Where(l => l.Status == LotStatus.Pending && l.AvailableAt <= now)
-                .Select(l => l.CustomerId).Distinct().Take(500).ToListAsync(ct), ct);
+                .Select(l => l.CustomerId).Distinct().OrderBy(id => id).Take(500).ToListAsync(ct), ct);
             if (customers.Count == 0) return released;
             foreach (var customerId in customers)
                 released += await unit.RunAsync(tenantId, db => ReleaseForAsync(db, customerId, now, ct), ct);

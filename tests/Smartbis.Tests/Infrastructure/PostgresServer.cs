@@ -1,0 +1,449 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Tenancy;
+
+namespace Smartbis.Tests.Infrastructure;
+
+/// <summary>
+/// The one PostgreSQL server of a test run, shared by every test class of the process.
+/// <para>
+/// If <c>SMARTBIS_TEST_PG</c> holds an Npgsql connection string to a superuser, that server is used.
+/// Otherwise a throwaway cluster is initdb'd from the machine's PostgreSQL binaries into a temp folder
+/// (fsync off: nothing in it needs to survive), started on a free loopback port, and stopped and deleted
+/// when the process exits; a detached watchdog does the same if the test host is killed.
+/// </para>
+/// <para>
+/// One database is migrated once (EF migrations + Hangfire's schema) and used as a template:
+/// <see cref="CreateDatabaseAsync"/> clones it in milliseconds, so every test class gets its own database.
+/// </para>
+/// </summary>
+public sealed class PostgresServer
+{
+    public const string EnvironmentVariable = "SMARTBIS_TEST_PG";
+
+    private static readonly Lazy<Task<PostgresServer>> Shared =
+        new(() => Task.Run(StartAsync), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static int databaseCounter;
+
+    private readonly ThrowawayCluster? cluster;
+    private readonly NpgsqlDataSource admin;
+    private readonly Lazy<Task<string>> template;
+    private readonly string runId = Guid.NewGuid().ToString("N")[..8];
+
+    private PostgresServer(string adminConnectionString, ThrowawayCluster? cluster)
+    {
+        AdminConnectionString = adminConnectionString;
+        this.cluster = cluster;
+        admin = NpgsqlDataSource.Create(adminConnectionString);
+        template = new(() => Task.Run(BuildTemplateAsync), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The server of this process, started (or connected to) on first use; concurrent callers share it.</summary>
+    public static Task<PostgresServer> GetAsync() => Shared.Value;
+
+    /// <summary>A superuser connection to the server's maintenance database.</summary>
+    public string AdminConnectionString { get; }
+
+    /// <summary>True when this process started its own cluster (false when <c>SMARTBIS_TEST_PG</c> named one).</summary>
+    public bool IsThrowaway => cluster is not null;
+
+    /// <summary>
+    /// A fresh database cloned from the migrated template (EF schema + Hangfire schema, no rows).
+    /// Returns its connection string. <paramref name="label"/> only makes the name easier to spot.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string? label = null)
+    {
+        var source = await template.Value;
+        var name = NewDatabaseName(label);
+        // CREATE DATABASE … TEMPLATE fails while anyone is connected to the template; nobody should be, but retry briefly.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAdminAsync($"""CREATE DATABASE "{name}" TEMPLATE "{source}" """);
+                return ConnectionStringFor(name);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>A fresh, empty database (no migrations applied). Returns its connection string.</summary>
+    public async Task<string> CreateEmptyDatabaseAsync(string? label = null)
+    {
+        var name = NewDatabaseName(label);
+        await ExecuteAdminAsync($"""CREATE DATABASE "{name}" """);
+        return ConnectionStringFor(name);
+    }
+
+    /// <summary>Drops the database of <paramref name="connectionString"/>, ending any connection still open to it.</summary>
+    public async Task DropDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database
+                   ?? throw new ArgumentException("The connection string names no database.", nameof(connectionString));
+        using (var connection = new NpgsqlConnection(connectionString)) NpgsqlConnection.ClearPool(connection);
+        await ExecuteAdminAsync($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
+    }
+
+    /// <summary>The connection string for database <paramref name="database"/> on this server.</summary>
+    public string ConnectionStringFor(string database, bool pooling = true)
+    {
+        var b = new NpgsqlConnectionStringBuilder(AdminConnectionString)
+        {
+            Database = database,
+            Pooling = pooling,
+            IncludeErrorDetail = true,
+        };
+        return b.ConnectionString;
+    }
+
+    /// <summary>Runs one statement on the maintenance database.</summary>
+    public async Task ExecuteAdminAsync(string sql)
+    {
+        await using var command = admin.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private string NewDatabaseName(string? label)
+    {
+        var n = Interlocked.Increment(ref databaseCounter);
+        var clean = new string((label ?? "").ToLowerInvariant().Where(c => c is >= 'a' and <= 'z' or >= '0' and <= '9').Take(24).ToArray());
+        // Process-unique (run id) so two test processes sharing SMARTBIS_TEST_PG never collide.
+        return clean.Length == 0 ? $"smartbis_t_{runId}_{n}" : $"smartbis_t_{runId}_{n}_{clean}";
+    }
+
+    private async Task<string> BuildTemplateAsync()
+    {
+        var name = $"smartbis_template_{runId}";
+        await ExecuteAdminAsync($"""CREATE DATABASE "{name}" """);
+        // No pooling: an idle pooled connection to the template would block CREATE DATABASE … TEMPLATE.
+        var cs = ConnectionStringFor(name, pooling: false);
+        await using (var db = TestDb.Open(cs))
+            await db.Database.MigrateAsync();
+
+        // Let Hangfire install its schema here once, instead of in every test database at app start.
+        var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true };
+        _ = new PostgreSqlStorage(new NpgsqlConnectionFactory(cs, options), options);
+
+        await ExecuteAdminAsync($"""ALTER DATABASE "{name}" WITH IS_TEMPLATE true""");
+        return name;
+    }
+
+    private static async Task<PostgresServer> StartAsync()
+    {
+        var external = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        PostgresServer server;
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            server = new PostgresServer(external, null);
+        }
+        else
+        {
+            var cluster = await ThrowawayCluster.StartAsync();
+            server = new PostgresServer(cluster.ConnectionString, cluster);
+        }
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Shutdown();
+        await server.ExecuteAdminAsync("SELECT 1");
+        return server;
+    }
+
+    private void Shutdown()
+    {
+        try
+        {
+            if (cluster is null)
+            {
+                // A shared server outlives us: leave it as we found it (best effort).
+                DropOwnDatabases();
+            }
+            NpgsqlConnection.ClearAllPools();
+            admin.Dispose();
+        }
+        catch
+        {
+            // Process exit: nothing useful to do with an error here.
+        }
+        cluster?.Stop();
+    }
+
+    private void DropOwnDatabases()
+    {
+        using var find = admin.CreateCommand("SELECT datname FROM pg_database WHERE datname LIKE @a OR datname LIKE @b");
+        find.Parameters.AddWithValue("a", $"smartbis_t_{runId}_%");
+        find.Parameters.AddWithValue("b", $"smartbis_template_{runId}");
+        var names = new List<string>();
+        using (var reader = find.ExecuteReader())
+            while (reader.Read()) names.Add(reader.GetString(0));
+        foreach (var name in names)
+        {
+            // A template cannot be dropped until it stops being one; DROP DATABASE must run on its own.
+            using (var alter = admin.CreateCommand($"""ALTER DATABASE "{name}" WITH IS_TEMPLATE false"""))
+                alter.ExecuteNonQuery();
+            using var drop = admin.CreateCommand($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
+            drop.ExecuteNonQuery();
+        }
+    }
+}
+
+/// <summary>Opens a <see cref="SmartbisDb"/> outside any app host (tests that only need the database).</summary>
+public static class TestDb
+{
+    public static SmartbisDb Open(string connectionString, Guid? tenantId = null, bool throwOnPendingModelChanges = true)
+    {
+        var options = new DbContextOptionsBuilder<SmartbisDb>();
+        SmartbisDbSetup.Configure(options, connectionString);
+        if (!throwOnPendingModelChanges)
+            options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        var tenant = new TenantContext();
+        if (tenantId is { } id) tenant.Set(id);
+        return new SmartbisDb(options.Options, tenant);
+    }
+}
+
+/// <summary>Free loopback TCP ports for servers the tests start.</summary>
+public static class FreePort
+{
+    public static int Next()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<bool> AcceptsAsync(int port, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return true;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        return false;
+    }
+}
+
+/// <summary>A PostgreSQL cluster in a temp folder, alive for the test process only.</summary>
+internal sealed class ThrowawayCluster
+{
+    private readonly string root;
+    private readonly string binDir;
+    private readonly bool asPostgresUser;
+    private int stopped;
+
+    private ThrowawayCluster(string root, string binDir, bool asPostgresUser)
+    {
+        this.root = root;
+        this.binDir = binDir;
+        this.asPostgresUser = asPostgresUser;
+    }
+
+    public int Port { get; private set; }
+    private string DataDir => Path.Combine(root, "data");
+    private string LogFile => Path.Combine(root, "postgres.log");
+
+    public string ConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = "postgres",
+        Database = "postgres",
+        // The cluster trusts loopback connections; no password exists.
+        Timeout = 30,
+        CommandTimeout = 120,
+    }.ConnectionString;
+
+    public static async Task<ThrowawayCluster> StartAsync()
+    {
+        var binDir = FindBinDir();
+        var asPostgresUser = Environment.UserName == "root"; // initdb and postgres refuse to run as root
+        // Short path: the unix socket (root/.s.PGSQL.port) must fit in 107 bytes.
+        var tmp = Path.GetTempPath().Length <= 40 ? Path.GetTempPath() : "/tmp";
+        var root = Path.Combine(tmp, "smartbis-pg-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(root);
+        var cluster = new ThrowawayCluster(root, binDir, asPostgresUser);
+        try
+        {
+            if (asPostgresUser) await Run("chown", ["postgres:postgres", root], root, TimeSpan.FromSeconds(30));
+            cluster.StartWatchdog();
+            await cluster.InitDbAsync();
+            await cluster.StartServerAsync();
+            return cluster;
+        }
+        catch
+        {
+            cluster.Stop();
+            throw;
+        }
+    }
+
+    private async Task InitDbAsync()
+    {
+        string[] common = ["-D", DataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"];
+        var first = await RunPg("initdb", [.. common, "--locale=C.UTF-8"], TimeSpan.FromMinutes(2));
+        if (first.ExitCode != 0)
+        {
+            // Machines without the C.UTF-8 locale: fall back to plain C.
+            if (Directory.Exists(DataDir)) Directory.Delete(DataDir, recursive: true);
+            var second = await RunPg("initdb", [.. common, "--no-locale"], TimeSpan.FromMinutes(2));
+            if (second.ExitCode != 0)
+                throw new InvalidOperationException($"initdb failed:\n{first.Output}\n{second.Output}");
+        }
+
+        // Appended as the last word in postgresql.conf. The file keeps its owner (postgres) when root appends.
+        await File.AppendAllTextAsync(Path.Combine(DataDir, "postgresql.conf"), $"""
+
+            # smartbis tests: a throwaway cluster, durability is worthless here
+            listen_addresses = '127.0.0.1'
+            unix_socket_directories = '{root}'
+            fsync = off
+            full_page_writes = off
+            synchronous_commit = off
+            max_connections = 300
+            jit = off
+            max_wal_size = '1GB'
+            log_min_messages = warning
+            """);
+    }
+
+    private async Task StartServerAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort.Next();
+            var result = await RunPg("pg_ctl",
+                ["start", "-w", "-t", "60", "-D", DataDir, "-l", LogFile, "-o", $"-p {Port}"], TimeSpan.FromSeconds(90));
+            if (result.ExitCode == 0) return;
+            var log = File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile) : "";
+            // Another process may have taken the port between our probe and the bind: try another.
+            if (attempt < 5 && log.Contains("could not bind", StringComparison.OrdinalIgnoreCase)) continue;
+            throw new InvalidOperationException($"PostgreSQL did not start:\n{result.Output}\n{log}");
+        }
+    }
+
+    /// <summary>
+    /// A detached shell that outlives a killed test host: once our process is gone it stops postgres
+    /// (SIGQUIT = immediate shutdown) and deletes the folder. On a normal exit <see cref="Stop"/> got there first.
+    /// </summary>
+    private void StartWatchdog()
+    {
+        const string script = """
+            exec </dev/null >/dev/null 2>&1
+            while kill -0 "$1" 2>/dev/null; do sleep 1; done
+            pid=$(head -n 1 "$2/data/postmaster.pid" 2>/dev/null)
+            if [ -n "$pid" ]; then
+              kill -QUIT "$pid" 2>/dev/null
+              i=0
+              while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+              kill -KILL "$pid" 2>/dev/null
+            fi
+            rm -rf "$2"
+            """;
+        var psi = new ProcessStartInfo(File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "/bin/sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (psi.FileName != "/bin/sh") psi.ArgumentList.Add("/bin/sh");
+        foreach (var a in new[] { "-c", script, "smartbis-pg-watchdog", Environment.ProcessId.ToString(), root })
+            psi.ArgumentList.Add(a);
+        using var _ = Process.Start(psi);
+    }
+
+    public void Stop()
+    {
+        if (Interlocked.Exchange(ref stopped, 1) == 1) return;
+        try
+        {
+            if (File.Exists(Path.Combine(DataDir, "postmaster.pid")))
+                RunPg("pg_ctl", ["stop", "-D", DataDir, "-m", "immediate", "-w", "-t", "30"], TimeSpan.FromSeconds(40))
+                    .GetAwaiter().GetResult();
+        }
+        catch
+        {
+            // Fall through to deleting what we can; the watchdog finishes the job otherwise.
+        }
+        try { Directory.Delete(root, recursive: true); } catch { /* the watchdog retries */ }
+    }
+
+    private Task<(int ExitCode, string Output)> RunPg(string tool, string[] args, TimeSpan timeout)
+    {
+        var exe = Path.Combine(binDir, tool);
+        return asPostgresUser
+            ? Run("runuser", ["-u", "postgres", "--", exe, .. args], root, timeout)
+            : Run(exe, args, root, timeout);
+    }
+
+    private static async Task<(int ExitCode, string Output)> Run(string file, string[] args, string workDir, TimeSpan timeout)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workDir,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var output = new StringBuilder();
+        using var p = new Process { StartInfo = psi };
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        p.Start();
+        p.StandardInput.Close();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            try { p.Kill(entireProcessTree: true); } catch { /* already gone */ }
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {timeout}:\n{output}");
+        }
+        lock (output) return (p.ExitCode, $"$ {file} {string.Join(' ', args)}\n{output}");
+    }
+
+    private static string FindBinDir()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable("SMARTBIS_PG_BIN");
+        if (!string.IsNullOrEmpty(fromEnv) && File.Exists(Path.Combine(fromEnv, "initdb"))) return fromEnv;
+        const string debian = "/usr/lib/postgresql";
+        if (Directory.Exists(debian))
+        {
+            var best = Directory.GetDirectories(debian)
+                .Select(d => (Dir: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
+                .Where(x => File.Exists(Path.Combine(x.Dir, "initdb")))
+                .OrderByDescending(x => x.Version)
+                .FirstOrDefault();
+            if (best.Dir is not null) return best.Dir;
+        }
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+            if (File.Exists(Path.Combine(dir, "initdb"))) return dir;
+        throw new InvalidOperationException(
+            $"No PostgreSQL server binaries found (looked in SMARTBIS_PG_BIN, {debian}/*/bin, PATH). " +
+            $"Install PostgreSQL (./test.sh does) or set {PostgresServer.EnvironmentVariable} to a superuser connection string.");
+    }
+}
