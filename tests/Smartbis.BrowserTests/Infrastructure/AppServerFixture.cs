@@ -10,7 +10,8 @@ namespace Smartbis.BrowserTests.Infrastructure;
 
 /// <summary>
 /// Class fixture: the real app on Kestrel (HTTPS, self-signed, a free loopback port) with its own fresh
-/// database and the demo seed (<c>Smartbis:Seed:Demo = true</c>, so DemoSeed's tenants and users exist).
+/// database and the demo seed (<c>Smartbis:Seed:Demo = true</c>, so DemoSeed's tenants and users exist;
+/// without the generated customer history, see <c>Smartbis:Seed:Customers</c>).
 /// Subclass and override <see cref="ConfigureSettings"/> to change app settings.
 /// </summary>
 public class AppServerFixture : IAsyncLifetime
@@ -31,6 +32,9 @@ public class AppServerFixture : IAsyncLifetime
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Smartbis:Seed:Demo"] = "true",
+            // Tenants, stores and staff only: months of generated purchase history take far longer than a journey.
+            // A test that needs the history sets Smartbis:Seed:Customers (and :Days) back in ConfigureSettings.
+            ["Smartbis:Seed:Customers"] = "0",
         };
         ConfigureSettings(settings);
         Factory = new SmartbisFactory(ConnectionString, settings);
