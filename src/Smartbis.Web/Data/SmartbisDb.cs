@@ -5,7 +5,7 @@ using Smartbis.Web.Features.Tenancy;
 
 namespace Smartbis.Web.Data;
 
-public sealed class SmartbisDb(DbContextOptions<SmartbisDb> options, TenantContext tenant)
+public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, TenantContext tenant)
     : IdentityDbContext<AppUser>(options)
 {
     /// <summary>Name of the query filter every tenant-owned entity carries.</summary>

@@ -72,6 +72,7 @@ public static class WebSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<StaffTenantMiddleware>();
+        app.UseMiddleware<TenantRouteMiddleware>();
         app.UseLogEnrichment();
         app.UseRequestLocalization();
         app.UseAuthorization();

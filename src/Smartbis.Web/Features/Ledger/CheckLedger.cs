@@ -16,11 +16,11 @@ public static class CheckLedger
 
         // 1. Each bucket equals the sum of its entries.
         var sums = await db.Database.SqlQuery<BucketMismatch>($"""
-            SELECT a.customer_id AS "CustomerId",
-                   a.pending_cents AS "Pending", coalesce(e.pending, 0)::bigint AS "PendingSum",
-                   a.available_cents AS "Available", coalesce(e.available, 0)::bigint AS "AvailableSum",
-                   a.clawback_cents AS "Clawback", coalesce(e.clawback, 0)::bigint AS "ClawbackSum",
-                   a.voucher_cents AS "Voucher", coalesce(e.voucher, 0)::bigint AS "VoucherSum"
+            SELECT a.customer_id AS customer_id,
+                   a.pending_cents AS pending, coalesce(e.pending, 0)::bigint AS pending_sum,
+                   a.available_cents AS available, coalesce(e.available, 0)::bigint AS available_sum,
+                   a.clawback_cents AS clawback, coalesce(e.clawback, 0)::bigint AS clawback_sum,
+                   a.voucher_cents AS voucher, coalesce(e.voucher, 0)::bigint AS voucher_sum
             FROM accounts a
             LEFT JOIN (SELECT customer_id, sum(pending_delta_cents) pending, sum(available_delta_cents) available,
                               sum(clawback_delta_cents) clawback, sum(voucher_delta_cents) voucher
@@ -37,8 +37,8 @@ public static class CheckLedger
 
         // 3. The lots hold exactly the pending and available balances.
         var lots = await db.Database.SqlQuery<LotMismatch>($"""
-            SELECT a.customer_id AS "CustomerId", a.pending_cents AS "Pending", coalesce(l.pending, 0)::bigint AS "LotPending",
-                   a.available_cents AS "Available", coalesce(l.available, 0)::bigint AS "LotAvailable"
+            SELECT a.customer_id AS customer_id, a.pending_cents AS pending, coalesce(l.pending, 0)::bigint AS lot_pending,
+                   a.available_cents AS available, coalesce(l.available, 0)::bigint AS lot_available
             FROM accounts a
             LEFT JOIN (SELECT customer_id,
                               sum(remaining_cents) FILTER (WHERE status = 'Pending') pending,
@@ -51,7 +51,7 @@ public static class CheckLedger
 
         // 4. Every voucher's value is accounted for: issued ones hold their value, the others none.
         var vouchers = await db.Database.SqlQuery<VoucherMismatch>($"""
-            SELECT v.id AS "VoucherId", v.status AS "Status", v.value_cents AS "Value", coalesce(sum(e.voucher_delta_cents), 0)::bigint AS "Held"
+            SELECT v.id AS voucher_id, v.status AS status, v.value_cents AS value, coalesce(sum(e.voucher_delta_cents), 0)::bigint AS held
             FROM vouchers v LEFT JOIN ledger_entries e ON e.tenant_id = v.tenant_id AND e.voucher_id = v.id
             WHERE v.tenant_id = {tenantId}
             GROUP BY v.id, v.status, v.value_cents

@@ -7,7 +7,7 @@ using Smartbis.Web.Features.Tenancy;
 namespace Smartbis.Web.Pages.Portal;
 
 /// <summary>The tenant's public program page: the {tenant} route segment sets the tenant.</summary>
-public sealed class IndexModel(SmartbisDb db, TenantContext tenantContext) : PageModel
+public sealed class IndexModel(SmartbisDb db) : PageModel
 {
     public sealed record StoreRow(string Name, string? Address);
 
@@ -15,12 +15,9 @@ public sealed class IndexModel(SmartbisDb db, TenantContext tenantContext) : Pag
     public string Color { get; private set; } = "";
     public List<StoreRow> Stores { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(string tenant)
+    public async Task<IActionResult> OnGetAsync()
     {
-        var t = await db.Tenants.SingleOrDefaultAsync(x => x.Slug == tenant.ToLowerInvariant() && x.Status == TenantStatus.Active);
-        if (t is null) return NotFound();
-        tenantContext.Set(t.Id, t.Slug);
-        HttpContext.Items["smartbis:locale"] = t.Locale;
+        if (TenantRouteMiddleware.Current(HttpContext) is not { } t) return NotFound();
         Name = t.Name;
         Color = t.PrimaryColor;
         Stores = await db.Stores.Where(s => s.Active).OrderBy(s => s.Name).Select(s => new StoreRow(s.Name, s.Address)).ToListAsync();

@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
+using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Tenancy;
 
 namespace Smartbis.Web.Pages.App.Settings;
 
 /// <summary>The business's identity and branding; owners only.</summary>
-public sealed class IndexModel(SmartbisDb db, TenantContext tenant) : PageModel
+public sealed class IndexModel(SmartbisDb db, TenantContext tenant, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<Smartbis.Web.Infrastructure.SharedResource> T) : PageModel
 {
     public sealed class InputModel
     {
@@ -43,14 +44,17 @@ public sealed class IndexModel(SmartbisDb db, TenantContext tenant) : PageModel
     public async Task<IActionResult> OnPostAsync()
     {
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(Input.TimeZone ?? "", out _))
-            ModelState.AddModelError("Input.TimeZone", "Unknown time zone. Use an IANA name such as America/Sao_Paulo.");
+            ModelState.AddModelError("Input.TimeZone", T["Unknown time zone. Use an IANA name such as America/Sao_Paulo."]);
         if (!ModelState.IsValid) return Page();
         var t = await Current();
+        var before = new { t.Name, t.CurrencyName, t.Locale, t.TimeZone, t.PrimaryColor };
         t.Name = Input.Name.Trim();
         t.CurrencyName = Input.CurrencyName.Trim();
         t.Locale = Input.Locale;
         t.TimeZone = Input.TimeZone!;
         t.PrimaryColor = Input.PrimaryColor;
+        RecordAudit.Add(db, AuditActor.From(HttpContext), clock.GetUtcNow(), "settings.updated", "Business settings changed", "tenant", t.Id,
+            before, new { t.Name, t.CurrencyName, t.Locale, t.TimeZone, t.PrimaryColor });
         await db.SaveChangesAsync();
         return Redirect("/app/settings?saved=true");
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
+using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Tenancy;
 
 namespace Smartbis.Web.Pages.App.Stores;
@@ -40,10 +41,13 @@ public sealed class EditModel(SmartbisDb db, TimeProvider clock) : PageModel
         var store = IsNew ? new Store { Name = "", CreatedAt = clock.GetUtcNow() } : await Find(id);
         if (store is null) return NotFound();
         if (!ModelState.IsValid) return Page();
+        var before = IsNew ? null : new { store.Name, store.Address, store.Active };
         store.Name = Input.Name.Trim();
         store.Address = string.IsNullOrWhiteSpace(Input.Address) ? null : Input.Address.Trim();
         store.Active = Input.Active;
         if (IsNew) db.Stores.Add(store);
+        RecordAudit.Add(db, AuditActor.From(HttpContext), clock.GetUtcNow(), IsNew ? "store.created" : "store.updated",
+            $"Store {store.Name} {(IsNew ? "added" : "changed")}", "store", store.Id, before, new { store.Name, store.Address, store.Active });
         await db.SaveChangesAsync();
         return Redirect("/app/stores");
     }

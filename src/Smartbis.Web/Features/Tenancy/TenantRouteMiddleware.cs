@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+
+namespace Smartbis.Web.Features.Tenancy;
+
+/// <summary>
+/// For the public portal (/{tenant}/...), sets the tenant from the first path segment before anything else
+/// runs, so the page, the culture (the tenant's locale) and the logs all know it. Unknown or suspended
+/// tenants are left unset: the portal pages answer 404.
+/// </summary>
+public sealed class TenantRouteMiddleware(RequestDelegate next)
+{
+    public const string ItemKey = "smartbis:portal-tenant";
+
+    public async Task InvokeAsync(HttpContext http, SmartbisDb db, TenantContext tenant)
+    {
+        var segment = FirstSegment(http.Request.Path);
+        if (segment is not null && !tenant.IsSet && !Slugs.Reserved.Contains(segment) && Slugs.Validate(segment) is null)
+        {
+            var found = await db.Tenants.AsNoTracking()
+                .SingleOrDefaultAsync(t => t.Slug == segment && t.Status == TenantStatus.Active, http.RequestAborted);
+            if (found is not null)
+            {
+                tenant.Set(found.Id, found.Slug);
+                http.Items[ItemKey] = found;
+                http.Items["smartbis:locale"] = found.Locale;
+            }
+        }
+        await next(http);
+    }
+
+    public static Tenant? Current(HttpContext http) => http.Items[ItemKey] as Tenant;
+
+    private static string? FirstSegment(PathString path)
+    {
+        var value = path.Value;
+        if (string.IsNullOrEmpty(value) || value == "/") return null;
+        var end = value.IndexOf('/', 1);
+        return (end < 0 ? value[1..] : value[1..end]).ToLowerInvariant();
+    }
+}
