@@ -21,6 +21,11 @@ public static class DatabaseStartup
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SmartbisDb>();
+        // EF reads the history table before creating it, which logs a scary error on a fresh database;
+        // creating it first (the same shape EF uses) keeps a new user's first start clean.
+        if (await db.Database.CanConnectAsync())
+            await db.Database.ExecuteSqlRawAsync(
+                "CREATE TABLE IF NOT EXISTS __ef_migrations_history (migration_id character varying(150) NOT NULL PRIMARY KEY, product_version character varying(32) NOT NULL)");
         await db.Database.MigrateAsync();
         app.Logger.LogInformation("Database migrated");
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Serilog;
 using Smartbis.Web.Features.Tenancy;
@@ -28,7 +29,7 @@ public static class WebSetup
         s.AddAntiforgery(o =>
         {
             o.Cookie.Name = "smartbis.af";
-            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.SecurePolicy = Cookies.SecurePolicy(builder.Environment);
             o.Cookie.SameSite = SameSiteMode.Lax;
         });
         s.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -54,6 +55,8 @@ public static class WebSetup
 
     public static WebApplication UseSmartbisPipeline(this WebApplication app)
     {
+        // Behind a TLS-terminating proxy the request scheme comes from X-Forwarded-Proto (loopback proxies are trusted by default).
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();

@@ -39,7 +39,7 @@ public static class IdentitySetup
         {
             o.Cookie.Name = "smartbis.staff";
             o.Cookie.HttpOnly = true;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.SecurePolicy = Infrastructure.Cookies.SecurePolicy(builder.Environment);
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.LoginPath = "/account/signin";
             o.LogoutPath = "/account/signout";
