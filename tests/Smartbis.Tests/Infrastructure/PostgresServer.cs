@@ -37,7 +37,9 @@ public sealed class PostgresServer
     private readonly ThrowawayCluster? cluster;
     private readonly NpgsqlDataSource admin;
     private readonly Lazy<Task<string>> template;
-    private readonly string runId = Guid.NewGuid().ToString("N")[..8];
+    // Names carry the run's start (hours since 1970) and a random id: unique per process, and a shared server
+    // can tell the leftovers of long-dead runs apart (see DropStaleDatabasesAsync).
+    private readonly string runId = $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 3600}_{Guid.NewGuid().ToString("N")[..8]}";
 
     private PostgresServer(string adminConnectionString, ThrowawayCluster? cluster)
     {
@@ -147,6 +149,7 @@ public sealed class PostgresServer
         if (!string.IsNullOrWhiteSpace(external))
         {
             server = new PostgresServer(external, null);
+            await server.DropStaleDatabasesAsync();
         }
         else
         {
@@ -175,6 +178,34 @@ public sealed class PostgresServer
             // Process exit: nothing useful to do with an error here.
         }
         cluster?.Stop();
+    }
+
+    /// <summary>
+    /// A killed run leaves its databases on a shared server; drop those of runs that started over a day ago
+    /// (no test run lasts that long), never those of a run that may still be going.
+    /// </summary>
+    private async Task DropStaleDatabasesAsync()
+    {
+        var cutoff = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 3600 - 24;
+        var names = new List<string>();
+        await using (var find = admin.CreateCommand(
+                         "SELECT datname FROM pg_database WHERE datname ~ '^smartbis_(t|template)_[0-9]+_'"))
+        await using (var reader = await find.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) names.Add(reader.GetString(0));
+        foreach (var name in names)
+        {
+            var hours = name.Split('_')[2];
+            if (!long.TryParse(hours, out var started) || started >= cutoff) continue;
+            try
+            {
+                await ExecuteAdminAsync($"""ALTER DATABASE "{name}" WITH IS_TEMPLATE false""");
+                await ExecuteAdminAsync($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
+            }
+            catch (PostgresException)
+            {
+                // Someone else is cleaning up too; fine.
+            }
+        }
     }
 
     private void DropOwnDatabases()

@@ -21,7 +21,7 @@ public class SmartbisFactory(string connectionString, IReadOnlyDictionary<string
 
     /// <summary>Where the app's development mailbox writes .eml files (used when no SMTP host is configured).</summary>
     public string MailboxPath { get; } =
-        Path.Combine(Path.GetTempPath(), "smartbis-tests", "mailbox-" + Guid.NewGuid().ToString("N")[..12]);
+        Path.Combine(Path.GetTempPath(), "smartbis-mailbox-" + Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>The effective settings given to the app (defaults, then overrides).</summary>
     public IReadOnlyDictionary<string, string?> Settings => settingsCache ??= BuildSettings();

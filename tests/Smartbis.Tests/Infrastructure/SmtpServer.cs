@@ -35,7 +35,7 @@ public sealed class SmtpServer : IAsyncLifetime, IDisposable
 
     /// <summary>The Maildir folder; delivered messages land in its <c>new</c> subfolder.</summary>
     public string MaildirPath { get; } =
-        Path.Combine(Path.GetTempPath(), "smartbis-tests", "smtp-" + Guid.NewGuid().ToString("N")[..12]);
+        Path.Combine(Path.GetTempPath(), "smartbis-smtp-" + Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>The app settings that send this app's email here.</summary>
     public IReadOnlyDictionary<string, string?> AppSettings => new Dictionary<string, string?>
@@ -52,7 +52,7 @@ public sealed class SmtpServer : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(MaildirPath)!); // aiosmtpd creates the Maildir itself (cur/new/tmp)
+        // aiosmtpd creates the Maildir itself (cur/new/tmp); an existing empty folder would make it fail.
         for (var attempt = 1; ; attempt++)
         {
             Port = FreePort.Next();
