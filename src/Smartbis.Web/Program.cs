@@ -1,7 +1,12 @@
+using Smartbis.Web.Api;
 using Smartbis.Web.Data;
+using Smartbis.Web.Features.Automations;
+using Smartbis.Web.Features.Counter;
 using Smartbis.Web.Features.Notifications.Email;
 using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Onboarding;
 using Smartbis.Web.Features.Platform;
+using Smartbis.Web.Features.Portal;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Infrastructure;
 
@@ -14,7 +19,12 @@ builder.AddSmartbisIdentity();
 builder.AddSmartbisLedger();
 builder.AddSmartbisJobs();
 builder.AddSmartbisEmail();
+builder.AddSmartbisAutomations();
+builder.AddSmartbisCounter();
+builder.AddSmartbisDashboard();
+builder.AddSmartbisPortal();
 builder.AddSmartbisWeb();
+builder.AddSmartbisApi();
 
 var app = builder.Build();
 
@@ -29,6 +39,7 @@ await app.PrepareDatabaseAsync();
 
 app.UseSmartbisPipeline();
 app.MapSmartbisEndpoints();
+app.MapSmartbisApi();
 
 app.Run();
 

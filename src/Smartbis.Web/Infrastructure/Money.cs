@@ -32,6 +32,11 @@ public static class Money
         if (string.IsNullOrWhiteSpace(text)) return null;
         var culture = CultureInfo.GetCultureInfo(locale);
         var cleaned = text.Replace("R$", "").Replace("US$", "").Replace("€", "").Trim();
+        // Group separators only between groups of three digits: "12.50" typed at a pt-BR counter means 12,50,
+        // not 1.250,00, so it is refused rather than read as a hundred times the amount.
+        var integerPart = cleaned.Split(culture.NumberFormat.NumberDecimalSeparator)[0];
+        var groups = integerPart.Split(culture.NumberFormat.NumberGroupSeparator);
+        if (groups.Length > 1 && (groups[0].Trim().TrimStart('-', '+').Length is < 1 or > 3 || groups.Skip(1).Any(g => g.Length != 3))) return null;
         if (!decimal.TryParse(cleaned, NumberStyles.Number, culture, out var value)) return null;
         if (value < 0 || decimal.Round(value, 2) != value || value > 100_000_000m) return null;
         return (long)(value * 100);

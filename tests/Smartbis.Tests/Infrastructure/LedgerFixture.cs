@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace Smartbis.Tests.Infrastructure;
 
@@ -45,6 +46,13 @@ public class LedgerFixture : DatabaseFixture
 
     /// <summary>The app under test, with <see cref="Clock"/> as its <see cref="TimeProvider"/>.</summary>
     public WebApplicationFactory<Program> App { get; private set; } = null!;
+
+    /// <summary>
+    /// Concurrency tests send hundreds of requests at once: at most 50 connections of this database's pool (the shared
+    /// server serves every test class), and up to two minutes to wait for one on a busy machine instead of 30 s.
+    /// </summary>
+    protected override void ConfigureSettings(IDictionary<string, string?> settings) =>
+        settings["ConnectionStrings:Smartbis"] = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = 50, Timeout = 120 }.ConnectionString;
 
     public override async Task InitializeAsync()
     {

@@ -264,6 +264,598 @@ namespace Smartbis.Web.Data.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Automations.AutomationSetting", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Trigger")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("trigger");
+
+                    b.Property<int?>("Days")
+                        .HasColumnType("integer")
+                        .HasColumnName("days");
+
+                    b.Property<int>("DelayMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("delay_minutes");
+
+                    b.Property<bool>("Email")
+                        .HasColumnType("boolean")
+                        .HasColumnName("email");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<bool>("WhatsApp")
+                        .HasColumnType("boolean")
+                        .HasColumnName("whats_app");
+
+                    b.HasKey("TenantId", "Trigger")
+                        .HasName("pk_automation_settings");
+
+                    b.ToTable("automation_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Automations.Message", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
+                    b.Property<Guid?>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Locale")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("locale");
+
+                    b.Property<DateTimeOffset>("NotBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_before");
+
+                    b.Property<string>("ProviderMessageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("provider_message_id");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("recipient");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("trigger");
+
+                    b.Property<JsonDocument>("Variables")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("variables");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_messages");
+
+                    b.HasIndex("ProviderMessageId")
+                        .HasDatabaseName("ix_messages_provider_message_id")
+                        .HasFilter("provider_message_id IS NOT NULL");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_messages_tenant_id_created_at");
+
+                    b.HasIndex("TenantId", "CustomerId", "CreatedAt")
+                        .HasDatabaseName("ix_messages_tenant_id_customer_id_created_at");
+
+                    b.HasIndex("TenantId", "Status", "NotBefore")
+                        .HasDatabaseName("ix_messages_due")
+                        .HasFilter("status IN ('Scheduled', 'Sending')");
+
+                    b.HasIndex("TenantId", "Trigger", "SubjectId", "Channel")
+                        .IsUnique()
+                        .HasDatabaseName("ux_messages_once");
+
+                    b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Automations.MessageAttempt", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("detail");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_message_attempts");
+
+                    b.HasIndex("TenantId", "MessageId", "Number")
+                        .HasDatabaseName("ix_message_attempts_tenant_id_message_id_number");
+
+                    b.ToTable("message_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Automations.MessageTemplate", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Locale")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("locale");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("trigger");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WhatsAppParameters")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("whats_app_parameters");
+
+                    b.Property<string>("WhatsAppTemplate")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("whats_app_template");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_message_templates");
+
+                    b.HasIndex("TenantId", "Trigger", "Channel", "Locale")
+                        .IsUnique()
+                        .HasDatabaseName("ix_message_templates_tenant_id_trigger_channel_locale");
+
+                    b.ToTable("message_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Automations.MessagingSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<byte[]>("LinkKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("link_key");
+
+                    b.Property<int>("MaxPerDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_per_day");
+
+                    b.Property<int>("MaxPerWeek")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_per_week");
+
+                    b.Property<TimeOnly>("QuietFrom")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("quiet_from");
+
+                    b.Property<TimeOnly>("QuietUntil")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("quiet_until");
+
+                    b.Property<string>("ReplyTo")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("reply_to");
+
+                    b.Property<string>("SenderName")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("sender_name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WhatsAppPhoneNumberId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("whats_app_phone_number_id");
+
+                    b.Property<string>("WhatsAppTokenProtected")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("whats_app_token_protected");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_messaging_settings");
+
+                    b.HasIndex("WhatsAppPhoneNumberId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_messaging_settings_whats_app_phone_number_id")
+                        .HasFilter("whats_app_phone_number_id IS NOT NULL");
+
+                    b.ToTable("messaging_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Automations.WhatsAppStatusReceipt", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("ProviderMessageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("provider_message_id");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("TenantId", "ProviderMessageId", "Status")
+                        .HasName("pk_whatsapp_status_receipts");
+
+                    b.ToTable("whatsapp_status_receipts", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Counter.AnomalyFlag", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CashierUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("cashier_user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<JsonDocument>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("evidence");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<int>("Occurrences")
+                        .HasColumnType("integer")
+                        .HasColumnName("occurrences");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("review_note");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<string>("ReviewedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("reviewed_by_user_id");
+
+                    b.Property<Guid?>("StoreId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("store_id");
+
+                    b.Property<string>("SubjectKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject_key");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("summary");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_anomaly_flags");
+
+                    b.HasIndex("TenantId", "Kind", "SubjectKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_anomaly_flags_tenant_id_kind_subject_key")
+                        .HasFilter("reviewed_at IS NULL");
+
+                    b.HasIndex("TenantId", "ReviewedAt", "LastSeenAt")
+                        .HasDatabaseName("ix_anomaly_flags_tenant_id_reviewed_at_last_seen_at");
+
+                    b.ToTable("anomaly_flags", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Counter.CounterSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("BurstPurchases")
+                        .HasColumnType("integer")
+                        .HasColumnName("burst_purchases");
+
+                    b.Property<int>("BurstWindowMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("burst_window_minutes");
+
+                    b.Property<int>("CodeValidityMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("code_validity_minutes");
+
+                    b.Property<bool>("FlagOwnAccount")
+                        .HasColumnType("boolean")
+                        .HasColumnName("flag_own_account");
+
+                    b.Property<long>("LargeRedemptionCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("large_redemption_cents");
+
+                    b.Property<int>("RefundRateBps")
+                        .HasColumnType("integer")
+                        .HasColumnName("refund_rate_bps");
+
+                    b.Property<int>("RefundRateMinPurchases")
+                        .HasColumnType("integer")
+                        .HasColumnName("refund_rate_min_purchases");
+
+                    b.Property<int>("RefundRateWindowDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("refund_rate_window_days");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("updated_by_user_id");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_counter_settings");
+
+                    b.ToTable("counter_settings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_counter_settings_positive", "large_redemption_cents >= 0 AND code_validity_minutes > 0 AND burst_purchases > 0 AND burst_window_minutes > 0 AND refund_rate_bps > 0 AND refund_rate_min_purchases > 0 AND refund_rate_window_days > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Counter.ManagerPin", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("PinHash")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("pin_hash");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "UserId")
+                        .HasName("pk_manager_pins");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_manager_pins_user_id");
+
+                    b.ToTable("manager_pins", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Counter.RedemptionCode", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_attempts");
+
+                    b.Property<long>("MaxAmountCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_amount_cents");
+
+                    b.Property<string>("SentTo")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("sent_to");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<string>("UsedForKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("used_for_key");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_redemption_codes");
+
+                    b.HasIndex("TenantId", "CustomerId", "CreatedAt")
+                        .HasDatabaseName("ix_redemption_codes_tenant_id_customer_id_created_at");
+
+                    b.ToTable("redemption_codes", (string)null);
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Customers.Customer", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -420,6 +1012,250 @@ namespace Smartbis.Web.Data.Migrations
                         .HasDatabaseName("ix_customer_consents_tenant_id_customer_id_at");
 
                     b.ToTable("customer_consents", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Integrations.ApiKey", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_hash");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("prefix");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<Guid?>("StoreId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("store_id");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_api_keys");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_api_keys_key_hash");
+
+                    b.HasIndex("TenantId", "StoreId")
+                        .HasDatabaseName("ix_api_keys_tenant_id_store_id");
+
+                    b.ToTable("api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Integrations.WebhookAttempt", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("DeliveryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("delivery_id");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("error");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("ResponseBody")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("response_body");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_webhook_attempts");
+
+                    b.HasIndex("TenantId", "DeliveryId", "Number")
+                        .HasDatabaseName("ix_webhook_attempts_tenant_id_delivery_id_number");
+
+                    b.ToTable("webhook_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Integrations.WebhookDelivery", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("event_type");
+
+                    b.Property<DateTimeOffset>("GiveUpAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("give_up_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_error");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_status_code");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subscription_id");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_webhook_deliveries");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_webhook_deliveries_due")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("TenantId", "EventId")
+                        .HasDatabaseName("ix_webhook_deliveries_tenant_id_event_id");
+
+                    b.HasIndex("TenantId", "SubscriptionId", "EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_webhook_deliveries_tenant_id_subscription_id_event_id");
+
+                    b.ToTable("webhook_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Integrations.WebhookSubscription", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<DateTimeOffset>("CursorAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cursor_at");
+
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disabled_at");
+
+                    b.PrimitiveCollection<List<string>>("Events")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("events");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("secret");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_webhook_subscriptions");
+
+                    b.ToTable("webhook_subscriptions", (string)null);
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Ledger.Account", b =>
@@ -725,6 +1561,87 @@ namespace Smartbis.Web.Data.Migrations
                         .HasDatabaseName("ix_outbox_events_tenant_id_customer_id_type");
 
                     b.ToTable("outbox_events", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Onboarding.OnboardingProgress", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset?>("DismissedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dismissed_at");
+
+                    b.Property<DateTimeOffset?>("JoinPageSharedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("join_page_shared_at");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_onboarding_progress");
+
+                    b.ToTable("onboarding_progress", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Portal.SignInCode", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("purpose");
+
+                    b.Property<string>("SentTo")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("sent_to");
+
+                    b.Property<DateTimeOffset?>("SupersededAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("superseded_at");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_portal_sign_in_codes");
+
+                    b.HasIndex("TenantId", "CustomerId", "CreatedAt")
+                        .HasDatabaseName("ix_portal_sign_in_codes_tenant_id_customer_id_created_at");
+
+                    b.ToTable("portal_sign_in_codes", (string)null);
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Programs.ProgramRules", b =>
@@ -1033,6 +1950,227 @@ namespace Smartbis.Web.Data.Migrations
                         .HasDatabaseName("ix_purchase_refunds_tenant_id_purchase_id");
 
                     b.ToTable("purchase_refunds", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Referrals.Referral", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("RefereeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("referee_id");
+
+                    b.Property<DateTimeOffset>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid>("PurchaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("purchase_id");
+
+                    b.Property<long>("RefereeRewardCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("referee_reward_cents");
+
+                    b.Property<Guid>("ReferrerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("referrer_id");
+
+                    b.Property<long>("ReferrerRewardCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("referrer_reward_cents");
+
+                    b.HasKey("TenantId", "RefereeId")
+                        .HasName("pk_referrals");
+
+                    b.HasIndex("TenantId", "ReferrerId", "DecidedAt")
+                        .HasDatabaseName("ix_referrals_tenant_id_referrer_id_decided_at");
+
+                    b.ToTable("referrals", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Reporting.DailyStats", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<Guid>("StoreId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("store_id");
+
+                    b.Property<long>("BonusCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bonus_cents");
+
+                    b.Property<long>("EarnedCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("earned_cents");
+
+                    b.Property<long>("ExpiredCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expired_cents");
+
+                    b.Property<long>("LiabilityDeltaCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("liability_delta_cents");
+
+                    b.Property<int>("NewMembers")
+                        .HasColumnType("integer")
+                        .HasColumnName("new_members");
+
+                    b.Property<int>("Purchases")
+                        .HasColumnType("integer")
+                        .HasColumnName("purchases");
+
+                    b.Property<long>("RedeemedCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("redeemed_cents");
+
+                    b.Property<int>("ReferredMembers")
+                        .HasColumnType("integer")
+                        .HasColumnName("referred_members");
+
+                    b.Property<long>("RevenueCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("revenue_cents");
+
+                    b.Property<int>("VouchersIssued")
+                        .HasColumnType("integer")
+                        .HasColumnName("vouchers_issued");
+
+                    b.Property<long>("VouchersIssuedCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("vouchers_issued_cents");
+
+                    b.Property<int>("VouchersRedeemed")
+                        .HasColumnType("integer")
+                        .HasColumnName("vouchers_redeemed");
+
+                    b.Property<long>("VouchersRedeemedCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("vouchers_redeemed_cents");
+
+                    b.HasKey("TenantId", "Day", "StoreId")
+                        .HasName("pk_daily_stats");
+
+                    b.ToTable("daily_stats", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Reporting.StatsWatermark", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("RolledUpTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rolled_up_to");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("time_zone");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_stats_watermarks");
+
+                    b.ToTable("stats_watermarks", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Staff.StaffInvitation", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<string>("AcceptedUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("accepted_user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("InvitedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("invited_by_user_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("role");
+
+                    b.Property<Guid?>("StoreId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("store_id");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_staff_invitations");
+
+                    b.HasIndex("TokenHash")
+                        .HasDatabaseName("ix_staff_invitations_token_hash");
+
+                    b.HasIndex("TenantId", "Email")
+                        .HasDatabaseName("ix_staff_invitations_tenant_id_email");
+
+                    b.HasIndex("TenantId", "StoreId")
+                        .HasDatabaseName("ix_staff_invitations_tenant_id_store_id");
+
+                    b.HasIndex("TenantId", "TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_staff_invitations_tenant_id_token_hash");
+
+                    b.ToTable("staff_invitations", (string)null);
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Tenancy.AppUser", b =>
@@ -1435,6 +2573,119 @@ namespace Smartbis.Web.Data.Migrations
                         .HasConstraintName("fk_audit_entries_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Automations.AutomationSetting", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_automation_settings_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Automations.Message", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_messages_tenants_tenant_id");
+
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_messages_customers_tenant_id_customer_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Automations.MessageAttempt", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Automations.Message", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_attempts_messages_tenant_id_message_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Automations.MessageTemplate", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_templates_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Automations.MessagingSettings", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("Smartbis.Web.Features.Automations.MessagingSettings", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_messaging_settings_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Automations.WhatsAppStatusReceipt", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_whatsapp_status_receipts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Counter.AnomalyFlag", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_anomaly_flags_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Counter.CounterSettings", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("Smartbis.Web.Features.Counter.CounterSettings", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_counter_settings_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Counter.ManagerPin", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_manager_pins_tenants_tenant_id");
+
+                    b.HasOne("Smartbis.Web.Features.Tenancy.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_manager_pins_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Counter.RedemptionCode", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_redemption_codes_customers_tenant_id_customer_id");
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Customers.Customer", b =>
                 {
                     b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
@@ -1459,6 +2710,59 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_customer_consents_customers_tenant_id_customer_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Integrations.ApiKey", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_api_keys_tenants_tenant_id");
+
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Store", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "StoreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_api_keys_stores_tenant_id_store_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Integrations.WebhookAttempt", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Integrations.WebhookDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "DeliveryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_attempts_webhook_deliveries_tenant_id_delivery_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Integrations.WebhookDelivery", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Ledger.OutboxEvent", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "EventId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_outbox_events_tenant_id_event_id");
+
+                    b.HasOne("Smartbis.Web.Features.Integrations.WebhookSubscription", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "SubscriptionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_webhook_subscriptions_tenant_id_subscrip");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Integrations.WebhookSubscription", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_subscriptions_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Ledger.Account", b =>
@@ -1509,6 +2813,26 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_outbox_events_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Onboarding.OnboardingProgress", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_onboarding_progress_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Portal.SignInCode", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_sign_in_codes_customers_tenant_id_customer_id");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Programs.ProgramRules", b =>
@@ -1598,6 +2922,59 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_purchase_refunds_purchases_tenant_id_purchase_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Referrals.Referral", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "RefereeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_referrals_customers_tenant_id_referee_id");
+
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ReferrerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_referrals_customers_tenant_id_referrer_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Reporting.DailyStats", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_daily_stats_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Reporting.StatsWatermark", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stats_watermarks_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Staff.StaffInvitation", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_staff_invitations_tenants_tenant_id");
+
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Store", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "StoreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_staff_invitations_stores_tenant_id_store_id");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Tenancy.Membership", b =>

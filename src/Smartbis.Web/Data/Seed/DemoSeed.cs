@@ -90,6 +90,7 @@ public sealed class DemoSeed(
     {
         var path = config["Smartbis:DemoJsonPath"];
         if (string.IsNullOrEmpty(path)) return;
+        var apiKeys = await DemoApiKeysAsync(path, ct);
         var doc = new
         {
             baseUrl = config["Smartbis:BaseUrl"] ?? "http://localhost:5000",
@@ -99,10 +100,35 @@ public sealed class DemoSeed(
                 name = t.Name,
                 owner = new { email = t.Owner.Email, password = t.Owner.Password },
                 cashier = new { email = t.Cashier.Email, password = t.Cashier.Password },
+                apiKey = apiKeys.GetValueOrDefault(t.Slug),
+                sampleVoucherCode = apiKeys.GetValueOrDefault(t.Slug + ":voucher"),
             }),
             @operator = new { email = Operator.Email, password = Operator.Password },
         };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }), ct);
+    }
+
+    /// <summary>One API key per demo tenant (bound to its first store); the one already in demo.json is kept while valid.</summary>
+    private async Task<Dictionary<string, string?>> DemoApiKeysAsync(string path, CancellationToken ct)
+    {
+        var previous = new Dictionary<string, string>();
+        try
+        {
+            if (File.Exists(path))
+                foreach (var t in JsonDocument.Parse(await File.ReadAllTextAsync(path, ct)).RootElement.GetProperty("tenants").EnumerateArray())
+                    if (t.TryGetProperty("apiKey", out var k) && k.ValueKind == JsonValueKind.String)
+                        previous[t.GetProperty("slug").GetString()!] = k.GetString()!;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException) { /* a new file is written below */ }
+        await using var scope = scopes.CreateAsyncScope();
+        var keys = scope.ServiceProvider.GetRequiredService<Features.Integrations.DemoApiKeys>();
+        var result = new Dictionary<string, string?>();
+        foreach (var t in Tenants)
+        {
+            result[t.Slug] = await keys.EnsureAsync(t.Slug, t.Stores[0], previous.GetValueOrDefault(t.Slug), ct);
+            result[t.Slug + ":voucher"] = await keys.SampleVoucherAsync(t.Slug, ct);
+        }
+        return result;
     }
 }

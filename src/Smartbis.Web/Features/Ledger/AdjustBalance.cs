@@ -38,6 +38,7 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
             else
             {
                 var debit = -r.AmountCents;
+                await books.ExpireDueLotsAsync(account, ct); // credit past its expiry cannot be taken either
                 if (debit > account.AvailableCents)
                     throw new OperationFailed("insufficient_balance", $"Only {Money.Format(account.AvailableCents)} is available to remove.", "amountCents");
                 await books.ConsumeAvailableAsync(r.CustomerId, debit, ct);

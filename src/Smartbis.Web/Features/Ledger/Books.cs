@@ -87,6 +87,29 @@ public sealed class Books(SmartbisDb db, DateTimeOffset now)
             .OrderBy(l => l.ExpiresAt == null).ThenBy(l => l.ExpiresAt).ThenBy(l => l.AvailableAt).ThenBy(l => l.Id)
             .ToListAsync(ct);
 
+    /// <summary>
+    /// Expires what is left of the customer's available lots past their expiry (the account must be locked), so that
+    /// credit past its date is never spent or turned into a voucher, whether or not the expiry job has run yet.
+    /// Saves (not commits) so that the lot queries after it see the lots gone. Returns how many lots and how much.
+    /// </summary>
+    public async Task<(int Lots, long Cents)> ExpireDueLotsAsync(Account account, CancellationToken ct = default)
+    {
+        var lots = await db.CreditLots
+            .Where(l => l.CustomerId == account.CustomerId && l.Status == LotStatus.Available && l.ExpiresAt <= now && l.RemainingCents > 0)
+            .OrderBy(l => l.ExpiresAt).ToListAsync(ct);
+        if (lots.Count == 0) return (0, 0);
+        var cents = lots.Sum(l => l.RemainingCents);
+        foreach (var lot in lots)
+        {
+            Post(account, EntryKind.Expire, $"Cashback credited on {lot.CreatedAt:yyyy-MM-dd} expired", available: -lot.RemainingCents, purchaseId: lot.PurchaseId, lot: lot);
+            Emit(Events.CashbackExpired, account.CustomerId, lot.Id, new { lotId = lot.Id, amountCents = lot.RemainingCents });
+            lot.RemainingCents = 0;
+            lot.Status = LotStatus.Expired;
+        }
+        await db.SaveChangesAsync(ct);
+        return (lots.Count, cents);
+    }
+
     /// <summary>Takes an amount from available lots, oldest-expiring first. The caller posts the matching entry.</summary>
     public async Task ConsumeAvailableAsync(Guid customerId, long amountCents, CancellationToken ct = default)
     {

@@ -35,15 +35,7 @@ public sealed class ExpireCredits(LedgerUnit unit)
     {
         var books = new Books(db, now);
         var account = await books.LockAsync(customerId, ct);
-        var lots = await db.CreditLots.Where(l => l.CustomerId == customerId && l.Status == LotStatus.Available && l.ExpiresAt <= now && l.RemainingCents > 0)
-            .OrderBy(l => l.ExpiresAt).ToListAsync(ct);
-        foreach (var lot in lots)
-        {
-            books.Post(account, EntryKind.Expire, $"Cashback credited on {lot.CreatedAt:yyyy-MM-dd} expired", available: -lot.RemainingCents, purchaseId: lot.PurchaseId, lot: lot);
-            books.Emit(Events.CashbackExpired, customerId, lot.Id, new { lotId = lot.Id, amountCents = lot.RemainingCents });
-        }
-        var lotCents = lots.Sum(l => l.RemainingCents);
-        foreach (var lot in lots) { lot.RemainingCents = 0; lot.Status = LotStatus.Expired; }
+        var (lotCount, lotCents) = await books.ExpireDueLotsAsync(account, ct);
 
         var vouchers = await db.Vouchers.Where(v => v.CustomerId == customerId && v.Status == VoucherStatus.Issued && v.ExpiresAt <= now).ToListAsync(ct);
         foreach (var v in vouchers)
@@ -53,6 +45,6 @@ public sealed class ExpireCredits(LedgerUnit unit)
             books.Emit(Events.VoucherExpired, customerId, v.Id, new { voucherId = v.Id, valueCents = v.ValueCents });
         }
         await db.SaveChangesAsync(ct);
-        return new Result(lots.Count, lotCents, vouchers.Count, vouchers.Sum(v => v.ValueCents));
+        return new Result(lotCount, lotCents, vouchers.Count, vouchers.Sum(v => v.ValueCents));
     }
 }

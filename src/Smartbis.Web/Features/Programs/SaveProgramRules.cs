@@ -49,6 +49,7 @@ public sealed class SaveProgramRules(SmartbisDb db, TimeProvider clock)
         {
             var b = r.Boosts[i];
             v.Check(b.RateBps is >= 0 and <= 10_000, $"Boosts[{i}].RateBps", "A boost rate must be between 0% and 100%.")
+             .Check(b.RateBps > r.EarnRateBps || b.RateBps is < 0 or > 10_000 || r.EarnRateBps is < 0 or > 10_000, $"Boosts[{i}].RateBps", "A boost must give more than the base rate.")
              .Check(b.StartsOn is null || b.EndsOn is null || b.StartsOn <= b.EndsOn, $"Boosts[{i}].EndsOn", "A boost must end on or after its start.")
              .Check(b.StartsOn is not null || b.EndsOn is not null || b.Weekdays.Count > 0, $"Boosts[{i}].Weekdays", "Choose dates or weekdays for the boost.");
         }

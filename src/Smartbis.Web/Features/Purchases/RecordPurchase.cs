@@ -94,9 +94,14 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
             purchase.VoucherId = voucher.Id;
         }
 
-        // 2. Cashback pays within the rules: minimum balance, maximum share of the purchase, what is available.
+        // 2. Cashback pays within the rules: minimum balance, maximum share of the purchase, what is available
+        //    (credit past its expiry first expires: it cannot pay, whether or not the expiry job has run).
         if (r.PayWithCashbackCents > 0)
         {
+            if (!customer.IsClaimed)
+                throw new OperationFailed("customer_unclaimed",
+                    "This customer has not joined the program yet: their cashback is kept for them and can be used once they join.", "payWithCashbackCents");
+            await books.ExpireDueLotsAsync(account, ct);
             var maxShare = (long)((Int128)r.AmountCents * rules.MaxRedeemShareBps / 10_000);
             var fmt = (long c) => Money.Format(c, tenantRow.CurrencyCode, tenantRow.Locale);
             if (account.AvailableCents < rules.MinRedeemBalanceCents)
@@ -140,6 +145,7 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         {
             purchaseId = purchase.Id, storeId = store.Id, amountCents = r.AmountCents, earnedCents = earned, receiptNumber = receipt, occurredAt,
         });
+        await Referrals.QualifyReferral.OnPurchaseAsync(books, customer, account, purchase, rules, ct); // same transaction: rewards commit with the purchase
         await db.SaveChangesAsync(ct);
 
         return new Result(purchase.Id, customer.Id, !customer.IsClaimed, receipt, occurredAt, r.AmountCents,

@@ -11,7 +11,7 @@ public static partial class Slugs
         "app", "counter", "admin", "api", "health", "signup", "signin", "signout", "account", "login", "logout",
         "portal", "static", "assets", "lib", "css", "js", "img", "images", "favicon.ico", "robots.txt",
         "swagger", "openapi", "docs", "help", "support", "plans", "pricing", "terms", "privacy", "about",
-        "www", "mail", "smartbis", "jobs", "hangfire", "webhooks", "status", "error", "errors", "join", "new",
+        "www", "mail", "smartbis", "jobs", "hangfire", "webhooks", "status", "error", "errors", "join", "new", "unsubscribe",
     };
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")]

@@ -25,6 +25,8 @@ public sealed class CancelVoucher(LedgerUnit unit, TenantContext tenant, TimePro
             var voucher = await db.Vouchers.SingleAsync(v => v.Id == voucherId, ct); // read after the lock: the current status
             if (voucher.Status != VoucherStatus.Issued)
                 throw new OperationFailed("voucher_not_issued", $"Only issued vouchers can be cancelled; this one is {voucher.Status.ToString().ToLowerInvariant()}.", "voucherId");
+            if (voucher.ExpiresAt <= now) // expired, whether or not the expiry job has marked it yet: its value is gone
+                throw new OperationFailed("voucher_not_issued", $"Only issued vouchers can be cancelled; this one expired on {voucher.ExpiresAt:yyyy-MM-dd}.", "voucherId");
             var rules = await RulesInForce.AtAsync(db, now, ct);
             voucher.Status = VoucherStatus.Cancelled;
             voucher.CancelledAt = now;

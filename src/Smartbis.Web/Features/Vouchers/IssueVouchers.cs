@@ -47,6 +47,7 @@ public sealed class IssueVouchers(LedgerUnit unit)
     {
         var books = new Books(db, now);
         var account = await books.LockAsync(customerId, ct);
+        await books.ExpireDueLotsAsync(account, ct); // expired credit never becomes a voucher, whatever order the jobs run in
         var rules = await RulesInForce.AtAsync(db, now, ct);
         var issued = new List<Voucher>();
         if (rules.VoucherMode == VoucherMode.Threshold && rules.VoucherThresholdCents > 0)

@@ -1,17 +1,70 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
+using Smartbis.Web.Features.Onboarding;
+using Smartbis.Web.Features.Reporting;
+using Smartbis.Web.Features.Tenancy;
 
 namespace Smartbis.Web.Pages.App;
 
-public sealed class IndexModel(SmartbisDb db) : PageModel
+/// <summary>The overview: the program's results for a date range and store, from the daily roll-up.</summary>
+public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, RollUpDailyStats rollUp, TimeProvider clock) : PageModel
 {
-    public int Stores { get; private set; }
-    public int Staff { get; private set; }
+    public static readonly string[] Presets = ["7d", "30d", "90d", "180d", "month", "custom"];
 
-    public async Task OnGetAsync()
+    [BindProperty(SupportsGet = true)] public string Range { get; set; } = "30d";
+    [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
+    [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
+    [BindProperty(SupportsGet = true)] public Guid? Store { get; set; }
+
+    public DateOnly FromDay { get; private set; }
+    public DateOnly ToDay { get; private set; }
+    public Overview.Result Result { get; private set; } = null!;
+    public List<(Guid Id, string Name)> Stores { get; private set; } = [];
+    public Checklist.State? Checklist { get; private set; }
+    public Tenant Tenant => staff.Tenant!;
+
+    public async Task<IActionResult> OnGetAsync()
     {
-        Stores = await db.Stores.CountAsync(s => s.Active);
-        Staff = await db.Memberships.CountAsync();
+        // A cashier's place is the counter.
+        if (staff.Role == StaffRole.Cashier) return Redirect("/counter");
+        var ct = HttpContext.RequestAborted;
+        await rollUp.ExecuteAsync(Tenant.Id, ct: ct);
+        var today = Overview.Today(clock.GetUtcNow(), Tenant.TimeZone);
+        (FromDay, ToDay) = Range switch
+        {
+            "7d" => (today.AddDays(-6), today),
+            "90d" => (today.AddDays(-89), today),
+            "180d" => (today.AddDays(-179), today),
+            "month" => (new DateOnly(today.Year, today.Month, 1), today),
+            "custom" when From is { } f && To is { } t && f <= t && t.DayNumber - f.DayNumber <= 731 => (f, t),
+            _ => (today.AddDays(-29), today),
+        };
+        if (!Presets.Contains(Range) || (Range == "custom" && FromDay != From)) Range = "30d";
+        Stores = (await db.Stores.OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(ct)).Select(s => (s.Id, s.Name)).ToList();
+        if (Store is { } s && Stores.All(x => x.Id != s)) Store = null; // another tenant's or unknown store: the whole business
+        Result = await Overview.LoadAsync(db, Tenant.TimeZone, FromDay, ToDay, Store, ct);
+        var checklist = await Features.Onboarding.Checklist.LoadAsync(db, ct);
+        Checklist = checklist.Dismissed || checklist.Complete || !checklist.Started ? null : checklist;
+        return Page();
     }
+
+    public string Money(long cents) => Infrastructure.Money.Format(cents, Tenant.CurrencyCode, System.Globalization.CultureInfo.CurrentCulture.Name);
+
+    public static string Percent(double? rate) =>
+        rate is { } r ? r.ToString("P1", System.Globalization.CultureInfo.CurrentCulture) : "—";
+
+    /// <summary>The series for Chart.js, read by wwwroot/js/app-overview.js from a JSON data block.</summary>
+    public object ChartData() => new
+    {
+        labels = Result.Series.Select(p => p.Day.ToString("d", System.Globalization.CultureInfo.CurrentCulture)),
+        earned = Result.Series.Select(p => p.EarnedCents / 100m),
+        redeemed = Result.Series.Select(p => p.RedeemedCents / 100m),
+        expired = Result.Series.Select(p => p.ExpiredCents / 100m),
+        purchases = Result.Series.Select(p => p.Purchases),
+        revenue = Result.Series.Select(p => p.RevenueCents / 100m),
+        members = Result.Series.Select(p => p.Members),
+        liability = Result.Series.Select(p => p.LiabilityCents / 100m),
+    };
 }

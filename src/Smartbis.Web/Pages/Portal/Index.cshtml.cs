@@ -1,26 +1,38 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
-using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Features.Programs;
+using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Pages.Portal;
 
-/// <summary>The tenant's public program page: the {tenant} route segment sets the tenant.</summary>
-public sealed class IndexModel(SmartbisDb db) : PageModel
+/// <summary>The tenant's public program page: brand, how it works, the rules in plain words, join, stores.</summary>
+public sealed class IndexModel(SmartbisDb db, TimeProvider clock) : PortalPage
 {
     public sealed record StoreRow(string Name, string? Address);
 
-    public string Name { get; private set; } = "";
-    public string Color { get; private set; } = "";
     public List<StoreRow> Stores { get; private set; } = [];
+    public List<string> Rules { get; private set; } = [];
+    public ProgramRules? Program { get; private set; }
+    public string? Ref { get; private set; }
+    public bool Deleted { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync()
+    public async Task<IActionResult> OnGetAsync(string? @ref, bool deleted = false)
     {
-        if (TenantRouteMiddleware.Current(HttpContext) is not { } t) return NotFound();
-        Name = t.Name;
-        Color = t.PrimaryColor;
+        if (!await LoadAsync(db)) return NotFound();
+        Ref = string.IsNullOrWhiteSpace(@ref) ? null : Codes.Normalize(@ref);
+        Deleted = deleted;
         Stores = await db.Stores.Where(s => s.Active).OrderBy(s => s.Name).Select(s => new StoreRow(s.Name, s.Address)).ToListAsync();
+        try
+        {
+            Program = await RulesInForce.AtAsync(db, clock.GetUtcNow());
+            Rules = RulesInWords.Describe(Program, Tenant, P);
+        }
+        catch (OperationFailed) { /* a program without rules yet: the page still shows the brand and the stores */ }
         return Page();
     }
+
+    public string Headline => Program is null
+        ? P["Join the {0} rewards program.", Tenant.Name]
+        : P["{0} back as {1} on every purchase.", (Program.EarnRateBps / 100m).ToString("0.##", System.Globalization.CultureInfo.CurrentUICulture) + "%", Tenant.CurrencyName];
 }

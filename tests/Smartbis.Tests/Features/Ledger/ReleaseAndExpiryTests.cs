@@ -108,6 +108,47 @@ public sealed class ReleaseAndExpiryTests(LedgerFixture fixture) : LedgerTests(f
     }
 
     [Fact]
+    public async Task Credit_past_its_expiry_cannot_be_spent_even_before_the_expiry_job_runs()
+    {
+        var rules = SampleRules.Plain();
+        rules.ExpiryDays = 30;
+        var shop = await NewTenantAsync(rules);
+        var ana = await shop.EnrollAsync();
+        await shop.BuyAsync(ana, 100_00);          // day 0: lot A 5,00, expires day 30
+        Clock.Advance(TimeSpan.FromDays(20));
+        await shop.BuyAsync(ana, 60_00);           // day 20: lot B 3,00, expires day 50
+        Clock.Advance(TimeSpan.FromDays(10));      // day 30: lot A is past its date; the expiry job has not run
+
+        var refusal = await LedgerTestKit.ShouldFailAsync(() => shop.BuyAsync(ana, 4_00, payWithCashbackCents: 4_00), "insufficient_balance");
+        refusal.Message.Should().Contain("3,00", "only lot B can still be used");
+        await LedgerTestKit.ShouldFailAsync(() => shop.AdjustAsync(ana, -4_00, "Correction"), "insufficient_balance");
+
+        var paid = await shop.BuyAsync(ana, 2_00, payWithCashbackCents: 2_00);
+
+        paid.Balances.Should().Be(new Balances(0, 1_00, 0, 0), "lot A expired when the credit was spent; 2,00 of lot B paid");
+        var entries = (await shop.EntriesAsync(ana)).Where(e => e.CreatedAt == Clock.Now).Select(e => (e.Kind, e.AvailableDeltaCents));
+        entries.Should().BeEquivalentTo([(EntryKind.Expire, -5_00L), (EntryKind.Redeem, -2_00L)]);
+        (await shop.ExpireAsync()).LotsExpired.Should().Be(0, "nothing is left for the job");
+    }
+
+    [Fact]
+    public async Task Credit_past_its_expiry_is_not_turned_into_a_voucher_even_before_the_expiry_job_runs()
+    {
+        var rules = SampleRules.Velluto();
+        rules.PendingDays = 0;
+        rules.ExpiryDays = 10;
+        var shop = await NewTenantAsync(rules);
+        var ana = await shop.EnrollAsync();
+        await shop.BuyAsync(ana, 400_00);          // 20,00 available, expires day 10
+        Clock.Advance(TimeSpan.FromDays(10));
+
+        (await shop.IssueVouchersAsync()).VouchersIssued.Should().Be(0, "the credit expired; it must not become a voucher valid 30 more days");
+
+        (await shop.BalancesAsync(ana)).Should().Be(new Balances(0, 0, 0, 0));
+        (await shop.EntriesAsync(ana)).Select(e => e.Kind).Should().Equal(EntryKind.Earn, EntryKind.Expire);
+    }
+
+    [Fact]
     public async Task Pending_credit_does_not_expire_before_it_has_been_available_for_its_expiry_days()
     {
         var shop = await NewTenantAsync(SampleRules.Velluto()); // pending 7, expiry 90
@@ -138,6 +179,7 @@ public sealed class ReleaseAndExpiryTests(LedgerFixture fixture) : LedgerTests(f
         expired.Should().Be(new ExpireCredits.Result(0, 0, 1, 20_00));
         (await shop.BalancesAsync(ana)).Should().Be(new Balances(0, 0, 0, 0));
         (await shop.VouchersAsync(ana)).Single().Status.Should().Be(Smartbis.Web.Features.Vouchers.VoucherStatus.Expired);
-        await LedgerTestKit.ShouldFailAsync(() => shop.RedeemVoucherAsync((await shop.VouchersAsync(ana)).Single().Code), "voucher_expired");
+        var code = (await shop.VouchersAsync(ana)).Single().Code;
+        await LedgerTestKit.ShouldFailAsync(() => shop.RedeemVoucherAsync(code), "voucher_expired");
     }
 }

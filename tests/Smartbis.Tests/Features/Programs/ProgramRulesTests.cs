@@ -134,7 +134,7 @@ public sealed class ProgramRulesTests(LedgerFixture fixture) : LedgerTests(fixtu
         current.RuleVersion.Should().Be(2);
         current.EarnedCents.Should().Be(8_00);
         var earn = (await shop.EntriesAsync(ana)).Single(e => e.PurchaseId == backdated.PurchaseId);
-        (earn.RuleVersion, earn.RateBps).Should().Be((1, 500), "the entry records the rule version and rate that produced it");
+        (earn.RuleVersion, earn.RateBps).Should().Be(((int?)1, (int?)500), "the entry records the rule version and rate that produced it");
     }
 
     [Fact]
@@ -159,6 +159,8 @@ public sealed class ProgramRulesTests(LedgerFixture fixture) : LedgerTests(fixtu
         { "share over 100%", r => r.MaxRedeemShareBps = 10_001, nameof(ProgramRules.MaxRedeemShareBps) },
         { "expiry of 0 days", r => r.ExpiryDays = 0, nameof(ProgramRules.ExpiryDays) },
         { "boost without dates or weekdays", r => r.Boosts = [new Boost { Name = "?", RateBps = 900 }], "Boosts[0].Weekdays" },
+        { "boost below the base rate", r => r.Boosts = [new Boost { Name = "Half on Mondays", RateBps = 250, Weekdays = [DayOfWeek.Monday] }], "Boosts[0].RateBps" },
+        { "boost at the base rate", r => r.Boosts = [new Boost { Name = "Same", RateBps = 500, Weekdays = [DayOfWeek.Monday] }], "Boosts[0].RateBps" },
     };
 
     [Theory]
@@ -193,13 +195,35 @@ public sealed class ProgramRulesTests(LedgerFixture fixture) : LedgerTests(fixtu
     }
 
     [Fact]
-    public async Task The_reference_programs_are_valid_rules()
+    public void The_reference_programs_are_valid_rules()
     {
         SaveProgramRules.Validate(SampleRules.Velluto()).IsValid.Should().BeTrue();
         SaveProgramRules.Validate(SampleRules.LitoralCash()).IsValid.Should().BeTrue();
-        var shop = await NewTenantAsync(SampleRules.LitoralCash());
-        var saved = await shop.WithDbAsync(db => db.ProgramRules.AsNoTracking().SingleAsync());
-        saved.Should().BeEquivalentTo(SampleRules.LitoralCash(), o => o
+    }
+
+    [Fact]
+    public async Task Saving_rules_keeps_every_setting_as_a_new_version()
+    {
+        // Every setting away from its default, so a setting lost on the way to the database shows.
+        var rules = new ProgramRules
+        {
+            EarnRateBps = 450, MinPurchaseCents = 10_00, MaxEarnPerPurchaseCents = 50_00, ExcludedCategories = ["prescription", "tobacco"],
+            PendingDays = 5, ExpiryDays = 120, MinRedeemBalanceCents = 15_00, MaxRedeemShareBps = 3_000,
+            VoucherMode = VoucherMode.Threshold, VoucherThresholdCents = 25_00, VoucherValidityDays = 45,
+            ReferrerRewardCents = 10_00, RefereeRewardCents = 5_00, ReferralMinPurchaseCents = 50_00, ReferralMonthlyCap = 3,
+            WelcomeBonusCents = 2_00, BirthdayBonusCents = 7_00,
+            Boosts = [new Boost { Name = "Double Tuesday", RateBps = 900, Weekdays = [DayOfWeek.Tuesday] },
+                      new Boost { Name = "Black Friday", RateBps = 1500, StartsOn = new DateOnly(2026, 11, 27), EndsOn = new DateOnly(2026, 11, 30) }],
+        };
+        var shop = await NewTenantAsync(SampleRules.Plain());
+        var from = Clock.Now.AddDays(2);
+
+        var saved = await shop.SaveRulesAsync(rules, from);
+
+        var stored = await shop.WithDbAsync(db => db.ProgramRules.AsNoTracking().SingleAsync(r => r.Version == 2));
+        stored.Should().BeEquivalentTo(rules, o => o
             .Excluding(r => r.TenantId).Excluding(r => r.Version).Excluding(r => r.EffectiveFrom).Excluding(r => r.CreatedAt).Excluding(r => r.CreatedByUserId));
+        (saved.Version, stored.EffectiveFrom, stored.CreatedAt).Should().Be((2, from, Clock.Now));
+        (await shop.WithDbAsync(db => db.ProgramRules.AsNoTracking().SingleAsync(r => r.Version == 1))).EarnRateBps.Should().Be(500, "version 1 is never edited");
     }
 }

@@ -9,8 +9,16 @@ public static class EmailSetup
         builder.Services.Configure<MailboxOptions>(builder.Configuration.GetSection("Smartbis"));
         builder.Services.AddSingleton<Mailbox>();
         var host = builder.Configuration["Smartbis:Smtp:Host"];
-        if (!string.IsNullOrWhiteSpace(host)) builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
-        else if (builder.Environment.IsDevelopment()) builder.Services.AddSingleton<IEmailSender, MailboxEmailSender>();
+        if (!string.IsNullOrWhiteSpace(host))
+        {
+            builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
+            builder.Services.AddSingleton<IEmailBatchSender, SmtpBatchSender>();
+        }
+        else if (builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddSingleton<IEmailSender, MailboxEmailSender>();
+            builder.Services.AddSingleton<IEmailBatchSender, MailboxBatchSender>();
+        }
         else throw new InvalidOperationException("Set Smartbis__Smtp__Host (and port, credentials): email is required outside Development.");
         return builder;
     }

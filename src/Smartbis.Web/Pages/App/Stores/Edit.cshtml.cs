@@ -9,7 +9,8 @@ using Smartbis.Web.Features.Tenancy;
 namespace Smartbis.Web.Pages.App.Stores;
 
 /// <summary>Adds (/app/stores/new) or edits a store. Another tenant's store id is simply not found.</summary>
-public sealed class EditModel(SmartbisDb db, TimeProvider clock) : PageModel
+public sealed class EditModel(SmartbisDb db, TimeProvider clock, CurrentStaff staff,
+    Microsoft.Extensions.Localization.IStringLocalizer<Smartbis.Web.Pages.App.DashboardText> L) : PageModel
 {
     public sealed class InputModel
     {
@@ -40,6 +41,9 @@ public sealed class EditModel(SmartbisDb db, TimeProvider clock) : PageModel
         IsNew = id == "new";
         var store = IsNew ? new Store { Name = "", CreatedAt = clock.GetUtcNow() } : await Find(id);
         if (store is null) return NotFound();
+        // Plan limit (PRODUCT.md): Free includes one store.
+        if (IsNew && staff.Tenant?.Plan == Plan.Free && await db.Stores.CountAsync() >= 1)
+            ModelState.AddModelError("", L["The Free plan includes 1 store. Upgrade to the Growth plan to add more stores."]);
         if (!ModelState.IsValid) return Page();
         var before = IsNew ? null : new { store.Name, store.Address, store.Active };
         store.Name = Input.Name.Trim();

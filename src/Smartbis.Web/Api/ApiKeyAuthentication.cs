@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Integrations;
+using Smartbis.Web.Features.Tenancy;
+
+namespace Smartbis.Web.Api;
+
+/// <summary>
+/// "Authorization: Bearer sbk_…": the key's hash finds the key, the key names the tenant — the only way an API
+/// request gets a tenant. Revoked keys and suspended tenants are refused. Last use is recorded (at most once a minute).
+/// </summary>
+public sealed class ApiKeyAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    SmartbisDb db, TenantContext tenant, TimeProvider clock)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string KeyIdClaim = "smartbis:api_key";
+    public const string StoreIdClaim = "smartbis:api_store";
+    public const string TenantSlugClaim = "smartbis:tenant";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string header = Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return AuthenticateResult.Fail("Use Authorization: Bearer <API key>.");
+        var secret = header["Bearer ".Length..].Trim();
+        if (secret.Length is < 10 or > 200) return AuthenticateResult.Fail("This API key is not valid.");
+
+        var hash = ApiKey.Hash(secret);
+        // Before the tenant is known: the key's hash is the lookup (explicitly across tenants, this one place).
+        var key = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
+            .Where(k => k.KeyHash == hash)
+            .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new { k.Id, k.TenantId, k.StoreId, k.RevokedAt, k.LastUsedAt, t.Slug, t.Status })
+            .SingleOrDefaultAsync(Context.RequestAborted);
+        if (key is null || key.RevokedAt is not null) return AuthenticateResult.Fail("This API key is not valid or was revoked.");
+        if (key.Status != TenantStatus.Active) return AuthenticateResult.Fail("This account is suspended.");
+
+        tenant.Set(key.TenantId, key.Slug);
+        var now = clock.GetUtcNow();
+        if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(1))
+            await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(u => u.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+
+        var claims = new List<Claim> { new(KeyIdClaim, key.Id.ToString()), new(TenantSlugClaim, key.Slug) };
+        if (key.StoreId is { } store) claims.Add(new Claim(StoreIdClaim, store.ToString()));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await ApiProblems.WriteAsync(Context, 401, "unauthorized",
+            result.Failure?.Message ?? "Send an API key: Authorization: Bearer <key>. Keys are created in Integrations (/app/integrations).");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ApiProblems.WriteAsync(Context, 403, "forbidden", "This API key may not do this.");
+}
+
+/// <summary>What the authenticated key allows, read from its claims.</summary>
+public static class ApiCaller
+{
+    public static Guid KeyId(HttpContext http) => Guid.Parse(http.User.FindFirstValue(ApiKeyAuthentication.KeyIdClaim)!);
+
+    public static Guid? StoreId(HttpContext http) =>
+        http.User.FindFirstValue(ApiKeyAuthentication.StoreIdClaim) is { } s ? Guid.Parse(s) : null;
+
+    /// <summary>A store-bound key acts only in its store: another store → 403.</summary>
+    public static void RequireStore(HttpContext http, Guid storeId)
+    {
+        if (StoreId(http) is { } bound && bound != storeId)
+            throw new ApiProblem(403, "store_not_allowed", "This API key is bound to another store.");
+    }
+}

@@ -1,0 +1,159 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Vouchers;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Api.V1;
+
+public static class CustomersApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/customers").WithTags("Customers");
+        g.MapPost("/", CreateAsync).WithName("createCustomer").WithSummary("Enrol a customer")
+            .Accepts<CreateCustomerBody>("application/json").Produces<CustomerDto>(201).Idempotent().ProducesProblems(409);
+        g.MapGet("/lookup", LookupAsync).WithName("lookupCustomer").WithSummary("Find a customer by phone, email, card code or CPF")
+            .Produces<CustomerDto>().ProducesProblems();
+        g.MapGet("/{id:guid}", GetAsync).WithName("getCustomer").WithSummary("A customer with balances and vouchers")
+            .Produces<CustomerDto>().ProducesProblems();
+        g.MapGet("/{id:guid}/entries", EntriesAsync).WithName("listCustomerEntries").WithSummary("Ledger entries, newest first, cursor-paged")
+            .Produces<EntriesPage>().ProducesProblems();
+    }
+
+    private static readonly Dictionary<string, string> Fields = new() { ["idempotencyKey"] = ApiIdempotency.Header };
+
+    private static async Task<IResult> CreateAsync(HttpContext http, ApiIdempotency idem, EnrollCustomer enroll, SmartbisDb db, TimeProvider clock, CancellationToken ct)
+    {
+        http.Items[ApiProblemFilter.FieldNamesKey] = Fields;
+        var key = ApiIdempotency.StorageKey(http);
+        var b = await ApiJson.ReadAsync<CreateCustomerBody>(http);
+        var hash = ApiIdempotency.Hash(b);
+        const string operation = "api_enroll_customer";
+        var (dto, replayed) = await idem.ExclusiveAsync(key, async () =>
+        {
+            // Joining keeps no idempotency record of its own: the API stores the response under the key after it commits.
+            var stored = await idem.FindAsync<CustomerDto>(key, operation, hash, ct);
+            if (stored is not null) return (stored, true);
+            var result = await enroll.ExecuteAsync(new EnrollCustomer.Request(
+                b.Name ?? "", b.Phone, b.Email, b.Cpf, b.BirthDate, b.Consents?.Email ?? false, b.Consents?.Whatsapp ?? false,
+                ConsentWording: "Consent collected by the merchant's system (API)", Source: "api", ReferralCode: b.ReferralCode), ct);
+            var created = (await ReadAsync(db, result.CustomerId, ct))!;
+            await idem.SaveAsync(key, operation, hash, created, 201, clock.GetUtcNow(), ct);
+            return (created, false);
+        }, ct);
+        ApiIdempotency.MarkReplayed(http, replayed);
+        return Results.Json(dto, ApiJson.Options, statusCode: 201);
+    }
+
+    private static async Task<IResult> LookupAsync(SmartbisDb db, string? phone, string? email, string? cardCode, string? cpf, CancellationToken ct)
+    {
+        var given = new[] { phone, email, cardCode, cpf }.Count(v => !string.IsNullOrWhiteSpace(v));
+        if (given != 1)
+            throw new ApiProblem(400, "lookup_query", "Give exactly one of phone, email, cardCode or cpf.",
+                new Dictionary<string, string[]> { ["query"] = ["Give exactly one of phone, email, cardCode or cpf."] });
+        IQueryable<Customer> q = db.Customers;
+        if (!string.IsNullOrWhiteSpace(phone))
+        {
+            var e164 = Phones.ToE164(phone) ?? throw Invalid("phone", "Enter a valid phone number with area code (E.164, e.g. +5511987654321).");
+            q = q.Where(c => c.Phone == e164);
+        }
+        else if (!string.IsNullOrWhiteSpace(email))
+        {
+            var normalized = Emails.Normalize(email) ?? throw Invalid("email", "Enter a valid email address.");
+            q = q.Where(c => c.Email == normalized);
+        }
+        else if (!string.IsNullOrWhiteSpace(cardCode))
+        {
+            var code = Codes.Normalize(cardCode);
+            q = q.Where(c => c.CardCode == code);
+        }
+        else
+        {
+            var digits = Cpf.Normalize(cpf) ?? throw Invalid("cpf", "This CPF is not valid. Check the digits.");
+            q = q.Where(c => c.Cpf == digits);
+        }
+        var id = await q.Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct) ?? throw NotFound();
+        return Results.Json(await ReadAsync(db, id, ct), ApiJson.Options);
+    }
+
+    private static async Task<IResult> GetAsync(SmartbisDb db, Guid id, CancellationToken ct) =>
+        Results.Json(await ReadAsync(db, id, ct) ?? throw NotFound(), ApiJson.Options);
+
+    private static async Task<IResult> EntriesAsync(SmartbisDb db, Guid id, int? limit, string? cursor, CancellationToken ct)
+    {
+        if (!await db.Customers.AnyAsync(c => c.Id == id, ct)) throw NotFound();
+        var take = Math.Clamp(limit ?? 50, 1, 200);
+        var q = db.LedgerEntries.Where(e => e.CustomerId == id);
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            var (at, after) = DecodeCursor(cursor);
+            q = q.Where(e => EF.Functions.LessThan(ValueTuple.Create(e.CreatedAt, e.Id), ValueTuple.Create(at, after)));
+        }
+        var rows = await q.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Take(take + 1)
+            .Select(e => new
+            {
+                e.Id, e.Kind, e.PendingDeltaCents, e.AvailableDeltaCents, e.ClawbackDeltaCents, e.VoucherDeltaCents, e.Reason, e.CreatedAt,
+                e.PurchaseId, VoucherCode = db.Vouchers.Where(v => v.Id == e.VoucherId).Select(v => v.Code).FirstOrDefault(), e.LotExpiresAt,
+            }).ToListAsync(ct);
+        var items = rows.Take(take).Select(e =>
+        {
+            // One amount per entry, from the customer's point of view: the cashback balance first, then what it moved into.
+            var (bucket, amount) = e.AvailableDeltaCents != 0 ? ("available", e.AvailableDeltaCents)
+                : e.PendingDeltaCents != 0 ? ("pending", e.PendingDeltaCents)
+                : e.VoucherDeltaCents != 0 ? ("voucher", e.VoucherDeltaCents)
+                : ("clawback", e.ClawbackDeltaCents);
+            return new EntryDto(e.Id, SnakeCase(e.Kind.ToString()), amount, bucket, e.Reason, e.CreatedAt.UtcDateTime, e.PurchaseId,
+                e.VoucherCode is null ? null : Codes.Display(e.VoucherCode), e.LotExpiresAt?.UtcDateTime);
+        }).ToList();
+        var next = rows.Count > take ? EncodeCursor(rows[take - 1].CreatedAt, rows[take - 1].Id) : null;
+        return Results.Json(new EntriesPage(items, next), ApiJson.Options);
+    }
+
+    /// <summary>The customer as the API shows it, or null when not in this tenant.</summary>
+    public static async Task<CustomerDto?> ReadAsync(SmartbisDb db, Guid id, CancellationToken ct)
+    {
+        var c = await db.Customers.Where(x => x.Id == id)
+            .Select(x => new
+            {
+                x.Id, x.Name, x.Phone, x.Email, x.CardCode, x.Status, x.JoinedAt, x.ReferralCode,
+                Account = db.Accounts.Where(a => a.CustomerId == x.Id).Select(a => new { a.AvailableCents, a.PendingCents, a.ClawbackCents }).FirstOrDefault(),
+            }).SingleOrDefaultAsync(ct);
+        if (c is null) return null;
+        var vouchers = await db.Vouchers.Where(v => v.CustomerId == id).OrderByDescending(v => v.IssuedAt).ThenByDescending(v => v.Id).Take(50)
+            .Select(v => new { v.Code, v.ValueCents, v.Status, v.ExpiresAt }).ToListAsync(ct);
+        return new CustomerDto(c.Id, c.Name, c.Phone, c.Email, c.CardCode,
+            c.JoinedAt is null ? "unclaimed" : c.Status.ToString().ToLowerInvariant(), c.ReferralCode,
+            new BalanceDto(c.Account?.AvailableCents ?? 0, c.Account?.PendingCents ?? 0, c.Account?.ClawbackCents ?? 0),
+            vouchers.Select(v => new CustomerVoucherDto(Codes.Display(v.Code), v.ValueCents, VouchersApi.StatusName(v.Status), v.ExpiresAt.UtcDateTime)).ToList());
+    }
+
+    internal static string SnakeCase(string pascal) =>
+        string.Concat(pascal.Select((ch, i) => char.IsUpper(ch) && i > 0 ? "_" + char.ToLowerInvariant(ch) : char.ToLowerInvariant(ch).ToString()));
+
+    private static string EncodeCursor(DateTimeOffset at, Guid id) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{at.UtcTicks}:{id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static (DateTimeOffset, Guid) DecodeCursor(string cursor)
+    {
+        try
+        {
+            var b64 = cursor.Replace('-', '+').Replace('_', '/');
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=')));
+            var parts = text.Split(':');
+            return (new DateTimeOffset(long.Parse(parts[0]), TimeSpan.Zero), Guid.Parse(parts[1]));
+        }
+        catch (Exception e) when (e is FormatException or IndexOutOfRangeException or ArgumentException)
+        {
+            throw new ApiProblem(400, "invalid_cursor", "This cursor is not valid: pass nextCursor from the previous page.",
+                new Dictionary<string, string[]> { ["cursor"] = ["Not a cursor returned by this API."] });
+        }
+    }
+
+    private static ApiProblem Invalid(string field, string message) =>
+        new(422, "validation", message, new Dictionary<string, string[]> { [field] = [message] });
+
+    internal static ApiProblem NotFound() => new(404, "not_found", "Customer not found.");
+}

@@ -1,0 +1,62 @@
+using Smartbis.Web.Features.Ledger;
+
+namespace Smartbis.Web.Api.V1;
+
+// The API's JSON shapes (docs/api.md). Amounts are minor units (*Cents), times UTC.
+
+public sealed record BalanceDto(long AvailableCents, long PendingCents, long ClawbackCents)
+{
+    public static BalanceDto Of(Balances b) => new(b.AvailableCents, b.PendingCents, b.ClawbackCents);
+}
+
+public sealed record CustomerVoucherDto(string Code, long ValueCents, string Status, DateTime ExpiresAt);
+
+public sealed record CustomerDto(
+    Guid Id, string Name, string? Phone, string? Email, string CardCode, string Status, string ReferralCode,
+    BalanceDto Balance, IReadOnlyList<CustomerVoucherDto> Vouchers);
+
+public sealed record ConsentsBody(bool? Email, bool? Whatsapp);
+
+public sealed record CreateCustomerBody(
+    string? Name, string? Phone, string? Email, DateOnly? BirthDate, string? Cpf, ConsentsBody? Consents, string? ReferralCode);
+
+public sealed record EntryDto(
+    Guid Id, string Kind, long AmountCents, string Bucket, string Reason, DateTime OccurredAt,
+    Guid? PurchaseId, string? VoucherCode, DateTime? ExpiresAt);
+
+public sealed record EntriesPage(IReadOnlyList<EntryDto> Items, string? NextCursor);
+
+public sealed record CustomerRef(Guid? Id, string? Phone, string? Email, string? CardCode);
+
+public sealed record PurchaseItem(string? Category, long? AmountCents);
+
+public sealed record CreatePurchaseBody(
+    CustomerRef? Customer, long? AmountCents, string? ReceiptNumber, DateTimeOffset? OccurredAt, Guid? StoreId,
+    IReadOnlyList<PurchaseItem>? Items, long? RedeemCents, string? VoucherCode);
+
+public sealed record PurchaseDto(
+    Guid Id, Guid CustomerId, long AmountCents, long RedeemedCents, long VoucherCents, long PaidCents, long EarnedCents,
+    string EarnedStatus, DateTime? AvailableAt, BalanceDto Balance);
+
+public sealed record CreateRefundBody(long? AmountCents, string? Reason);
+
+public sealed record RefundDto(
+    Guid Id, Guid PurchaseId, long AmountCents, long ReversedCents, long ClawbackCents, long ReturnedCreditCents, long MoneyToReturnCents,
+    BalanceDto Balance);
+
+public sealed record VoucherDto(string Code, long ValueCents, string Status, DateTime ExpiresAt, Guid CustomerId);
+
+public sealed record RedeemVoucherBody(Guid? PurchaseId);
+
+public sealed record BoostDto(string Name, int RateBps, DateOnly? StartsOn, DateOnly? EndsOn, IReadOnlyList<string> Weekdays);
+
+public sealed record ProgramDto(
+    int Version, DateTime EffectiveFrom, string RewardType, int EarnRateBps, long MinPurchaseCents, long? MaxEarnPerPurchaseCents,
+    IReadOnlyList<string> ExcludedCategories, int PendingDays, int? ExpiryDays, long MinRedeemBalanceCents, int MaxRedeemShareBps,
+    string VoucherMode, long VoucherThresholdCents, int VoucherValidityDays, long ReferrerRewardCents, long RefereeRewardCents,
+    long ReferralMinPurchaseCents, int ReferralMonthlyCap, long WelcomeBonusCents, long BirthdayBonusCents,
+    IReadOnlyList<BoostDto> Boosts, string CurrencyCode, string CurrencyName);
+
+/// <summary>Problem details as documented (for the OpenAPI document; responses are written by ApiProblems).</summary>
+public sealed record ProblemDto(string Type, string Title, int Status, string Detail, string Code, string RequestId,
+    IReadOnlyDictionary<string, string[]>? Errors);

@@ -1,0 +1,122 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Features.Vouchers;
+
+namespace Smartbis.Web.Features.Automations;
+
+/// <summary>The recurring job kinds: each runs for every active tenant, one Hangfire job per tenant.</summary>
+public static class JobKinds
+{
+    public const string ReleaseCredits = "release-credits";
+    public const string ExpireCredits = "expire-credits";
+    public const string IssueVouchers = "issue-vouchers";
+    public const string ExpiringSoon = "expiring-soon";
+    public const string WinBack = "win-back";
+    public const string Birthdays = "birthdays";
+
+    /// <summary>Kind → cron (UTC). Birthdays hourly so every time zone's day is seen soon after it starts.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Schedule = new Dictionary<string, string>
+    {
+        [ReleaseCredits] = "*/15 * * * *",
+        [ExpireCredits] = "5 * * * *",
+        [IssueVouchers] = "*/15 * * * *",
+        [ExpiringSoon] = "0 12 * * *",
+        [WinBack] = "0 13 * * *",
+        [Birthdays] = "10 * * * *",
+    };
+}
+
+/// <summary>
+/// What Hangfire runs. Arguments are ids and names, never entities; each job sets its tenant in its own scope
+/// (the operations do, through LedgerUnit). Every job is safe to run twice or concurrently.
+/// </summary>
+public sealed class AutomationJobs(
+    IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider clock, ReleasePendingCredits release, ExpireCredits expire,
+    IssueVouchers issue, ScanCustomers scans, DispatchOutbox dispatch, DeliverMessages deliver, OutboxSignal signal, ILogger<AutomationJobs> log)
+{
+    /// <summary>Fans a recurring kind out: one job per active tenant.</summary>
+    [AutomaticRetry(Attempts = 1)]
+    public async Task FanOutAsync(string kind)
+    {
+        foreach (var tenantId in await ActiveTenantsAsync())
+            jobs.Enqueue<AutomationJobs>(j => j.RunForTenantAsync(kind, tenantId));
+    }
+
+    [AutomaticRetry(Attempts = 3)]
+    public async Task RunForTenantAsync(string kind, Guid tenantId)
+    {
+        var now = clock.GetUtcNow();
+        switch (kind)
+        {
+            case JobKinds.ReleaseCredits: await release.ExecuteAsync(tenantId, now); break;
+            case JobKinds.ExpireCredits: await expire.ExecuteAsync(tenantId, now); break;
+            case JobKinds.IssueVouchers: await issue.ExecuteAsync(tenantId, now); break;
+            case JobKinds.ExpiringSoon: await scans.ExpiringSoonAsync(tenantId); break;
+            case JobKinds.WinBack: await scans.WinBackAsync(tenantId); break;
+            case JobKinds.Birthdays: await scans.BirthdaysAsync(tenantId); break;
+            default: throw new ArgumentException($"Unknown job kind {kind}", nameof(kind));
+        }
+        // What the run wrote to the outbox (vouchers issued, credit available…) becomes messages now, not at the next sweep.
+        await DispatchAndDeliverAsync(tenantId);
+    }
+
+    /// <summary>Right after a commit that wrote outbox events (and from the sweeper): events → messages → sent.</summary>
+    [AutomaticRetry(Attempts = 3)]
+    public async Task DispatchAndDeliverAsync(Guid tenantId)
+    {
+        signal.Started(tenantId);
+        await dispatch.ExecuteAsync(tenantId);
+        await DeliverAsync(tenantId);
+    }
+
+    [AutomaticRetry(Attempts = 3)]
+    public async Task DeliverAsync(Guid tenantId)
+    {
+        await deliver.ExecuteAsync(tenantId);
+        // Waiting messages (delay, quiet hours, backoff) get a job at their time; the sweeper is the safety net.
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId);
+        var next = await scope.ServiceProvider.GetRequiredService<SmartbisDb>().Messages
+            .Where(m => m.Status == MessageStatus.Scheduled).MinAsync(m => (DateTimeOffset?)m.NotBefore);
+        if (next is { } at && at - clock.GetUtcNow() is var wait && wait > TimeSpan.Zero && wait < TimeSpan.FromHours(24))
+            jobs.Schedule<AutomationJobs>(j => j.DeliverAsync(tenantId), wait);
+    }
+
+    /// <summary>
+    /// The safety net, every minute: events whose job was lost between commit and enqueue, messages whose delivery
+    /// job was lost, and claims that outlived their worker (marked Unknown: they may have gone out). Crosses tenants
+    /// on purpose, reading only tenant ids.
+    /// </summary>
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(60)]
+    public async Task SweepAsync()
+    {
+        var now = clock.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SmartbisDb>();
+        var stale = now.AddSeconds(-30);
+        var tenants = await db.Database.SqlQuery<Guid>($"""
+            SELECT DISTINCT tenant_id AS "Value" FROM outbox_events WHERE processed_at IS NULL AND created_at <= {stale}
+            UNION
+            SELECT DISTINCT tenant_id FROM messages WHERE status = 'Scheduled' AND not_before <= {now}
+            """).ToListAsync();
+        var lost = await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE messages SET status = 'Unknown', claimed_until = NULL,
+                   error = 'Delivery stopped while sending; it may have been sent. Use Retry to send it again.'
+            WHERE status = 'Sending' AND claimed_until < {now}
+            """);
+        if (lost > 0) log.LogWarning("{Count} messages were left Sending by a stopped worker and are now Unknown", lost);
+        foreach (var tenantId in tenants)
+            jobs.Enqueue<AutomationJobs>(j => j.DispatchAndDeliverAsync(tenantId));
+    }
+
+    private async Task<List<Guid>> ActiveTenantsAsync()
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SmartbisDb>().Tenants
+            .Where(t => t.Status == TenantStatus.Active).Select(t => t.Id).ToListAsync();
+    }
+}

@@ -1,0 +1,69 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Notifications.WhatsApp;
+
+namespace Smartbis.Web.Features.Automations;
+
+public static class AutomationsSetup
+{
+    /// <summary>
+    /// Automations: outbox → messages → email/WhatsApp, the recurring jobs (registered by nodes that run a Hangfire
+    /// server), the after-commit signal on SmartbisDb, and the WhatsApp status webhook at /webhooks/whatsapp.
+    /// </summary>
+    public static IHostApplicationBuilder AddSmartbisAutomations(this IHostApplicationBuilder builder)
+    {
+        var s = builder.Services;
+        s.Configure<WhatsAppOptions>(builder.Configuration.GetSection("Smartbis:WhatsApp"));
+        s.AddHttpClient<WhatsAppClient>((sp, http) =>
+        {
+            var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WhatsAppOptions>>().Value;
+            http.BaseAddress = new Uri(o.BaseUrl.EndsWith('/') ? o.BaseUrl : o.BaseUrl + "/");
+            http.Timeout = TimeSpan.FromSeconds(o.TimeoutSeconds);
+        });
+        s.AddSingleton<OutboxSignal>();
+        s.ConfigureDbContext<SmartbisDb>((sp, o) => o.AddInterceptors(sp.GetRequiredService<OutboxSignal>()));
+        s.AddSingleton<DispatchOutbox>();
+        s.AddSingleton<DeliverMessages>();
+        s.AddSingleton<ScanCustomers>();
+        s.AddScoped<AutomationJobs>();
+        s.AddScoped<SendTestMessage>();
+        s.AddScoped<RetryMessage>();
+        s.AddScoped<WhatsAppWebhook>();
+        s.AddSingleton<OptOut>();
+        if (builder.Configuration.GetValue("Smartbis:Hangfire:Workers", 1) > 0 && builder.Configuration.GetValue("Smartbis:Automations:Recurring", true))
+            s.AddHostedService<RecurringJobsRegistration>();
+        s.AddTransient<IStartupFilter, WebhookStartupFilter>();
+        return builder;
+    }
+
+    private sealed class WebhookStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Map("/webhooks/whatsapp", branch => branch.Run(http => http.RequestServices.GetRequiredService<WhatsAppWebhook>().HandleAsync(http)));
+            next(app);
+        };
+    }
+}
+
+/// <summary>Registers (or updates) the recurring jobs when a node with a Hangfire server starts.</summary>
+public sealed class RecurringJobsRegistration(IRecurringJobManager recurring, ILogger<RecurringJobsRegistration> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken ct)
+    {
+        try
+        {
+            foreach (var (kind, cron) in JobKinds.Schedule)
+                recurring.AddOrUpdate<AutomationJobs>($"automations:{kind}", j => j.FanOutAsync(kind), cron);
+            recurring.AddOrUpdate<AutomationJobs>("automations:sweep", j => j.SweepAsync(), Cron.Minutely());
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Could not register the recurring automation jobs");
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

@@ -1,0 +1,25 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Features.Automations;
+
+/// <summary>The merchant's Retry on a failed, bounced or unknown message: it is scheduled now and a delivery job is enqueued.</summary>
+public sealed class RetryMessage(SmartbisDb db, TimeProvider clock, IBackgroundJobClient jobs)
+{
+    public async Task ExecuteAsync(Guid messageId, CancellationToken ct = default)
+    {
+        var m = await db.Messages.SingleOrDefaultAsync(x => x.Id == messageId, ct)
+                ?? throw new OperationFailed("not_found", "Message not found.", "messageId", 404);
+        if (m.Status is not (MessageStatus.Failed or MessageStatus.Bounced or MessageStatus.Unknown))
+            throw new OperationFailed("not_retryable", "Only failed, bounced or unknown messages can be retried.", "messageId", 409);
+        m.Status = MessageStatus.Scheduled;
+        m.NotBefore = clock.GetUtcNow();
+        m.Error = null;
+        await db.SaveChangesAsync(ct);
+        var tenantId = db.Tenant.Require();
+        try { jobs.Enqueue<AutomationJobs>(j => j.DeliverAsync(tenantId)); }
+        catch (Exception) { /* the sweeper sends it within a minute */ }
+    }
+}

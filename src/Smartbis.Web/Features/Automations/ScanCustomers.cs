@@ -1,0 +1,100 @@
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Programs;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Features.Vouchers;
+
+namespace Smartbis.Web.Features.Automations;
+
+/// <summary>
+/// The time-based triggers, run daily (birthdays hourly, so each tenant's local morning is found): expiring
+/// soon, win-back and birthday. Each finds who is due and plans a message whose subject makes it once:
+/// the lot or voucher (expiring), the last purchase (win-back: once per stretch of inactivity), the
+/// customer's birthday of that year. Safe to run twice or concurrently: the unique key keeps one.
+/// </summary>
+public sealed class ScanCustomers(LedgerUnit unit, IServiceScopeFactory scopes, TimeProvider clock)
+{
+    private const int Chunk = 200;
+
+    public async Task<int> ExpiringSoonAsync(Guid tenantId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var (on, days) = await unit.RunAsync(tenantId, async db => await Messaging.TriggerAsync(db, Triggers.ExpiringSoon, ct) is var s ? (s.Enabled, s.Days ?? 7) : default, ct);
+        if (!on) return 0;
+        var until = now.AddDays(days);
+        var lots = await unit.RunAsync(tenantId, db => db.CreditLots
+            .Where(l => l.Status == LotStatus.Available && l.RemainingCents > 0 && l.ExpiresAt > now && l.ExpiresAt <= until)
+            .Select(l => new { l.CustomerId, l.Id, l.RemainingCents, l.ExpiresAt }).ToListAsync(ct), ct);
+        var vouchers = await unit.RunAsync(tenantId, db => db.Vouchers
+            .Where(v => v.Status == VoucherStatus.Issued && v.ExpiresAt > now && v.ExpiresAt <= until)
+            .Select(v => new { v.CustomerId, v.Id, v.ValueCents, v.ExpiresAt, v.Code }).ToListAsync(ct), ct);
+        var due = lots.Select(l => new PlanMessages.Request(Triggers.ExpiringSoon, l.CustomerId, l.Id,
+                new Dictionary<string, object?> { ["amountCents"] = l.RemainingCents, ["expiresAt"] = l.ExpiresAt }))
+            .Concat(vouchers.Select(v => new PlanMessages.Request(Triggers.ExpiringSoon, v.CustomerId, v.Id,
+                new Dictionary<string, object?> { ["amountCents"] = v.ValueCents, ["expiresAt"] = v.ExpiresAt, ["voucherCode"] = v.Code })))
+            .ToList();
+        return await PlanAllAsync(tenantId, due, now, ct);
+    }
+
+    public async Task<int> WinBackAsync(Guid tenantId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var (on, days) = await unit.RunAsync(tenantId, async db => await Messaging.TriggerAsync(db, Triggers.WinBack, ct) is var s ? (s.Enabled, s.Days ?? 60) : default, ct);
+        if (!on || days <= 0) return 0;
+        var before = now.AddDays(-days);
+        var due = await unit.RunAsync(tenantId, db => db.Customers
+            .Where(c => c.JoinedAt != null && c.Status == CustomerStatus.Active)
+            .Select(c => new { c.Id, c.JoinedAt, Last = db.Purchases.Where(p => p.CustomerId == c.Id).OrderByDescending(p => p.OccurredAt).Select(p => new { p.Id, p.OccurredAt }).FirstOrDefault() })
+            .Where(x => x.Last != null ? x.Last.OccurredAt <= before : x.JoinedAt <= before)
+            .Select(x => new { x.Id, Subject = x.Last != null ? x.Last.Id : x.Id })
+            .ToListAsync(ct), ct);
+        // The subject is the last purchase (or the customer, if none): one win-back per stretch of inactivity.
+        return await PlanAllAsync(tenantId, due.Select(x => new PlanMessages.Request(Triggers.WinBack, x.Id, x.Subject,
+            new Dictionary<string, object?> { ["days"] = (long)days })).ToList(), now, ct);
+    }
+
+    public async Task<int> BirthdaysAsync(Guid tenantId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var (on, zoneId) = await unit.RunAsync(tenantId, async db =>
+            ((await Messaging.TriggerAsync(db, Triggers.Birthday, ct)).Enabled, await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.TimeZone).SingleAsync(ct)), ct);
+        if (!on) return 0;
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var z) ? z : TimeZoneInfo.Utc;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var feb29 = today is { Month: 2, Day: 28 } && !DateTime.IsLeapYear(today.Year); // leap-day birthdays on the 28th
+        var customers = await unit.RunAsync(tenantId, db => db.Customers
+            .Where(c => c.JoinedAt != null && c.Status == CustomerStatus.Active && c.BirthDate != null
+                        && c.BirthDate.Value.Month == today.Month && (c.BirthDate.Value.Day == today.Day || (feb29 && c.BirthDate.Value.Day == 29)))
+            .Select(c => c.Id).ToListAsync(ct), ct);
+        var requests = new List<PlanMessages.Request>();
+        foreach (var id in customers)
+        {
+            long? bonus = null;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId);
+                var rules = await RulesInForce.AtAsync(scope.ServiceProvider.GetRequiredService<Data.SmartbisDb>(), now, ct);
+                if (rules.BirthdayBonusCents > 0)
+                    bonus = (await scope.ServiceProvider.GetRequiredService<GrantBonus>()
+                        .ExecuteAsync(new GrantBonus.Request(id, BonusKind.Birthday, $"birthday:{id}:{today.Year}"), ct)).Value.GrantedCents;
+            }
+            requests.Add(new PlanMessages.Request(Triggers.Birthday, id, Messaging.StableId($"birthday:{id}:{today.Year}"),
+                new Dictionary<string, object?> { ["amountCents"] = bonus }));
+        }
+        return await PlanAllAsync(tenantId, requests, now, ct);
+    }
+
+    private async Task<int> PlanAllAsync(Guid tenantId, List<PlanMessages.Request> requests, DateTimeOffset now, CancellationToken ct)
+    {
+        var planned = 0;
+        foreach (var chunk in requests.Chunk(Chunk))
+            planned += await unit.RunAsync(tenantId, async db =>
+            {
+                var n = 0;
+                foreach (var r in chunk) n += await PlanMessages.PlanAsync(db, r, now, ct);
+                return n;
+            }, ct);
+        return planned;
+    }
+}

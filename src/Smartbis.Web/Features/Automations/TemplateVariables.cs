@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Features.Automations;
+
+/// <summary>
+/// The values a template sees, formatted for the customer's language and the tenant's currency and time zone.
+/// Every variable of the trigger has a value (empty when it does not apply), so templates can test <c>!= ''</c>.
+/// </summary>
+public static class TemplateVariables
+{
+    public static async Task<Dictionary<string, string>> ForMessageAsync(SmartbisDb db, Message m, Tenant tenant, MessagingSettings settings, string baseUrl, CancellationToken ct)
+    {
+        var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == m.CustomerId, ct);
+        var balance = await db.Accounts.Where(a => a.CustomerId == customer.Id).Select(a => a.AvailableCents).SingleOrDefaultAsync(ct);
+        var p = m.Variables.RootElement;
+        string? Str(string name) => p.TryGetProperty(name, out var x) && x.ValueKind == JsonValueKind.String ? x.GetString() : null;
+        long? Cents(string name) => p.TryGetProperty(name, out var x) && x.ValueKind == JsonValueKind.Number ? x.GetInt64() : null;
+
+        string? voucherCode = Str("voucherCode");
+        if (voucherCode is null && Guid.TryParse(Str("voucherId"), out var voucherId))
+            voucherCode = await db.Vouchers.Where(v => v.Id == voucherId).Select(v => v.Code).SingleOrDefaultAsync(ct);
+        string? store = null;
+        if (Guid.TryParse(Str("storeId"), out var storeId))
+            store = await db.Stores.Where(s => s.Id == storeId).Select(s => s.Name).SingleOrDefaultAsync(ct);
+
+        var optOut = OptOutLinks.Url(baseUrl, tenant.Id, customer.Id, m.Channel, settings.LinkKey);
+        return Build(tenant, m.Locale, m.Trigger, customer.Name, balance, baseUrl, optOut,
+            Cents("amountCents"), voucherCode, Date(Str("expiresAt")), Date(Str("availableAt")), store, Cents("days"));
+    }
+
+    /// <summary>A sample customer for the editor's preview and test send.</summary>
+    public static Dictionary<string, string> Sample(Tenant tenant, string locale, string trigger, string baseUrl, DateTimeOffset now) =>
+        Build(tenant, locale, trigger, locale == "en" ? "Ana Silva" : "Ana Souza", 37_50, baseUrl, $"{baseUrl.TrimEnd('/')}/unsubscribe/sample",
+            trigger == Triggers.Birthday ? 10_00 : 20_00, trigger is Triggers.VoucherIssued or Triggers.ExpiringSoon ? "ABCD-EFGH-JKLM" : null,
+            now.AddDays(30), trigger == Triggers.CashbackEarned ? now.AddDays(7) : null, trigger == Triggers.CashbackEarned ? tenant.Name + " Centro" : null, 60);
+
+    public static Dictionary<string, string> Build(Tenant tenant, string locale, string trigger, string name, long balanceCents, string baseUrl, string optOutLink,
+        long? amountCents, string? voucherCode, DateTimeOffset? expiresAt, DateTimeOffset? availableAt, string? store, long? days)
+    {
+        var lang = DefaultTemplates.NormalizeLocale(locale);
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tenant.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
+        string Fmt(DateTimeOffset? d) => d is { } v ? TimeZoneInfo.ConvertTime(v, zone).ToString("d", CultureInfo.GetCultureInfo(lang)) : "";
+        var all = new Dictionary<string, string>
+        {
+            ["first_name"] = name.Trim().Split(' ', 2)[0],
+            ["brand"] = tenant.Name,
+            ["currency_name"] = tenant.CurrencyName,
+            ["balance"] = Money.Format(balanceCents, tenant.CurrencyCode, lang),
+            ["portal_link"] = $"{baseUrl.TrimEnd('/')}/{tenant.Slug}",
+            ["opt_out_link"] = optOutLink,
+            ["amount"] = amountCents is { } a ? Money.Format(a, tenant.CurrencyCode, lang) : "",
+            ["voucher_code"] = voucherCode is null ? "" : (voucherCode.Contains('-') ? voucherCode : Codes.Display(voucherCode)),
+            ["expiry_date"] = Fmt(expiresAt),
+            ["available_date"] = Fmt(availableAt),
+            ["store"] = store ?? "",
+            ["days"] = days?.ToString(CultureInfo.InvariantCulture) ?? "",
+        };
+        var allowed = Triggers.Find(trigger)?.Variables ?? Triggers.Common;
+        return all.Where(kv => allowed.Contains(kv.Key)).ToDictionary();
+    }
+
+    private static DateTimeOffset? Date(string? iso) => DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var d) ? d : null;
+
+    public static EmailLayout Layout(Tenant tenant, string locale) => DefaultTemplates.NormalizeLocale(locale) == "en"
+        ? new EmailLayout(tenant.Name, tenant.PrimaryColor, "Unsubscribe from these emails", $"You receive this email because you joined the {tenant.Name} {tenant.CurrencyName} program.")
+        : new EmailLayout(tenant.Name, tenant.PrimaryColor, "Não quero mais receber estes emails", $"Você recebe este email porque participa do programa {tenant.CurrencyName} da {tenant.Name}.");
+}

@@ -1,0 +1,49 @@
+using Smartbis.Web.Features.Ledger;
+
+namespace Smartbis.Web.Features.Automations;
+
+/// <summary>One kind of automated message. Event-driven triggers come from outbox events; scans from recurring jobs.</summary>
+public sealed record TriggerInfo(string Key, string Name, string? EventType, string? DaysLabel, int DefaultDays, string[] Variables);
+
+/// <summary>The automation triggers of PRODUCT.md "Automations" and the variables each template can use.</summary>
+public static class Triggers
+{
+    public const string Welcome = "welcome";
+    public const string CashbackEarned = "cashback_earned";
+    public const string CashbackAvailable = "cashback_available";
+    public const string VoucherIssued = "voucher_issued";
+    public const string ExpiringSoon = "expiring_soon";
+    public const string WinBack = "win_back";
+    public const string Birthday = "birthday";
+    public const string ReferralRewarded = "referral_rewarded";
+    /// <summary>The editor's own test send; never deduplicated against customers' messages.</summary>
+    public const string Test = "test";
+
+    /// <summary>Every template can use these.</summary>
+    public static readonly string[] Common = ["first_name", "brand", "currency_name", "balance", "portal_link", "opt_out_link"];
+
+    public static readonly IReadOnlyList<TriggerInfo> All =
+    [
+        new(Welcome, "Welcome", Events.CustomerJoined, null, 0, [.. Common]),
+        new(CashbackEarned, "Cashback earned", Events.CashbackEarned, null, 0, [.. Common, "amount", "available_date", "expiry_date", "store"]),
+        new(CashbackAvailable, "Cashback available", Events.CashbackAvailable, null, 0, [.. Common, "amount", "expiry_date"]),
+        new(VoucherIssued, "Voucher issued", Events.VoucherIssued, null, 0, [.. Common, "amount", "voucher_code", "expiry_date"]),
+        new(ExpiringSoon, "Expiring soon", null, "Days before expiry", 7, [.. Common, "amount", "expiry_date", "voucher_code"]),
+        new(WinBack, "We miss you (win-back)", null, "Days without a purchase", 60, [.. Common, "days"]),
+        new(Birthday, "Birthday", null, null, 0, [.. Common, "amount"]),
+        new(ReferralRewarded, "Referral rewarded", Events.BonusGranted, null, 0, [.. Common, "amount"]),
+    ];
+
+    public static TriggerInfo? Find(string key) => All.FirstOrDefault(t => t.Key == key);
+
+    /// <summary>The trigger an outbox event starts, if any (bonus.granted only for referral bonuses).</summary>
+    public static string? ForEvent(OutboxEvent e) => e.Type switch
+    {
+        Events.CustomerJoined => Welcome,
+        Events.CashbackEarned => CashbackEarned,
+        Events.CashbackAvailable => CashbackAvailable,
+        Events.VoucherIssued => VoucherIssued,
+        Events.BonusGranted when e.Payload.RootElement.TryGetProperty("kind", out var k) && k.GetString() == "referral" => ReferralRewarded,
+        _ => null,
+    };
+}

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Tenancy;
+
+namespace Smartbis.Web.Features.Counter;
+
+/// <summary>
+/// Which store the counter works for: a cashier bound to a store always works there; anyone else (managers,
+/// owners, unbound cashiers) picks a store once per shift, remembered in a cookie and re-checked on every request.
+/// </summary>
+public static class CounterStore
+{
+    public const string Cookie = "smartbis.counter.store";
+
+    public sealed record StoreView(Guid Id, string Name);
+
+    public static async Task<StoreView?> CurrentAsync(HttpContext http, SmartbisDb db, CurrentStaff staff, CancellationToken ct = default)
+    {
+        Guid? id = staff.Membership?.StoreId;
+        if (id is null && Guid.TryParse(http.Request.Cookies[Cookie], out var chosen)) id = chosen;
+        if (id is null) return null;
+        return await db.Stores.Where(s => s.Id == id && s.Active).Select(s => new StoreView(s.Id, s.Name)).SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>A bound cashier cannot move; anyone else may choose any active store of the tenant.</summary>
+    public static bool CanChoose(CurrentStaff staff) => staff.Membership?.StoreId is null;
+
+    public static void Remember(HttpContext http, Guid storeId) =>
+        http.Response.Cookies.Append(Cookie, storeId.ToString(), new CookieOptions
+        {
+            HttpOnly = true, Secure = true, SameSite = SameSiteMode.Lax, IsEssential = true,
+            MaxAge = TimeSpan.FromHours(14), // a shift, not forever
+        });
+}

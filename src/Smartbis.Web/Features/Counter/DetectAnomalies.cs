@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Features.Counter;
+
+/// <summary>
+/// The velocity rules, run after each counter purchase or refund. They add (or extend) flags on the caller's
+/// DbContext; the caller saves them with its audit entry. Rules only look, never block: a manager decides.
+/// </summary>
+public static class DetectAnomalies
+{
+    /// <summary>One row of evidence: a purchase (earned, redeemed) or a refund (reason). What is the English line for logs and exports.</summary>
+    public sealed record Evidence(Guid PurchaseId, DateTimeOffset At, string Store, long AmountCents, string? Receipt, string? Cashier, string What,
+        long EarnedCents = 0, long RedeemedCents = 0, string? RefundReason = null);
+
+    /// <summary>A burst of purchases for one customer, and a cashier earning on their own phone or email.</summary>
+    public static async Task AfterPurchaseAsync(SmartbisDb db, CounterSettings s, Guid purchaseId, string? cashierUserId, DateTimeOffset now, CancellationToken ct)
+    {
+        var p = await db.Purchases.Where(x => x.Id == purchaseId).Select(x => new { x.CustomerId, x.StoreId }).SingleAsync(ct);
+        var customer = await db.Customers.Where(c => c.Id == p.CustomerId).Select(c => new { c.Name, c.Phone, c.Email }).SingleAsync(ct);
+        var since = now.AddMinutes(-s.BurstWindowMinutes);
+        var burst = await PurchaseEvidenceAsync(db, db.Purchases.Where(x => x.CustomerId == p.CustomerId && x.CreatedAt >= since), ct);
+        if (burst.Count > s.BurstPurchases)
+            await RaiseAsync(db, AnomalyKind.Burst, $"customer:{p.CustomerId}", p.CustomerId, null, p.StoreId,
+                $"{burst.Count} purchases for {Who(customer.Name, customer.Phone)} within {s.BurstWindowMinutes} minutes (limit {s.BurstPurchases})",
+                burst, now, ct);
+
+        if (s.FlagOwnAccount && cashierUserId is not null)
+        {
+            var cashier = await db.Users.Where(u => u.Id == cashierUserId).Select(u => new { u.Email, u.PhoneNumber }).SingleOrDefaultAsync(ct);
+            var samePhone = customer.Phone is not null && Phones.ToE164(cashier?.PhoneNumber) == customer.Phone;
+            var sameEmail = customer.Email is not null && string.Equals(cashier?.Email, customer.Email, StringComparison.OrdinalIgnoreCase);
+            if (samePhone || sameEmail)
+            {
+                var own = await PurchaseEvidenceAsync(db, db.Purchases.Where(x => x.CustomerId == p.CustomerId && x.CashierUserId == cashierUserId), ct);
+                await RaiseAsync(db, AnomalyKind.OwnAccount, $"cashier:{cashierUserId}:customer:{p.CustomerId}", p.CustomerId, cashierUserId, p.StoreId,
+                    $"{cashier!.Email} recorded {own.Count} purchase(s) for their own {(samePhone ? "phone" : "email")} ({Who(customer.Name, customer.Phone)})",
+                    own, now, ct);
+            }
+        }
+    }
+
+    /// <summary>A cashier whose refunds are an unusual share of the purchases they recorded.</summary>
+    public static async Task AfterRefundAsync(SmartbisDb db, CounterSettings s, string? userId, Guid storeId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (userId is null) return;
+        var since = now.AddDays(-s.RefundRateWindowDays);
+        var purchases = await db.Purchases.CountAsync(x => x.CashierUserId == userId && x.CreatedAt >= since, ct);
+        var refunds = await db.PurchaseRefunds.Where(r => r.UserId == userId && r.CreatedAt >= since).Select(r => r.PurchaseId).Distinct().CountAsync(ct);
+        if (purchases < s.RefundRateMinPurchases || (long)refunds * 10_000 < (long)purchases * s.RefundRateBps) return;
+        var evidence = await db.PurchaseRefunds.Where(r => r.UserId == userId && r.CreatedAt >= since)
+            .OrderByDescending(r => r.CreatedAt).Take(50)
+            .Join(db.Purchases, r => r.PurchaseId, x => x.Id, (r, x) => new { r, x })
+            .Select(j => new
+            {
+                j.x.Id, j.r.CreatedAt, Store = db.Stores.Where(st => st.Id == j.x.StoreId).Select(st => st.Name).First(), j.r.AmountCents,
+                j.x.ReceiptNumber, j.r.Reason,
+            })
+            .ToListAsync(ct);
+        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(ct);
+        await RaiseAsync(db, AnomalyKind.RefundRate, $"cashier:{userId}", null, userId, storeId,
+            $"{email} refunded {refunds} of {purchases} purchases they recorded in {s.RefundRateWindowDays} days ({refunds * 100.0 / purchases:0.#}%, limit {s.RefundRateBps / 100.0:0.##}%)",
+            evidence.Select(e => new Evidence(e.Id, e.CreatedAt, e.Store, e.AmountCents, e.ReceiptNumber, email, "refund: " + e.Reason, RefundReason: e.Reason)).ToList(), now, ct);
+    }
+
+    private static async Task<List<Evidence>> PurchaseEvidenceAsync(SmartbisDb db, IQueryable<Purchases.Purchase> purchases, CancellationToken ct) =>
+        (await purchases.OrderByDescending(x => x.CreatedAt).Take(50)
+            .Select(x => new
+            {
+                x.Id, x.CreatedAt, Store = db.Stores.Where(st => st.Id == x.StoreId).Select(st => st.Name).First(), x.AmountCents, x.ReceiptNumber,
+                Cashier = db.Users.Where(u => u.Id == x.CashierUserId).Select(u => u.Email).FirstOrDefault(),
+                x.PaidWithCashbackCents, x.PaidWithVoucherCents, x.EarnedCents,
+            })
+            .ToListAsync(ct))
+        .Select(x => new Evidence(x.Id, x.CreatedAt, x.Store, x.AmountCents, x.ReceiptNumber, x.Cashier,
+            $"earned {Money.Format(x.EarnedCents)}" + (x.PaidWithCashbackCents + x.PaidWithVoucherCents > 0 ? $", redeemed {Money.Format(x.PaidWithCashbackCents + x.PaidWithVoucherCents)}" : ""),
+            x.EarnedCents, x.PaidWithCashbackCents + x.PaidWithVoucherCents))
+        .ToList();
+
+    private static string Who(string name, string? phone) => string.IsNullOrEmpty(name) ? phone ?? "a walk-in" : name;
+
+    private static async Task RaiseAsync(SmartbisDb db, AnomalyKind kind, string subject, Guid? customerId, string? cashierUserId, Guid? storeId,
+        string summary, List<Evidence> evidence, DateTimeOffset now, CancellationToken ct)
+    {
+        var flag = db.AnomalyFlags.Local.FirstOrDefault(f => f.Kind == kind && f.SubjectKey == subject && f.ReviewedAt is null)
+                   ?? await db.AnomalyFlags.SingleOrDefaultAsync(f => f.Kind == kind && f.SubjectKey == subject && f.ReviewedAt == null, ct);
+        if (flag is null)
+        {
+            flag = new AnomalyFlag { Kind = kind, SubjectKey = subject, CreatedAt = now, Occurrences = 0 };
+            db.AnomalyFlags.Add(flag);
+        }
+        flag.CustomerId = customerId;
+        flag.CashierUserId = cashierUserId;
+        flag.StoreId = storeId;
+        flag.Summary = summary.Length <= 500 ? summary : summary[..500];
+        flag.Evidence = JsonSerializer.SerializeToDocument(evidence, JsonSerializerOptions.Web);
+        flag.Occurrences += 1;
+        flag.LastSeenAt = now;
+    }
+}

@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Features.Vouchers;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Features.Counter;
+
+/// <summary>
+/// The counter's one search box: works out what was typed (phone, email, CPF, card code, voucher code, or a
+/// name) and finds the customers it names. Reads only; tenant-filtered like every query.
+/// </summary>
+public static class FindCustomer
+{
+    public enum Kind { Empty, Phone, Email, Cpf, Code, Name }
+
+    public sealed record Detected(Kind Kind, string? Phone, string? Email, string? Cpf, string? Code, string Text);
+
+    public sealed record VoucherView(string Code, long ValueCents, DateTimeOffset ExpiresAt);
+
+    public sealed record Card(
+        Guid Id, string Name, string? Phone, string? Email, string? Cpf, string CardCode, bool Claimed, CustomerStatus Status,
+        long AvailableCents, long PendingCents, long ClawbackCents, IReadOnlyList<VoucherView> Vouchers, DateTimeOffset? NextReleaseAt);
+
+    public sealed record Found(Detected Query, IReadOnlyList<Card> Customers, string? VoucherCode);
+
+    /// <summary>What the text looks like. An 11-digit number can be a CPF or a mobile with area code: both are tried.</summary>
+    public static Detected Detect(string? typed)
+    {
+        var text = (typed ?? "").Trim();
+        if (text.Length == 0) return new(Kind.Empty, null, null, null, null, text);
+        if (text.Contains('@')) return new(Kind.Email, null, Emails.Normalize(text), null, null, text);
+        var digits = new string(text.Where(char.IsDigit).ToArray());
+        var looksNumeric = text.All(c => char.IsDigit(c) || c is ' ' or '-' or '.' or '(' or ')' or '+' or '/');
+        if (looksNumeric && digits.Length > 0)
+        {
+            var cpf = Cpf.Normalize(text);
+            var phone = Phones.ToE164(text);
+            return new(cpf is not null ? Kind.Cpf : Kind.Phone, phone, null, cpf, null, text);
+        }
+        var code = Codes.Normalize(text);
+        if (code.Length is >= 6 and <= 16 && !text.Contains(' ') && code.Any(char.IsDigit))
+            return new(Kind.Code, null, null, null, code, text);
+        return new(Kind.Name, null, null, null, code.Length is >= 6 and <= 16 ? code : null, text);
+    }
+
+    public static async Task<Found> SearchAsync(SmartbisDb db, string? typed, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var q = Detect(typed);
+        var ids = new List<Guid>();
+        string? voucherCode = null;
+        switch (q.Kind)
+        {
+            case Kind.Email when q.Email is not null:
+                ids.AddRange(await db.Customers.Where(c => c.Email == q.Email).Select(c => c.Id).ToListAsync(ct));
+                break;
+            case Kind.Phone or Kind.Cpf:
+                if (q.Cpf is not null) ids.AddRange(await db.Customers.Where(c => c.Cpf == q.Cpf).Select(c => c.Id).ToListAsync(ct));
+                if (q.Phone is not null) ids.AddRange(await db.Customers.Where(c => c.Phone == q.Phone).Select(c => c.Id).ToListAsync(ct));
+                break;
+            case Kind.Code or Kind.Name:
+                if (q.Code is not null)
+                {
+                    ids.AddRange(await db.Customers.Where(c => c.CardCode == q.Code).Select(c => c.Id).ToListAsync(ct));
+                    var voucher = await db.Vouchers.Where(v => v.Code == q.Code).Select(v => new { v.CustomerId, v.Code }).FirstOrDefaultAsync(ct);
+                    if (voucher is not null)
+                    {
+                        ids.Add(voucher.CustomerId);
+                        voucherCode = Codes.Display(voucher.Code);
+                    }
+                }
+                if (q.Kind == Kind.Name && q.Text.Length >= 3)
+                {
+                    var pattern = "%" + q.Text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+                    ids.AddRange(await db.Customers.Where(c => EF.Functions.ILike(c.Name, pattern))
+                        .OrderBy(c => c.Name).Select(c => c.Id).Take(10).ToListAsync(ct));
+                }
+                break;
+        }
+        var cards = await CardsAsync(db, ids.Distinct().ToList(), now, ct);
+        return new Found(q, cards, voucherCode);
+    }
+
+    public static async Task<Card?> CardAsync(SmartbisDb db, Guid customerId, DateTimeOffset now, CancellationToken ct = default) =>
+        (await CardsAsync(db, [customerId], now, ct)).SingleOrDefault();
+
+    private static async Task<IReadOnlyList<Card>> CardsAsync(SmartbisDb db, List<Guid> ids, DateTimeOffset now, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        var rows = await db.Customers.Where(c => ids.Contains(c.Id))
+            .Select(c => new
+            {
+                c.Id, c.Name, c.Phone, c.Email, c.Cpf, c.CardCode, c.JoinedAt, c.Status,
+                Account = db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => new { a.AvailableCents, a.PendingCents, a.ClawbackCents }).FirstOrDefault(),
+                Vouchers = db.Vouchers.Where(v => v.CustomerId == c.Id && v.Status == VoucherStatus.Issued && v.ExpiresAt > now)
+                    .OrderBy(v => v.ExpiresAt).Select(v => new { v.Code, v.ValueCents, v.ExpiresAt }).ToList(),
+                NextRelease = db.CreditLots.Where(l => l.CustomerId == c.Id && l.Status == Ledger.LotStatus.Pending && l.RemainingCents > 0)
+                    .Min(l => (DateTimeOffset?)l.AvailableAt),
+            })
+            .ToListAsync(ct);
+        return rows.OrderBy(r => ids.IndexOf(r.Id)).Select(r => new Card(
+            r.Id, r.Name, r.Phone, r.Email, r.Cpf, r.CardCode, r.JoinedAt is not null, r.Status,
+            r.Account?.AvailableCents ?? 0, r.Account?.PendingCents ?? 0, r.Account?.ClawbackCents ?? 0,
+            r.Vouchers.Select(v => new VoucherView(Codes.Display(v.Code), v.ValueCents, v.ExpiresAt)).ToList(), r.NextRelease)).ToList();
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Audit;
+using Smartbis.Web.Features.Programs;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Features.Onboarding;
+
+/// <summary>
+/// "Create my program": a new merchant on the Free plan — the tenant, its owner account and membership, a first
+/// store and program rules version 1 — in one transaction. Field errors are keyed by the request's property names.
+/// </summary>
+public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvider clock)
+{
+    public sealed record Request(
+        string BusinessName, string Slug, string OwnerName, string Email, string Password,
+        string EarnRatePercent, string CurrencyName, string RewardType = "cashback", string Locale = "pt-BR");
+
+    public sealed record Result(Guid TenantId, string Slug, AppUser Owner);
+
+    public async Task<Result> ExecuteAsync(Request r, CancellationToken ct = default)
+    {
+        var slug = (r.Slug ?? "").Trim().ToLowerInvariant();
+        var email = (r.Email ?? "").Trim();
+        var v = new Validation();
+        v.Check(!string.IsNullOrWhiteSpace(r.BusinessName) && r.BusinessName.Trim().Length <= 120, nameof(r.BusinessName), "Enter the business name (up to 120 characters).");
+        if (await CheckSlugAsync(db, slug, ct) is { } slugError) v.Add(nameof(r.Slug), slugError);
+        v.Check(!string.IsNullOrWhiteSpace(r.OwnerName) && r.OwnerName.Trim().Length <= 120, nameof(r.OwnerName), "Enter your name.");
+        var emailOk = Customers.Emails.Normalize(email) is not null;
+        v.Check(emailOk, nameof(r.Email), "Enter a valid email address.");
+        if (emailOk && await users.FindByEmailAsync(email) is not null)
+            v.Add(nameof(r.Email), "An account with this email already exists. Sign in to add a business to it.");
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, new AppUser { UserName = email, Email = email }, r.Password ?? "");
+            if (!result.Succeeded) { v.Add(nameof(r.Password), "Use a password of at least 10 characters (a passphrase is best)."); break; }
+        }
+        var bps = ParseRate(r.EarnRatePercent, r.Locale);
+        v.Check(bps is > 0 and <= 10_000, nameof(r.EarnRatePercent), "Enter a rate between 0.01% and 100%.");
+        v.Check(r.RewardType == "cashback", nameof(r.RewardType), "Only cashback programs are available for now.");
+        v.Check(!string.IsNullOrWhiteSpace(r.CurrencyName) && r.CurrencyName.Trim().Length <= 40, nameof(r.CurrencyName), "Enter what customers call the reward (up to 40 characters).");
+        v.Check(r.Locale is "pt-BR" or "en", nameof(r.Locale), "Choose Português or English.");
+        v.ThrowIfInvalid("invalid_signup");
+
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var owner = new AppUser { UserName = email, Email = email, DisplayName = r.OwnerName.Trim(), PreferredLocale = r.Locale };
+        var created = await users.CreateAsync(owner, r.Password!);
+        if (!created.Succeeded)
+            throw new OperationFailed("invalid_signup", string.Join(" ", created.Errors.Select(e => e.Description)), nameof(r.Email));
+        var tenant = new Tenant
+        {
+            Slug = slug, Name = r.BusinessName.Trim(), CurrencyName = r.CurrencyName.Trim(), Locale = r.Locale, Plan = Plan.Free, CreatedAt = now,
+        };
+        db.Tenants.Add(tenant);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            throw new OperationFailed("invalid_signup", "This address is taken. Choose another.", nameof(r.Slug));
+        }
+        db.Tenant.Set(tenant.Id, tenant.Slug);
+        var store = new Store { Name = tenant.Name, CreatedAt = now };
+        db.Stores.Add(store);
+        db.Memberships.Add(new Membership { UserId = owner.Id, Role = StaffRole.Owner, CreatedAt = now });
+        db.OnboardingProgress.Add(new OnboardingProgress());
+        RecordAudit.Add(db, new AuditActor(owner.Id, email, null, null), now, "tenant.created",
+            $"Program created: {tenant.Name} ({slug})", "tenant", tenant.Id, null, new { tenant.Name, tenant.Slug, EarnRateBps = bps, tenant.CurrencyName });
+        await db.SaveChangesAsync(ct);
+        await new SaveProgramRules(db, clock).ExecuteAsync(new ProgramRules { EarnRateBps = bps!.Value }, owner.Id, now, ct);
+        await tx.CommitAsync(ct);
+        return new Result(tenant.Id, slug, owner);
+    }
+
+    /// <summary>Shape, reserved words, then whether another business has it. Null when the slug is free.</summary>
+    public static async Task<string?> CheckSlugAsync(SmartbisDb db, string? slug, CancellationToken ct = default)
+    {
+        if (Slugs.Validate(slug) is { } error) return error;
+        // Slugs are global: this reads across tenants on purpose (the tenants table is not tenant-owned).
+        return await db.Tenants.AnyAsync(t => t.Slug == slug, ct) ? "This address is taken. Choose another." : null;
+    }
+
+    /// <summary>"5", "5,5" (pt-BR) or "5.5" (en) percent → basis points; null when it is not a number with at most 2 decimals.</summary>
+    public static int? ParseRate(string? text, string? locale = null)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        // A rate has no thousands: either decimal mark is accepted, whatever the language.
+        var cleaned = text.Replace("%", "").Trim().Replace(',', '.');
+        if (!decimal.TryParse(cleaned, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var pct)) return null;
+        if (decimal.Round(pct, 2) != pct || pct < 0 || pct > 100) return null;
+        return (int)(pct * 100);
+    }
+}

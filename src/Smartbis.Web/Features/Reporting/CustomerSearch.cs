@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Features.Reporting;
+
+/// <summary>The customers list: one search box (name, phone, email, card code or CPF), sort and pages.</summary>
+public static class CustomerSearch
+{
+    public const int PageSize = 25;
+
+    public sealed record Row(Guid Id, string Name, string? Phone, string? Email, string CardCode, CustomerStatus Status, bool Claimed,
+        long AvailableCents, long PendingCents, long VoucherCents, DateTimeOffset? LastPurchaseAt, DateTimeOffset CreatedAt);
+
+    public sealed record Page(IReadOnlyList<Row> Rows, int Total, int PageNumber, int Pages);
+
+    public static IQueryable<Customer> Filter(SmartbisDb db, string? q)
+    {
+        var customers = db.Customers.AsNoTracking();
+        if (string.IsNullOrWhiteSpace(q)) return customers;
+        q = q.Trim();
+        var phone = Phones.ToE164(q);
+        var cpf = Cpf.Normalize(q);
+        var code = Codes.Normalize(q);
+        var email = q.ToLowerInvariant();
+        var like = "%" + q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        return customers.Where(c =>
+            EF.Functions.ILike(c.Name, like) ||
+            (c.Email != null && c.Email.Contains(email)) ||
+            (phone != null && c.Phone == phone) ||
+            (cpf != null && c.Cpf == cpf) ||
+            (code.Length >= 4 && c.CardCode == code));
+    }
+
+    public static async Task<Page> RunAsync(SmartbisDb db, string? q, string sort, int page, CancellationToken ct = default)
+    {
+        var query = Filter(db, q).Select(c => new Row(c.Id, c.Name, c.Phone, c.Email, c.CardCode, c.Status, c.JoinedAt != null,
+            db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => a.AvailableCents).FirstOrDefault(),
+            db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => a.PendingCents).FirstOrDefault(),
+            db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => a.VoucherCents).FirstOrDefault(),
+            db.Purchases.Where(p => p.CustomerId == c.Id).Max(p => (DateTimeOffset?)p.OccurredAt),
+            c.CreatedAt));
+        query = sort switch
+        {
+            "balance" => query.OrderByDescending(r => r.AvailableCents + r.PendingCents + r.VoucherCents).ThenBy(r => r.Id),
+            "last" => query.OrderByDescending(r => r.LastPurchaseAt).ThenBy(r => r.Id),
+            "new" => query.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id),
+            _ => query.OrderBy(r => r.Name).ThenBy(r => r.Id),
+        };
+        var total = await Filter(db, q).CountAsync(ct);
+        var pages = Math.Max(1, (total + PageSize - 1) / PageSize);
+        page = Math.Clamp(page, 1, pages);
+        var rows = await query.Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(ct);
+        return new Page(rows, total, page, pages);
+    }
+}

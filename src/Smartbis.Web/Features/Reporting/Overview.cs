@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+
+namespace Smartbis.Web.Features.Reporting;
+
+/// <summary>
+/// The overview's figures for a range of local days (inclusive) and optionally one store. Sums come from the
+/// <see cref="DailyStats"/> roll-up; the two distinct-customer figures (active members, repeat-purchase rate)
+/// are counted from purchases in the range, which an index on (tenant, store, occurred_at) keeps bounded.
+/// Figures that belong to no store (members, bonuses, expiry, vouchers issued, liability) are always business-wide.
+/// </summary>
+public static class Overview
+{
+    public sealed record Figures(
+        int Members, int NewMembers, int ActiveMembers30, int Purchases, long RevenueCents, long AverageTicketCents,
+        long EarnedCents, long BonusCents, long RedeemedCents, long ExpiredCents, long LiabilityCents,
+        double? RedemptionRate, double? RepeatPurchaseRate, int VouchersIssued, long VouchersIssuedCents,
+        int VouchersRedeemed, long VouchersRedeemedCents, int ReferralConversions, int BuyingCustomers);
+
+    public sealed record Point(DateOnly Day, long EarnedCents, long RedeemedCents, long ExpiredCents, int Purchases, long RevenueCents, int Members, long LiabilityCents);
+
+    public sealed record Result(Figures Figures, IReadOnlyList<Point> Series);
+
+    private sealed record Cell(DateOnly Day, Guid StoreId, int Purchases, long Revenue, long Earned, long Redeemed, int VouchersRedeemed,
+        long VouchersRedeemedCents, long Bonus, long Expired, int VouchersIssued, long VouchersIssuedCents, long Liability, int Members, int Referred);
+
+    public static async Task<Result> LoadAsync(SmartbisDb db, string timeZone, DateOnly from, DateOnly to, Guid? storeId, CancellationToken ct = default)
+    {
+        // Days before the range collapse into one bucket: the opening members and liability.
+        var cells = await db.DailyStats.Where(s => s.Day <= to)
+            .GroupBy(s => new { Day = s.Day < from ? DateOnly.MinValue : s.Day, s.StoreId })
+            .Select(g => new Cell(g.Key.Day, g.Key.StoreId, g.Sum(s => s.Purchases), g.Sum(s => s.RevenueCents), g.Sum(s => s.EarnedCents),
+                g.Sum(s => s.RedeemedCents), g.Sum(s => s.VouchersRedeemed), g.Sum(s => s.VouchersRedeemedCents), g.Sum(s => s.BonusCents),
+                g.Sum(s => s.ExpiredCents), g.Sum(s => s.VouchersIssued), g.Sum(s => s.VouchersIssuedCents), g.Sum(s => s.LiabilityDeltaCents),
+                g.Sum(s => s.NewMembers), g.Sum(s => s.ReferredMembers)))
+            .ToListAsync(ct);
+        var rows = cells.GroupBy(c => c.Day).Select(g =>
+        {
+            var mine = g.Where(c => storeId == null || c.StoreId == storeId).ToList();
+            return new Cell(g.Key, storeId ?? DailyStats.NoStore, mine.Sum(c => c.Purchases), mine.Sum(c => c.Revenue), mine.Sum(c => c.Earned),
+                mine.Sum(c => c.Redeemed), mine.Sum(c => c.VouchersRedeemed), mine.Sum(c => c.VouchersRedeemedCents),
+                g.Sum(c => c.Bonus), g.Sum(c => c.Expired), g.Sum(c => c.VouchersIssued), g.Sum(c => c.VouchersIssuedCents),
+                g.Sum(c => c.Liability), g.Sum(c => c.Members), g.Sum(c => c.Referred));
+        }).ToList();
+        var before = rows.SingleOrDefault(r => r.Day == DateOnly.MinValue);
+        var inRange = rows.Where(r => r.Day != DateOnly.MinValue).ToDictionary(r => r.Day);
+
+        var series = new List<Point>();
+        int members = before?.Members ?? 0;
+        long liability = before?.Liability ?? 0;
+        for (var d = from; d <= to; d = d.AddDays(1))
+        {
+            inRange.TryGetValue(d, out var r);
+            members += r?.Members ?? 0;
+            liability += r?.Liability ?? 0;
+            series.Add(new Point(d, r?.Earned ?? 0, r?.Redeemed ?? 0, r?.Expired ?? 0, r?.Purchases ?? 0, r?.Revenue ?? 0, members, liability));
+        }
+        var list = inRange.Values;
+        var purchases = list.Sum(r => r.Purchases);
+        var revenue = list.Sum(r => r.Revenue);
+        var earned = list.Sum(r => r.Earned);
+        var bonus = list.Sum(r => r.Bonus);
+        var redeemed = list.Sum(r => r.Redeemed);
+
+        // Distinct customers: counted from purchases of the range (and the 30 days ending with it).
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+        var (start, end) = (StartOf(from, zone), StartOf(to.AddDays(1), zone));
+        var activeStart = StartOf(to.AddDays(-29), zone);
+        var scoped = db.Purchases.Where(p => storeId == null || p.StoreId == storeId);
+        var active = await scoped.Where(p => p.OccurredAt >= activeStart && p.OccurredAt < end).Select(p => p.CustomerId).Distinct().CountAsync(ct);
+        var buyers = await scoped.Where(p => p.OccurredAt >= start && p.OccurredAt < end)
+            .GroupBy(p => p.CustomerId).Select(g => g.Count()).ToListAsync(ct);
+
+        var figures = new Figures(
+            Members: members, NewMembers: list.Sum(r => r.Members), ActiveMembers30: active, Purchases: purchases, RevenueCents: revenue,
+            AverageTicketCents: purchases == 0 ? 0 : Infrastructure.Money.DivideHalfUp(revenue, purchases),
+            EarnedCents: earned, BonusCents: bonus, RedeemedCents: redeemed, ExpiredCents: list.Sum(r => r.Expired), LiabilityCents: liability,
+            RedemptionRate: earned + bonus == 0 ? null : (double)redeemed / (earned + bonus),
+            RepeatPurchaseRate: buyers.Count == 0 ? null : (double)buyers.Count(c => c >= 2) / buyers.Count,
+            VouchersIssued: list.Sum(r => r.VouchersIssued), VouchersIssuedCents: list.Sum(r => r.VouchersIssuedCents),
+            VouchersRedeemed: list.Sum(r => r.VouchersRedeemed), VouchersRedeemedCents: list.Sum(r => r.VouchersRedeemedCents),
+            ReferralConversions: list.Sum(r => r.Referred), BuyingCustomers: buyers.Count);
+        return new Result(figures, series);
+    }
+
+    /// <summary>The UTC instant a local day starts in the zone.</summary>
+    public static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, zone), TimeSpan.Zero);
+    }
+
+    /// <summary>Today in the zone.</summary>
+    public static DateOnly Today(DateTimeOffset now, string timeZone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).DateTime);
+}

@@ -1,0 +1,110 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Tenancy;
+
+namespace Smartbis.Web.Features.Reporting;
+
+/// <summary>
+/// Keeps <see cref="DailyStats"/> equal to the ledger. Idempotent and incremental: it finds the earliest local day
+/// touched by rows written since the last run (created_at watermark, less a safety lag for transactions that
+/// committed late), deletes the roll-up from that day on and recomputes it from purchases, ledger entries and
+/// customers in one transaction. A time zone change recomputes everything. Runs on every overview load and from
+/// the recurring job; concurrent runs of one tenant queue on the watermark row.
+/// </summary>
+public sealed class RollUpDailyStats(SmartbisDb db, TimeProvider clock)
+{
+    /// <summary>Rows committed up to this long after their created_at are still picked up by the next run.</summary>
+    public static readonly TimeSpan Lag = TimeSpan.FromMinutes(10);
+
+    /// <summary>Returns the first day recomputed, or null when nothing changed.</summary>
+    public async Task<DateOnly?> ExecuteAsync(Guid tenantId, bool full = false, CancellationToken ct = default)
+    {
+        var tz = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.TimeZone).SingleAsync(ct);
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO stats_watermarks (tenant_id, rolled_up_to, time_zone) VALUES ({tenantId}, {DateTimeOffset.UnixEpoch}, {tz}) ON CONFLICT DO NOTHING", ct);
+        var mark = await db.StatsWatermarks.FromSqlInterpolated($"SELECT * FROM stats_watermarks WHERE tenant_id = {tenantId} FOR UPDATE")
+            .IgnoreQueryFilters().AsNoTracking().SingleAsync(ct);
+        full |= mark.TimeZone != tz || mark.RolledUpTo == DateTimeOffset.UnixEpoch;
+        var since = full ? DateTimeOffset.UnixEpoch : mark.RolledUpTo - Lag;
+
+        // The earliest local day any new row belongs to (a purchase by when it happened, the rest by when written).
+        var from = await db.Database.SqlQuery<DateOnly?>($"""
+            SELECT min(day) AS "Value" FROM (
+              SELECT min((occurred_at AT TIME ZONE {tz})::date) AS day FROM purchases WHERE tenant_id = {tenantId} AND created_at >= {since}
+              UNION ALL SELECT min((created_at AT TIME ZONE {tz})::date) FROM ledger_entries WHERE tenant_id = {tenantId} AND created_at >= {since}
+              UNION ALL SELECT min((created_at AT TIME ZONE {tz})::date) FROM outbox_events WHERE tenant_id = {tenantId} AND created_at >= {since}
+              UNION ALL SELECT min((joined_at AT TIME ZONE {tz})::date) FROM customers WHERE tenant_id = {tenantId} AND joined_at >= {since}
+            ) d
+            """).SingleAsync(ct);
+
+        if (from is { } day)
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM daily_stats WHERE tenant_id = {tenantId} AND day >= {day}", ct);
+            await db.Database.ExecuteSqlRawAsync(RecomputeSql, [new NpgsqlParameter("t", tenantId), new NpgsqlParameter("tz", tz), new NpgsqlParameter("d", day)], ct);
+        }
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE stats_watermarks SET rolled_up_to = {now}, time_zone = {tz} WHERE tenant_id = {tenantId}", ct);
+        await tx.CommitAsync(ct);
+        return from;
+    }
+
+    /// <summary>Every tenant, for the recurring job (each in its own scope and transaction).</summary>
+    public static async Task RunForAllTenantsAsync(IServiceScopeFactory scopes, CancellationToken ct = default)
+    {
+        List<Guid> ids;
+        await using (var scope = scopes.CreateAsyncScope())
+            ids = await scope.ServiceProvider.GetRequiredService<SmartbisDb>().Tenants.Select(t => t.Id).ToListAsync(ct);
+        foreach (var id in ids)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(id);
+            await scope.ServiceProvider.GetRequiredService<RollUpDailyStats>().ExecuteAsync(id, ct: ct);
+        }
+    }
+
+    private const string EmptyStore = "'00000000-0000-0000-0000-000000000000'::uuid";
+
+    // One pass per source, each grouped by (local day, store); entries take their store from their purchase.
+    private const string RecomputeSql = $"""
+        INSERT INTO daily_stats (tenant_id, day, store_id, purchases, revenue_cents, earned_cents, bonus_cents, redeemed_cents,
+            expired_cents, vouchers_issued, vouchers_issued_cents, vouchers_redeemed, vouchers_redeemed_cents,
+            liability_delta_cents, new_members, referred_members)
+        SELECT @t, day, store_id, sum(purchases), sum(revenue), sum(earned), sum(bonus), sum(redeemed), sum(expired),
+               sum(v_issued), sum(v_issued_cents), sum(v_redeemed), sum(v_redeemed_cents), sum(liability), sum(members), sum(referred)
+        FROM (
+          SELECT (p.occurred_at AT TIME ZONE @tz)::date AS day, p.store_id,
+                 count(*) AS purchases, sum(p.amount_cents) AS revenue, 0 AS earned, 0 AS bonus, 0 AS redeemed, 0 AS expired,
+                 0 AS v_issued, 0 AS v_issued_cents, 0 AS v_redeemed, 0 AS v_redeemed_cents, 0 AS liability, 0 AS members, 0 AS referred
+          FROM purchases p
+          WHERE p.tenant_id = @t AND p.occurred_at >= (@d::timestamp AT TIME ZONE @tz)
+          GROUP BY 1, 2
+          UNION ALL
+          SELECT (e.created_at AT TIME ZONE @tz)::date, coalesce(p.store_id, {EmptyStore}),
+                 0, 0,
+                 sum(CASE WHEN e.kind = 'Earn' THEN e.pending_delta_cents + e.available_delta_cents ELSE 0 END),
+                 sum(CASE WHEN e.kind IN ('WelcomeBonus', 'BirthdayBonus', 'ReferralBonus') THEN e.pending_delta_cents + e.available_delta_cents ELSE 0 END),
+                 sum(CASE WHEN e.kind = 'Redeem' THEN -e.available_delta_cents WHEN e.kind = 'VoucherRedeem' THEN -e.voucher_delta_cents ELSE 0 END),
+                 sum(CASE WHEN e.kind = 'Expire' THEN -e.available_delta_cents WHEN e.kind = 'VoucherExpire' THEN -e.voucher_delta_cents ELSE 0 END),
+                 count(*) FILTER (WHERE e.kind = 'VoucherIssue'),
+                 sum(CASE WHEN e.kind = 'VoucherIssue' THEN e.voucher_delta_cents ELSE 0 END),
+                 count(*) FILTER (WHERE e.kind = 'VoucherRedeem'),
+                 sum(CASE WHEN e.kind = 'VoucherRedeem' THEN -e.voucher_delta_cents ELSE 0 END),
+                 sum(e.pending_delta_cents + e.available_delta_cents + e.voucher_delta_cents),
+                 0, 0
+          FROM ledger_entries e
+          LEFT JOIN purchases p ON p.tenant_id = e.tenant_id AND p.id = e.purchase_id
+          WHERE e.tenant_id = @t AND e.created_at >= (@d::timestamp AT TIME ZONE @tz)
+          GROUP BY 1, 2
+          UNION ALL
+          SELECT (c.joined_at AT TIME ZONE @tz)::date, {EmptyStore},
+                 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), count(c.referred_by_customer_id)
+          FROM customers c
+          WHERE c.tenant_id = @t AND c.joined_at >= (@d::timestamp AT TIME ZONE @tz)
+          GROUP BY 1
+        ) x
+        GROUP BY day, store_id
+        """;
+}

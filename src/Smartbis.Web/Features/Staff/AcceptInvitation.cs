@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Audit;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Features.Staff;
+
+/// <summary>
+/// Accepts an invitation by its token: creates the account (name and password) or links the existing account of
+/// that email (its password must be given), and adds the membership. The token works once and until it expires.
+/// </summary>
+public sealed class AcceptInvitation(SmartbisDb db, UserManager<AppUser> users, TimeProvider clock)
+{
+    public sealed record Found(StaffInvitation Invitation, Tenant Tenant, string? StoreName, bool AccountExists);
+
+    public sealed record Request(string Token, string? Name, string Password);
+
+    /// <summary>
+    /// The invitation of a token, if it can still be used. Reads across tenants on purpose: the token is the only
+    /// thing the visitor has, and the tenant is known from the invitation it finds.
+    /// </summary>
+    public async Task<Found?> FindAsync(string token, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 100) return null;
+        var hash = InviteStaff.Hash(token);
+        var now = clock.GetUtcNow();
+        var invitation = await db.StaffInvitations.IgnoreQueryFilters()
+            .SingleOrDefaultAsync(i => i.TokenHash == hash && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, ct);
+        if (invitation is null) return null;
+        var tenant = await db.Tenants.SingleAsync(t => t.Id == invitation.TenantId && t.Status == TenantStatus.Active, ct);
+        var store = invitation.StoreId is { } s
+            ? await db.Stores.IgnoreQueryFilters().Where(x => x.TenantId == tenant.Id && x.Id == s).Select(x => x.Name).SingleOrDefaultAsync(ct)
+            : null;
+        return new Found(invitation, tenant, store, await users.FindByEmailAsync(invitation.Email) is not null);
+    }
+
+    public async Task<(AppUser User, Found Found)> ExecuteAsync(Request r, CancellationToken ct = default)
+    {
+        var found = await FindAsync(r.Token, ct) ?? throw new OperationFailed("invalid_invitation", "This invitation link is invalid, was already used or has expired. Ask for a new one.", "", 404);
+        var inv = found.Invitation;
+        db.Tenant.Set(found.Tenant.Id, found.Tenant.Slug);
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var user = await users.FindByEmailAsync(inv.Email);
+        if (user is null)
+        {
+            var v = new Validation();
+            v.Check(!string.IsNullOrWhiteSpace(r.Name) && r.Name.Trim().Length <= 120, nameof(r.Name), "Enter your name.");
+            foreach (var validator in users.PasswordValidators)
+                if (!(await validator.ValidateAsync(users, new AppUser { UserName = inv.Email, Email = inv.Email }, r.Password ?? "")).Succeeded)
+                { v.Add(nameof(r.Password), "Use a password of at least 10 characters (a passphrase is best)."); break; }
+            v.ThrowIfInvalid("invalid_invitation");
+            user = new AppUser { UserName = inv.Email, Email = inv.Email, DisplayName = r.Name!.Trim(), EmailConfirmed = true };
+            var created = await users.CreateAsync(user, r.Password!);
+            if (!created.Succeeded) throw new OperationFailed("invalid_invitation", string.Join(" ", created.Errors.Select(e => e.Description)), nameof(r.Password));
+        }
+        else if (!await users.CheckPasswordAsync(user, r.Password ?? ""))
+        {
+            throw new OperationFailed("invalid_invitation", "You already have an account: enter its password to accept.", nameof(r.Password));
+        }
+        if (await db.Memberships.AnyAsync(m => m.UserId == user.Id, ct))
+            throw new OperationFailed("invalid_invitation", "You are already on this business's staff.", "");
+        var tracked = await db.StaffInvitations.SingleAsync(i => i.Id == inv.Id, ct);
+        tracked.AcceptedAt = now;
+        tracked.AcceptedUserId = user.Id;
+        var membership = new Membership { UserId = user.Id, Role = inv.Role, StoreId = inv.StoreId, CreatedAt = now };
+        db.Memberships.Add(membership);
+        RecordAudit.Add(db, new AuditActor(user.Id, inv.Email, inv.StoreId, null), now, "staff.joined", $"{inv.Email} accepted the invitation as {inv.Role}",
+            "membership", membership.Id, null, new { inv.Email, Role = inv.Role.ToString(), inv.StoreId });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return (user, found);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Audit;
+using Smartbis.Web.Features.Notifications.Email;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Features.Staff;
+
+/// <summary>
+/// Invites someone by email to work in the business with a role (cashiers at one store). Writes the invitation
+/// (only the token's hash) and its audit entry, then emails the link; the link expires after <see cref="Validity"/>.
+/// Only owners may invite owners.
+/// </summary>
+public sealed class InviteStaff(SmartbisDb db, IEmailSender email, TimeProvider clock)
+{
+    public static readonly TimeSpan Validity = TimeSpan.FromDays(7);
+
+    public sealed record Request(string Email, StaffRole Role, Guid? StoreId, StaffRole InviterRole, string BaseUrl, string? Locale = null);
+
+    public async Task<StaffInvitation> ExecuteAsync(Request r, AuditActor actor, CancellationToken ct = default)
+    {
+        var address = Customers.Emails.Normalize(r.Email);
+        var v = new Validation();
+        v.Check(address is not null, nameof(r.Email), "Enter a valid email address.");
+        v.Check(r.Role != StaffRole.Owner || r.InviterRole == StaffRole.Owner, nameof(r.Role), "Only an owner can invite another owner.");
+        v.Check(r.Role != StaffRole.Cashier || r.StoreId is not null, nameof(r.StoreId), "Choose the store where the cashier works.");
+        if (r.StoreId is { } storeId && !await db.Stores.AnyAsync(s => s.Id == storeId && s.Active, ct))
+            v.Add(nameof(r.StoreId), "Choose one of your active stores.");
+        if (address is not null && await db.Memberships.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.NormalizedEmail)
+                .AnyAsync(e => e == address.ToUpperInvariant(), ct))
+            v.Add(nameof(r.Email), "This person is already on your staff.");
+        v.ThrowIfInvalid("invalid_invitation");
+
+        var now = clock.GetUtcNow();
+        var token = WebEncoders(RandomNumberGenerator.GetBytes(32));
+        var tenant = await db.Tenants.SingleAsync(t => t.Id == db.Tenant.Require(), ct);
+        // A new invitation to the same address replaces the pending one.
+        foreach (var old in await db.StaffInvitations.Where(i => i.Email == address && i.AcceptedAt == null && i.RevokedAt == null).ToListAsync(ct))
+            old.RevokedAt = now;
+        var invitation = new StaffInvitation
+        {
+            Email = address!, Role = r.Role, StoreId = r.Role == StaffRole.Cashier ? r.StoreId : null, TokenHash = Hash(token),
+            CreatedAt = now, ExpiresAt = now + Validity, InvitedByUserId = actor.UserId,
+        };
+        db.StaffInvitations.Add(invitation);
+        RecordAudit.Add(db, actor, now, "staff.invited", $"{address} invited as {r.Role}", "invitation", invitation.Id,
+            null, new { invitation.Email, Role = r.Role.ToString(), invitation.StoreId, invitation.ExpiresAt });
+        await db.SaveChangesAsync(ct);
+
+        var link = $"{r.BaseUrl.TrimEnd('/')}/signup/invite/{token}";
+        var pt = (r.Locale ?? tenant.Locale) != "en";
+        var role = pt ? r.Role switch { StaffRole.Owner => "proprietário(a)", StaffRole.Manager => "gerente", _ => "caixa" } : r.Role.ToString().ToLowerInvariant();
+        var name = WebUtility.HtmlEncode(tenant.Name);
+        var subject = pt ? $"Convite para a equipe de {tenant.Name} no Smartbis" : $"You are invited to join {tenant.Name} on Smartbis";
+        var text = pt
+            ? $"Você foi convidado(a) para trabalhar como {role} em {tenant.Name}.\n\nAceite o convite: {link}\n\nO link vale até {now + Validity:dd/MM/yyyy} e pode ser usado uma vez."
+            : $"You have been invited to work as {role} at {tenant.Name}.\n\nAccept the invitation: {link}\n\nThe link works until {now + Validity:yyyy-MM-dd} and can be used once.";
+        var html = pt
+            ? $"<p>Você foi convidado(a) para trabalhar como <strong>{role}</strong> em <strong>{name}</strong>.</p><p><a href=\"{WebUtility.HtmlEncode(link)}\">Aceitar o convite</a></p><p>O link vale até {now + Validity:dd/MM/yyyy} e pode ser usado uma vez.</p>"
+            : $"<p>You have been invited to work as <strong>{role}</strong> at <strong>{name}</strong>.</p><p><a href=\"{WebUtility.HtmlEncode(link)}\">Accept the invitation</a></p><p>The link works until {now + Validity:yyyy-MM-dd} and can be used once.</p>";
+        await email.SendAsync(new EmailMessage(address!, subject, html, text) { FromName = tenant.Name }, ct);
+        return invitation;
+    }
+
+    public static string Hash(string token) => Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token))).ToLowerInvariant();
+
+    private static string WebEncoders(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Audit;
+using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Features.Vouchers;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Pages.App.Customers;
+
+/// <summary>One customer: balances, open credit lots, readable history, vouchers, referrals; adjust and block (managers).</summary>
+[Authorize(Policy = Policies.Manager)]
+public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance adjust, TimeProvider clock, IStringLocalizer<DashboardText> L) : PageModel
+{
+    public sealed record Entry(DateTimeOffset At, EntryKind Kind, string Reason, long AvailableDelta, long PendingDelta, long VoucherDelta,
+        int? RateBps, int? RuleVersion, string? Store, string? Staff, DateTimeOffset? LotExpiresAt);
+    public sealed record Lot(EntryKind Kind, long AmountCents, long RemainingCents, LotStatus Status, DateTimeOffset CreatedAt, DateTimeOffset AvailableAt, DateTimeOffset? ExpiresAt);
+    public sealed record VoucherRow(string Code, long ValueCents, VoucherStatus Status, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RedeemedAt);
+    public sealed record Referral(Guid Id, string Name, DateTimeOffset? JoinedAt);
+
+    public sealed class AdjustInput
+    {
+        public string? Amount { get; set; }
+        public string Direction { get; set; } = "credit";
+        public string? Reason { get; set; }
+        public string IdempotencyKey { get; set; } = "";
+    }
+
+    [BindProperty] public AdjustInput Adjust { get; set; } = new();
+    public Customer Customer { get; private set; } = null!;
+    public Balances Balances { get; private set; } = null!;
+    public List<Entry> History { get; private set; } = [];
+    public List<Lot> Lots { get; private set; } = [];
+    public List<VoucherRow> Vouchers { get; private set; } = [];
+    public List<Referral> Referrals { get; private set; } = [];
+    public string? ReferredBy { get; private set; }
+    public string? Message { get; private set; }
+    public Tenant Tenant => staff.Tenant!;
+    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(Tenant.TimeZone);
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? done)
+    {
+        if (!await LoadAsync(id)) return NotFound();
+        Adjust.IdempotencyKey = Guid.NewGuid().ToString("N");
+        Message = done switch { "adjusted" => L["Balance adjusted."].Value, "blocked" => L["Customer blocked."].Value, "unblocked" => L["Customer unblocked."].Value, _ => null };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAdjustAsync(Guid id)
+    {
+        if (!await LoadAsync(id)) return NotFound();
+        var cents = Money.Parse(Adjust.Amount, System.Globalization.CultureInfo.CurrentCulture.Name);
+        if (cents is null or 0) ModelState.AddModelError("Adjust.Amount", L["Enter an amount such as {0}.", (12.5m).ToString("0.00", System.Globalization.CultureInfo.CurrentCulture)]);
+        if (string.IsNullOrWhiteSpace(Adjust.Reason)) ModelState.AddModelError("Adjust.Reason", L["Say why (up to 300 characters): the customer sees it in their history."]);
+        if (!ModelState.IsValid) return Page();
+        var amount = Adjust.Direction == "debit" ? -cents!.Value : cents!.Value;
+        var userId = User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)!.Value;
+        try
+        {
+            var result = await adjust.ExecuteAsync(new AdjustBalance.Request(id, amount, Adjust.Reason!.Trim(), userId, Adjust.IdempotencyKey));
+            if (!result.Replayed)
+            {
+                // The ledger entry carries author and reason; the audit log gets its own record right after it commits.
+                RecordAudit.Add(db, AuditActor.From(HttpContext, staff), clock.GetUtcNow(), "balance.adjusted",
+                    $"Balance of {Customer.Name} adjusted by {Money.Format(amount, Tenant.CurrencyCode)}: {Adjust.Reason!.Trim()}", "customer", id,
+                    Balances, result.Value);
+                await db.SaveChangesAsync();
+            }
+        }
+        catch (OperationFailed failed)
+        {
+            foreach (var (field, messages) in failed.Errors)
+                foreach (var m in messages)
+                    ModelState.AddModelError(field switch { "amountCents" => "Adjust.Amount", "reason" => "Adjust.Reason", _ => "" }, L[m]);
+            return Page();
+        }
+        return Redirect($"/app/customers/{id}?done=adjusted");
+    }
+
+    public async Task<IActionResult> OnPostBlockAsync(Guid id, bool block)
+    {
+        var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id);
+        if (customer is null || customer.Status == CustomerStatus.Anonymized) return NotFound();
+        var before = customer.Status;
+        customer.Status = block ? CustomerStatus.Blocked : CustomerStatus.Active;
+        RecordAudit.Add(db, AuditActor.From(HttpContext, staff), clock.GetUtcNow(), block ? "customer.blocked" : "customer.unblocked",
+            $"{customer.Name} {(block ? "blocked" : "unblocked")}", "customer", id, new { Status = before.ToString() }, new { Status = customer.Status.ToString() });
+        await db.SaveChangesAsync();
+        return Redirect($"/app/customers/{id}?done={(block ? "blocked" : "unblocked")}");
+    }
+
+    public string Format(long cents) => Money.Format(cents, Tenant.CurrencyCode, System.Globalization.CultureInfo.CurrentCulture.Name);
+    public string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("g");
+
+    private async Task<bool> LoadAsync(Guid id)
+    {
+        var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id);
+        if (customer is null) return false;
+        Customer = customer;
+        Balances = await db.Accounts.AsNoTracking().Where(a => a.CustomerId == id)
+            .Select(a => new Balances(a.PendingCents, a.AvailableCents, a.ClawbackCents, a.VoucherCents)).SingleOrDefaultAsync() ?? new Balances(0, 0, 0, 0);
+        History = await (from e in db.LedgerEntries.AsNoTracking().Where(e => e.CustomerId == id)
+                         join p in db.Purchases on e.PurchaseId equals p.Id into ps
+                         from p in ps.DefaultIfEmpty()
+                         join s in db.Stores on p.StoreId equals s.Id into ss
+                         from s in ss.DefaultIfEmpty()
+                         join u in db.Users on (e.AuthorUserId ?? p.CashierUserId) equals u.Id into us
+                         from u in us.DefaultIfEmpty()
+                         orderby e.CreatedAt descending, e.Id descending
+                         select new Entry(e.CreatedAt, e.Kind, e.Reason, e.AvailableDeltaCents, e.PendingDeltaCents, e.VoucherDeltaCents,
+                             e.RateBps, e.RuleVersion, s.Name, u.Email, e.LotExpiresAt))
+            .Take(200).ToListAsync();
+        Lots = await db.CreditLots.AsNoTracking().Where(l => l.CustomerId == id && (l.Status == LotStatus.Pending || l.Status == LotStatus.Available))
+            .OrderBy(l => l.ExpiresAt == null).ThenBy(l => l.ExpiresAt)
+            .Select(l => new Lot(l.Kind, l.AmountCents, l.RemainingCents, l.Status, l.CreatedAt, l.AvailableAt, l.ExpiresAt)).ToListAsync();
+        Vouchers = await db.Vouchers.AsNoTracking().Where(v => v.CustomerId == id).OrderByDescending(v => v.IssuedAt)
+            .Select(v => new VoucherRow(v.Code, v.ValueCents, v.Status, v.IssuedAt, v.ExpiresAt, v.RedeemedAt)).Take(100).ToListAsync();
+        Referrals = await db.Customers.AsNoTracking().Where(c => c.ReferredByCustomerId == id)
+            .OrderByDescending(c => c.JoinedAt).Select(c => new Referral(c.Id, c.Name, c.JoinedAt)).Take(100).ToListAsync();
+        ReferredBy = customer.ReferredByCustomerId is { } by ? await db.Customers.Where(c => c.Id == by).Select(c => c.Name).SingleOrDefaultAsync() : null;
+        return true;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Audit;
+using Smartbis.Web.Features.Reporting;
+using Smartbis.Web.Features.Tenancy;
+
+namespace Smartbis.Web.Pages.App.Reports;
+
+/// <summary>Liability and breakage: for the accountant who books what the merchant owes. CSV export is audited.</summary>
+[Authorize(Policy = Policies.Manager)]
+public sealed class LiabilityModel(SmartbisDb db, CurrentStaff staff, RollUpDailyStats rollUp, TimeProvider clock) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
+    [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
+
+    public LiabilityReport.Result Report { get; private set; } = null!;
+    public DateOnly FromDay { get; private set; }
+    public DateOnly ToDay { get; private set; }
+    public Tenant Tenant => staff.Tenant!;
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public async Task<IActionResult> OnGetCsvAsync()
+    {
+        await LoadAsync();
+        var inv = CultureInfo.InvariantCulture;
+        string M(long c) => (c / 100m).ToString("0.00", inv);
+        var csv = new StringBuilder();
+        csv.AppendLine($"# {Tenant.Name} - liability and breakage, {FromDay:yyyy-MM-dd} to {ToDay:yyyy-MM-dd}, {Tenant.CurrencyCode}, days in {Tenant.TimeZone}");
+        csv.AppendLine("date,earned,bonuses,redeemed,expired,liability_end_of_day");
+        foreach (var p in Report.Period.Series)
+            csv.AppendLine($"{p.Day:yyyy-MM-dd},{M(p.EarnedCents)},,{M(p.RedeemedCents)},{M(p.ExpiredCents)},{M(p.LiabilityCents)}");
+        csv.AppendLine();
+        csv.AppendLine("age_days,pending,available,vouchers,total");
+        foreach (var b in Report.Ageing) csv.AppendLine($"{b.Label.Replace('–', '-')},{M(b.PendingCents)},{M(b.AvailableCents)},{M(b.VoucherCents)},{M(b.TotalCents)}");
+        csv.AppendLine($"total_now,{M(Report.PendingCents)},{M(Report.AvailableCents)},{M(Report.VoucherCents)},{M(Report.TotalCents)}");
+        csv.AppendLine();
+        csv.AppendLine($"given_in_period,{M(Report.GivenCents)}");
+        csv.AppendLine($"expired_in_period,{M(Report.ExpiredCents)}");
+        csv.AppendLine($"breakage_rate,{(Report.BreakageRate ?? 0).ToString("0.0000", inv)}");
+        RecordAudit.Add(db, AuditActor.From(HttpContext, staff), clock.GetUtcNow(), "report.exported",
+            $"Liability report exported ({FromDay:yyyy-MM-dd} to {ToDay:yyyy-MM-dd})", "report", "liability");
+        await db.SaveChangesAsync();
+        return File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv",
+            $"liability-{Tenant.Slug}-{ToDay:yyyy-MM-dd}.csv");
+    }
+
+    private async Task LoadAsync()
+    {
+        await rollUp.ExecuteAsync(Tenant.Id);
+        var today = Overview.Today(clock.GetUtcNow(), Tenant.TimeZone);
+        (FromDay, ToDay) = From is { } f && To is { } t && f <= t && t.DayNumber - f.DayNumber <= 1100 ? (f, t) : (today.AddDays(-179), today);
+        Report = await LiabilityReport.LoadAsync(db, Tenant.TimeZone, FromDay, ToDay, clock.GetUtcNow());
+    }
+
+    public string Money(long cents) => Infrastructure.Money.Format(cents, Tenant.CurrencyCode, CultureInfo.CurrentCulture.Name);
+
+    public object ChartData() => new
+    {
+        labels = Report.Period.Series.Select(p => p.Day.ToString("d", CultureInfo.CurrentCulture)),
+        liability = Report.Period.Series.Select(p => p.LiabilityCents / 100m),
+        expired = Report.Period.Series.Select(p => p.ExpiredCents / 100m),
+        earned = Report.Period.Series.Select(p => p.EarnedCents / 100m),
+        redeemed = Report.Period.Series.Select(p => p.RedeemedCents / 100m),
+        purchases = Report.Period.Series.Select(_ => 0),
+        revenue = Report.Period.Series.Select(_ => 0),
+        members = Report.Period.Series.Select(p => p.Members),
+    };
+}

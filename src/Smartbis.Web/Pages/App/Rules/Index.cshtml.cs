@@ -1,0 +1,259 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Audit;
+using Smartbis.Web.Features.Programs;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Pages.App.Rules;
+
+/// <summary>
+/// Program settings: every rule in a form grouped by topic, saved as the next rules version (never edited in place),
+/// with a live example and the version history. Owners and managers.
+/// </summary>
+[Authorize(Policy = Policies.Manager)]
+public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, SaveProgramRules save, TimeProvider clock, IStringLocalizer<DashboardText> L) : PageModel
+{
+    public const int BoostRows = 3;
+
+    public sealed class BoostInput
+    {
+        public string? Name { get; set; }
+        public string? RatePercent { get; set; }
+        public DateOnly? StartsOn { get; set; }
+        public DateOnly? EndsOn { get; set; }
+        public List<DayOfWeek> Weekdays { get; set; } = [];
+    }
+
+    /// <summary>What people type: percentages and money as text in their language; empty = none / never.</summary>
+    public sealed class InputModel
+    {
+        public string EarnRatePercent { get; set; } = "";
+        public string? MinPurchase { get; set; }
+        public string? MaxEarnPerPurchase { get; set; }
+        public string? ExcludedCategories { get; set; }
+        public int PendingDays { get; set; }
+        public int? ExpiryDays { get; set; }
+        public string? MinRedeemBalance { get; set; }
+        public string MaxRedeemSharePercent { get; set; } = "100";
+        public VoucherMode VoucherMode { get; set; }
+        public string? VoucherThreshold { get; set; }
+        public int VoucherValidityDays { get; set; } = 30;
+        public string? ReferrerReward { get; set; }
+        public string? RefereeReward { get; set; }
+        public string? ReferralMinPurchase { get; set; }
+        public int ReferralMonthlyCap { get; set; }
+        public string? WelcomeBonus { get; set; }
+        public string? BirthdayBonus { get; set; }
+        public List<BoostInput> Boosts { get; set; } = [];
+        public string CurrencyName { get; set; } = "";
+        public string PrimaryColor { get; set; } = "#0d6efd";
+    }
+
+    public sealed record VersionRow(int Version, DateTimeOffset EffectiveFrom, DateTimeOffset CreatedAt, string? Author, IReadOnlyList<string> Changes);
+
+    [BindProperty] public InputModel Input { get; set; } = new();
+    public List<VersionRow> History { get; private set; } = [];
+    public int CurrentVersion { get; private set; }
+    public bool Saved { get; private set; }
+    public Tenant Tenant => staff.Tenant!;
+    public string Culture => CultureInfo.CurrentCulture.Name;
+
+    public async Task OnGetAsync(bool saved = false)
+    {
+        Saved = saved;
+        Input = ToInput(await CurrentRulesAsync(), Tenant);
+        await LoadHistoryAsync();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var current = await CurrentRulesAsync();
+        var rules = FromInput(current);
+        if (string.IsNullOrWhiteSpace(Input.CurrencyName) || Input.CurrencyName.Trim().Length > 40)
+            ModelState.AddModelError("Input.CurrencyName", L["Enter what customers call the reward (up to 40 characters)."]);
+        if (!System.Text.RegularExpressions.Regex.IsMatch(Input.PrimaryColor ?? "", "^#[0-9a-fA-F]{6}$"))
+            ModelState.AddModelError("Input.PrimaryColor", L["Use a colour like #0d6efd."]);
+        try { SaveProgramRules.Validate(rules).ThrowIfInvalid(); }
+        catch (OperationFailed failed)
+        {
+            foreach (var (field, messages) in failed.Errors)
+                foreach (var message in messages) ModelState.AddModelError(InputField(field), L[message]);
+        }
+        if (!ModelState.IsValid)
+        {
+            await LoadHistoryAsync();
+            return Page();
+        }
+        var tenant = await db.Tenants.SingleAsync(t => t.Id == Tenant.Id);
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var userId = User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+        var saved = await save.ExecuteAsync(rules, userId);
+        var brandingBefore = new { tenant.CurrencyName, tenant.PrimaryColor };
+        tenant.CurrencyName = Input.CurrencyName.Trim();
+        tenant.PrimaryColor = Input.PrimaryColor!;
+        RecordAudit.Add(db, AuditActor.From(HttpContext, staff), now, "program.updated", $"Program rules saved as version {saved.Version}",
+            "program_rules", saved.Version, new { rules = Snapshot(current), branding = brandingBefore },
+            new { rules = Snapshot(saved), branding = new { tenant.CurrencyName, tenant.PrimaryColor } });
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+        return Redirect("/app/program?saved=true");
+    }
+
+    // A business without rules yet (made outside sign-up) starts from the defaults.
+    private async Task<ProgramRules> CurrentRulesAsync() =>
+        await db.ProgramRules.AsNoTracking().Where(r => r.EffectiveFrom <= clock.GetUtcNow()).OrderByDescending(r => r.Version).FirstOrDefaultAsync()
+        ?? await db.ProgramRules.AsNoTracking().OrderBy(r => r.Version).FirstOrDefaultAsync()
+        ?? new ProgramRules();
+
+    private async Task LoadHistoryAsync()
+    {
+        var versions = await db.ProgramRules.AsNoTracking().OrderByDescending(r => r.Version).Take(50).ToListAsync();
+        var userIds = versions.Select(v => v.CreatedByUserId).OfType<string>().Distinct().ToList();
+        var names = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? u.DisplayName);
+        CurrentVersion = versions.FirstOrDefault(v => v.EffectiveFrom <= clock.GetUtcNow())?.Version ?? 0;
+        History = versions.Select((v, i) => new VersionRow(v.Version, v.EffectiveFrom, v.CreatedAt,
+            v.CreatedByUserId is { } id && names.TryGetValue(id, out var n) ? n : null,
+            i + 1 < versions.Count ? Describe(versions[i + 1], v) : [L["First version"]])).ToList();
+    }
+
+    /// <summary>"Earn rate: 5% → 7%" for every rule that differs between two versions.</summary>
+    private List<string> Describe(ProgramRules before, ProgramRules after)
+    {
+        var a = Snapshot(before);
+        var b = Snapshot(after);
+        var changes = a.Where(kv => b[kv.Key] != kv.Value).Select(kv => $"{L[kv.Key]}: {kv.Value} → {b[kv.Key]}").ToList();
+        return changes.Count == 0 ? [L["No rule changed"]] : changes;
+    }
+
+    /// <summary>The rules as people read them, keyed by the English label.</summary>
+    private Dictionary<string, string> Snapshot(ProgramRules r)
+    {
+        string M(long c) => Money.Format(c, Tenant.CurrencyCode, Culture);
+        string P(int bps) => (bps / 100m).ToString("0.##", CultureInfo.CurrentCulture) + "%";
+        return new()
+        {
+            ["Earn rate"] = P(r.EarnRateBps),
+            ["Minimum purchase to earn"] = M(r.MinPurchaseCents),
+            ["Cap per purchase"] = r.MaxEarnPerPurchaseCents is { } cap ? M(cap) : L["none"],
+            ["Excluded categories"] = r.ExcludedCategories.Count == 0 ? L["none"] : string.Join(", ", r.ExcludedCategories),
+            ["Pending period (days)"] = r.PendingDays.ToString(CultureInfo.CurrentCulture),
+            ["Expiry (days after available)"] = r.ExpiryDays?.ToString(CultureInfo.CurrentCulture) ?? L["never"],
+            ["Minimum balance to redeem"] = M(r.MinRedeemBalanceCents),
+            ["Largest share of a purchase paid with cashback"] = P(r.MaxRedeemShareBps),
+            ["Voucher mode"] = L[ModeLabel(r.VoucherMode)],
+            ["Voucher threshold"] = M(r.VoucherThresholdCents),
+            ["Voucher validity (days)"] = r.VoucherValidityDays.ToString(CultureInfo.CurrentCulture),
+            ["Referrer reward"] = M(r.ReferrerRewardCents),
+            ["New customer's referral reward"] = M(r.RefereeRewardCents),
+            ["Qualifying first purchase"] = M(r.ReferralMinPurchaseCents),
+            ["Referral rewards per referrer per month"] = r.ReferralMonthlyCap == 0 ? L["no limit"] : r.ReferralMonthlyCap.ToString(CultureInfo.CurrentCulture),
+            ["Welcome bonus"] = M(r.WelcomeBonusCents),
+            ["Birthday bonus"] = M(r.BirthdayBonusCents),
+            ["Boosts"] = r.Boosts.Count == 0 ? L["none"] : string.Join("; ", r.Boosts.Select(x => $"{x.Name} {P(x.RateBps)}")),
+        };
+    }
+
+    public static string ModeLabel(VoucherMode m) => m switch
+    {
+        VoucherMode.PerCredit => "Each credit becomes a voucher",
+        VoucherMode.Threshold => "A voucher each time the balance reaches the threshold",
+        _ => "No vouchers: the balance is spent at the counter",
+    };
+
+    private InputModel ToInput(ProgramRules r, Tenant t)
+    {
+        string? M(long c) => c == 0 ? null : (c / 100m).ToString("0.00", CultureInfo.CurrentCulture);
+        string P(int bps) => (bps / 100m).ToString("0.##", CultureInfo.CurrentCulture);
+        var boosts = r.Boosts.Select(b => new BoostInput { Name = b.Name, RatePercent = P(b.RateBps), StartsOn = b.StartsOn, EndsOn = b.EndsOn, Weekdays = [.. b.Weekdays] }).ToList();
+        while (boosts.Count < BoostRows) boosts.Add(new BoostInput());
+        return new InputModel
+        {
+            EarnRatePercent = P(r.EarnRateBps), MinPurchase = M(r.MinPurchaseCents),
+            MaxEarnPerPurchase = r.MaxEarnPerPurchaseCents is { } cap ? (cap / 100m).ToString("0.00", CultureInfo.CurrentCulture) : null,
+            ExcludedCategories = string.Join(", ", r.ExcludedCategories), PendingDays = r.PendingDays, ExpiryDays = r.ExpiryDays,
+            MinRedeemBalance = M(r.MinRedeemBalanceCents), MaxRedeemSharePercent = P(r.MaxRedeemShareBps), VoucherMode = r.VoucherMode,
+            VoucherThreshold = M(r.VoucherThresholdCents), VoucherValidityDays = r.VoucherValidityDays, ReferrerReward = M(r.ReferrerRewardCents),
+            RefereeReward = M(r.RefereeRewardCents), ReferralMinPurchase = M(r.ReferralMinPurchaseCents), ReferralMonthlyCap = r.ReferralMonthlyCap,
+            WelcomeBonus = M(r.WelcomeBonusCents), BirthdayBonus = M(r.BirthdayBonusCents), Boosts = boosts,
+            CurrencyName = t.CurrencyName, PrimaryColor = t.PrimaryColor,
+        };
+    }
+
+    /// <summary>The typed values as rules; what cannot be read is reported against its field and left as it was.</summary>
+    private ProgramRules FromInput(ProgramRules current)
+    {
+        var r = current.CopyAsNextVersion();
+        long Money(string? text, string field, long fallback)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return 0;
+            if (Infrastructure.Money.Parse(text, Culture) is { } cents) return cents;
+            ModelState.AddModelError($"Input.{field}", L["Enter an amount such as {0}.", (12.5m).ToString("0.00", CultureInfo.CurrentCulture)]);
+            return fallback;
+        }
+        int Percent(string? text, string field, int fallback)
+        {
+            if (Features.Onboarding.SignUp.ParseRate(text) is { } bps) return bps;
+            ModelState.AddModelError($"Input.{field}", L["Enter a percentage between 0 and 100, such as 5 or 7.5."]);
+            return fallback;
+        }
+        r.EarnRateBps = Percent(Input.EarnRatePercent, nameof(Input.EarnRatePercent), r.EarnRateBps);
+        r.MinPurchaseCents = Money(Input.MinPurchase, nameof(Input.MinPurchase), r.MinPurchaseCents);
+        r.MaxEarnPerPurchaseCents = string.IsNullOrWhiteSpace(Input.MaxEarnPerPurchase) ? null : Money(Input.MaxEarnPerPurchase, nameof(Input.MaxEarnPerPurchase), 0);
+        r.ExcludedCategories = (Input.ExcludedCategories ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(c => c.ToLowerInvariant()).Distinct().ToList();
+        r.PendingDays = Input.PendingDays;
+        r.ExpiryDays = Input.ExpiryDays;
+        r.MinRedeemBalanceCents = Money(Input.MinRedeemBalance, nameof(Input.MinRedeemBalance), r.MinRedeemBalanceCents);
+        r.MaxRedeemShareBps = Percent(Input.MaxRedeemSharePercent, nameof(Input.MaxRedeemSharePercent), r.MaxRedeemShareBps);
+        r.VoucherMode = Input.VoucherMode;
+        r.VoucherThresholdCents = Money(Input.VoucherThreshold, nameof(Input.VoucherThreshold), r.VoucherThresholdCents);
+        r.VoucherValidityDays = Input.VoucherValidityDays;
+        r.ReferrerRewardCents = Money(Input.ReferrerReward, nameof(Input.ReferrerReward), r.ReferrerRewardCents);
+        r.RefereeRewardCents = Money(Input.RefereeReward, nameof(Input.RefereeReward), r.RefereeRewardCents);
+        r.ReferralMinPurchaseCents = Money(Input.ReferralMinPurchase, nameof(Input.ReferralMinPurchase), r.ReferralMinPurchaseCents);
+        r.ReferralMonthlyCap = Input.ReferralMonthlyCap;
+        r.WelcomeBonusCents = Money(Input.WelcomeBonus, nameof(Input.WelcomeBonus), r.WelcomeBonusCents);
+        r.BirthdayBonusCents = Money(Input.BirthdayBonus, nameof(Input.BirthdayBonus), r.BirthdayBonusCents);
+        r.Boosts = [];
+        for (var i = 0; i < Input.Boosts.Count; i++)
+        {
+            var b = Input.Boosts[i];
+            var empty = string.IsNullOrWhiteSpace(b.Name) && string.IsNullOrWhiteSpace(b.RatePercent) && b.StartsOn is null && b.EndsOn is null && b.Weekdays.Count == 0;
+            if (empty) continue;
+            var boost = new Boost
+            {
+                Name = string.IsNullOrWhiteSpace(b.Name) ? L["Boost"] : b.Name.Trim(), StartsOn = b.StartsOn, EndsOn = b.EndsOn, Weekdays = b.Weekdays.Distinct().ToList(),
+                RateBps = Percent(b.RatePercent, $"Boosts[{i}].RatePercent", 0),
+            };
+            r.Boosts.Add(boost);
+        }
+        return r;
+    }
+
+    /// <summary>The form field of a rule property named by SaveProgramRules' validation.</summary>
+    private static string InputField(string rule) => rule switch
+    {
+        nameof(ProgramRules.EarnRateBps) => "Input.EarnRatePercent",
+        nameof(ProgramRules.MinPurchaseCents) => "Input.MinPurchase",
+        nameof(ProgramRules.MaxEarnPerPurchaseCents) => "Input.MaxEarnPerPurchase",
+        nameof(ProgramRules.MinRedeemBalanceCents) => "Input.MinRedeemBalance",
+        nameof(ProgramRules.MaxRedeemShareBps) => "Input.MaxRedeemSharePercent",
+        nameof(ProgramRules.VoucherThresholdCents) => "Input.VoucherThreshold",
+        nameof(ProgramRules.ReferrerRewardCents) => "Input.ReferrerReward",
+        nameof(ProgramRules.RefereeRewardCents) => "Input.RefereeReward",
+        nameof(ProgramRules.ReferralMinPurchaseCents) => "Input.ReferralMinPurchase",
+        nameof(ProgramRules.WelcomeBonusCents) => "Input.WelcomeBonus",
+        nameof(ProgramRules.BirthdayBonusCents) => "Input.BirthdayBonus",
+        nameof(ProgramRules.RewardType) => "",
+        _ when rule.StartsWith("Boosts[") && rule.EndsWith(".RateBps") => "Input." + rule.Replace(".RateBps", ".RatePercent"),
+        _ when rule.StartsWith("Boosts[") => "Input." + rule,
+        _ => "Input." + rule,
+    };
+}

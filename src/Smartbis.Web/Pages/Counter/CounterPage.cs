@@ -1,0 +1,60 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Counter;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
+
+namespace Smartbis.Web.Pages.Counter;
+
+/// <summary>What every counter page needs: the tenant's money format, the store, localized operation errors.</summary>
+public abstract class CounterPage(SmartbisDb db, CurrentStaff staff, TimeProvider clock, IStringLocalizer<CounterText> l) : PageModel
+{
+    protected SmartbisDb Db => db;
+    protected TimeProvider Clock => clock;
+    public CurrentStaff Staff => staff;
+    public IStringLocalizer<CounterText> L => l;
+    public CounterStore.StoreView? Store { get; protected set; }
+
+    public string CurrencyCode => staff.Tenant?.CurrencyCode ?? "BRL";
+    public string Locale => staff.Tenant?.Locale ?? "pt-BR";
+    public string CurrencyName => staff.Tenant?.CurrencyName ?? "Cashback";
+    public string TimeZone => staff.Tenant?.TimeZone ?? "America/Sao_Paulo";
+
+    public string Fmt(long cents) => Money.Format(cents, CurrencyCode, Locale);
+
+    /// <summary>Cents as the cashier types them back ("12,34" in pt-BR).</summary>
+    public string Plain(long cents) => (cents / 100m).ToString("0.00", CultureInfo.GetCultureInfo(Locale));
+
+    public long? ParseMoney(string? text) => Money.Parse(text, Locale);
+
+    public DateTimeOffset Local(DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var z) ? z : TimeZoneInfo.Utc);
+
+    public string When(DateTimeOffset at) => Local(at).ToString("g", CultureInfo.CurrentCulture);
+    public string Day(DateTimeOffset at) => Local(at).ToString("d", CultureInfo.CurrentCulture);
+    public string Time(DateTimeOffset at) => Local(at).ToString("t", CultureInfo.CurrentCulture);
+
+    protected async Task LoadStoreAsync() => Store = await CounterStore.CurrentAsync(HttpContext, db, staff, HttpContext.RequestAborted);
+
+    /// <summary>Puts an operation's field errors beside the form fields, in the user's language.</summary>
+    protected void AddErrors(OperationFailed e, string prefix, IReadOnlyDictionary<string, string> fields, Func<OperationFailed, string, string, string?>? special = null)
+    {
+        foreach (var (field, messages) in e.Errors)
+        {
+            if (field is "existingPurchaseId" or "existingCustomerId" or "redemptionCents") continue;
+            var key = fields.TryGetValue(field, out var mapped) ? $"{prefix}.{mapped}" : "";
+            foreach (var message in messages) ModelState.AddModelError(key, special?.Invoke(e, field, message) ?? l[message]);
+        }
+    }
+
+    protected static string NewKey() => "counter-" + Guid.NewGuid().ToString("N");
+
+    protected static void ClearPrefix(ModelStateDictionary state, string prefix)
+    {
+        foreach (var key in state.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList()) state.Remove(key);
+    }
+}

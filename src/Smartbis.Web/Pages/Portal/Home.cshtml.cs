@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
+using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Vouchers;
+
+namespace Smartbis.Web.Pages.Portal;
+
+/// <summary>
+/// The member's home: available balance (big), pending with the date each part becomes available, what expires in the
+/// next 30 days, vouchers with code and QR, the card code and its QR for the counter, recent activity in words.
+/// </summary>
+public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
+{
+    public sealed record DatedAmount(DateTimeOffset At, long Cents);
+    public sealed record VoucherRow(string Code, long ValueCents, DateTimeOffset ExpiresAt);
+    public sealed record ActivityRow(DateTimeOffset At, EntryKind Kind, string Reason, long Pending, long Available, long Voucher, int? RateBps, string? Store);
+
+    public Balances Balances { get; private set; } = new(0, 0, 0, 0);
+    public List<DatedAmount> Pending { get; private set; } = [];
+    public List<DatedAmount> Expiring { get; private set; } = [];
+    public List<VoucherRow> Vouchers { get; private set; } = [];
+    public List<ActivityRow> Activity { get; private set; } = [];
+    public string CardCode { get; private set; } = "";
+    public string FirstName => (CustomerName ?? "").Trim().Split(' ', 2)[0];
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (!await LoadAsync(db)) return NotFound();
+        if (CustomerId is not { } me) return ToSignIn();
+        ViewData["PortalNav"] = "home";
+        var now = clock.GetUtcNow();
+
+        Balances = await db.Accounts.AsNoTracking().Where(a => a.CustomerId == me)
+            .Select(a => new Balances(a.PendingCents, a.AvailableCents, a.ClawbackCents, a.VoucherCents)).SingleAsync();
+        CardCode = await db.Customers.Where(c => c.Id == me).Select(c => c.CardCode).SingleAsync();
+
+        var pendingLots = await db.CreditLots.AsNoTracking()
+            .Where(l => l.CustomerId == me && l.Status == LotStatus.Pending && l.RemainingCents > 0)
+            .Select(l => new DatedAmount(l.AvailableAt, l.RemainingCents)).ToListAsync();
+        Pending = GroupByLocalDay(pendingLots);
+        var horizon = now.AddDays(30);
+        var expiringLots = await db.CreditLots.AsNoTracking()
+            .Where(l => l.CustomerId == me && l.Status == LotStatus.Available && l.RemainingCents > 0 && l.ExpiresAt != null && l.ExpiresAt <= horizon)
+            .Select(l => new DatedAmount(l.ExpiresAt!.Value, l.RemainingCents)).ToListAsync();
+        Expiring = GroupByLocalDay(expiringLots);
+
+        Vouchers = await db.Vouchers.AsNoTracking()
+            .Where(v => v.CustomerId == me && v.Status == VoucherStatus.Issued && v.ExpiresAt > now)
+            .OrderBy(v => v.ExpiresAt).Select(v => new VoucherRow(v.Code, v.ValueCents, v.ExpiresAt)).ToListAsync();
+
+        Activity = await db.LedgerEntries.AsNoTracking().Where(e => e.CustomerId == me)
+            .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Take(20)
+            .Select(e => new ActivityRow(e.CreatedAt, e.Kind, e.Reason, e.PendingDeltaCents, e.AvailableDeltaCents, e.VoucherDeltaCents, e.RateBps,
+                db.Purchases.Where(p => p.Id == e.PurchaseId).Select(p => db.Stores.Where(s => s.Id == p.StoreId).Select(s => s.Name).FirstOrDefault()).FirstOrDefault()))
+            .ToListAsync();
+        return Page();
+    }
+
+    /// <summary>Parts that become available (or expire) on the same local day are one line.</summary>
+    private List<DatedAmount> GroupByLocalDay(List<DatedAmount> rows) =>
+        rows.GroupBy(r => DateOnly.FromDateTime(Local(r.At)))
+            .OrderBy(g => g.Key)
+            .Select(g => new DatedAmount(g.Min(r => r.At), g.Sum(r => r.Cents)))
+            .ToList();
+
+    /// <summary>An entry in the member's words, in the UI language.</summary>
+    public string Describe(ActivityRow e)
+    {
+        var name = Tenant.CurrencyName;
+        var at = e.Store is null ? "" : e.Store;
+        return e.Kind switch
+        {
+            EntryKind.Earn when e.Store is not null && e.RateBps is { } bps => P["{0} {1} on your purchase at {2}", (bps / 100m).ToString("0.##", System.Globalization.CultureInfo.CurrentUICulture) + "%", name, at],
+            EntryKind.Earn => P["{0} on a purchase", name],
+            EntryKind.Release => P["{0} became available", name],
+            EntryKind.Redeem => e.Store is null ? P["Used to pay a purchase"] : P["Used to pay a purchase at {0}", at],
+            EntryKind.Expire => P["Expired"],
+            EntryKind.Reverse => P["Taken back: a purchase was returned"],
+            EntryKind.ClawbackOffset => P["Settled what a returned purchase had earned"],
+            EntryKind.RefundCredit => P["Back to your balance: a purchase was returned"],
+            EntryKind.VoucherIssue => P["Turned into a voucher"],
+            EntryKind.VoucherRedeem => P["Voucher used on a purchase"],
+            EntryKind.VoucherExpire => P["Voucher expired"],
+            EntryKind.VoucherCancel => P["Voucher cancelled: its value is back in your balance"],
+            EntryKind.ReferralBonus => P["Reward for inviting a friend"],
+            EntryKind.WelcomeBonus => P["Welcome bonus"],
+            EntryKind.BirthdayBonus => P["Happy birthday! A gift from us"],
+            _ => e.Reason, // a manager's adjustment: the reason as they wrote it
+        };
+    }
+
+    /// <summary>The amount to show: a gain or a loss of the member, or a move between buckets shown without a sign.</summary>
+    public string Amount(ActivityRow e) => e.Kind switch
+    {
+        EntryKind.Release => Money(e.Available),
+        EntryKind.VoucherIssue => Money(e.Voucher),
+        EntryKind.VoucherCancel => Money(e.Available),
+        _ => Signed(e.Pending + e.Available + e.Voucher),
+    };
+
+    private string Signed(long cents) => cents switch { > 0 => "+" + Money(cents), < 0 => "−" + Money(-cents), _ => Money(0) };
+}

@@ -1,0 +1,138 @@
+// The counter's keyboard shortcuts and small helpers (docs/counter.md lists them). CSP: no inline scripts.
+(() => {
+  const root = document.getElementById('counter');
+  if (!root) return;
+  const decimal = root.dataset.decimal || ',';
+  const form = document.getElementById('purchase-form');
+
+  // Money typed in the tenant's locale ("1.234,56" in pt-BR) → cents; NaN when it is not money.
+  const toCents = text => {
+    if (!text || !text.trim()) return 0;
+    const group = decimal === ',' ? '.' : ',';
+    const clean = text.replace(/[^\d.,]/g, '').split(group).join('').replace(decimal, '.');
+    const value = Number(clean);
+    return Number.isFinite(value) ? Math.round(value * 100) : NaN;
+  };
+  const plain = cents => (cents / 100).toFixed(2).replace('.', decimal);
+
+  const maxCashback = () => {
+    if (!form) return 0;
+    const amount = toCents(form.querySelector('[name="Purchase.Amount"]')?.value || '');
+    const available = Number(form.dataset.available || 0);
+    const minBalance = Number(form.dataset.minBalance || 0);
+    const shareBps = Number(form.dataset.maxShareBps || 0);
+    if (!amount || available < minBalance) return 0;
+    return Math.min(available, Math.floor(amount * shareBps / 10000));
+  };
+
+  const updateHints = () => {
+    if (!form) return;
+    const hint = form.querySelector('[data-max-hint]');
+    const amount = toCents(form.querySelector('[name="Purchase.Amount"]')?.value || '');
+    if (hint && amount > 0) {
+      hint.dataset.original ??= hint.textContent;
+      hint.textContent = hint.dataset.template.replace('{0}', plain(maxCashback()));
+    }
+    // Show the authorization fields as soon as the redemption is large (the server decides anyway).
+    const box = form.querySelector('[data-authorize]');
+    if (box) {
+      const cashback = toCents(form.querySelector('[name="Purchase.PayWithCashback"]')?.value || '') || 0;
+      const voucher = (form.querySelector('[name="Purchase.VoucherCode"]')?.value || '').trim();
+      const large = Number(form.dataset.largeRedemption || 0);
+      if (large > 0 && (cashback > large || voucher)) box.classList.remove('d-none');
+    }
+  };
+
+  const fillMax = () => {
+    const field = form?.querySelector('[name="Purchase.PayWithCashback"]');
+    if (!field) return;
+    field.value = plain(maxCashback());
+    field.focus();
+    field.select();
+    updateHints();
+  };
+
+  const focus = selector => {
+    const el = document.querySelector(selector);
+    if (el) { el.focus(); el.select?.(); }
+    return !!el;
+  };
+
+  const follow = shortcut => {
+    const link = document.querySelector(`[data-shortcut="${shortcut}"]`);
+    if (link) { link.click(); return true; }
+    return false;
+  };
+
+  // After a refused submit, the cursor goes to the first field with an error (the server marks it).
+  const invalid = document.querySelector('#counter .input-validation-error');
+  if (invalid) { invalid.focus(); invalid.select?.(); }
+
+  if (form) {
+    form.addEventListener('input', updateHints);
+    form.querySelector('[data-fill-max]')?.addEventListener('click', fillMax);
+    // A second click while the first submit travels would only resend the same idempotency key; disable it anyway.
+    form.addEventListener('submit', event => {
+      if (form.dataset.submitting) { event.preventDefault(); return; }
+      form.dataset.submitting = '1';
+      setTimeout(() => { delete form.dataset.submitting; }, 8000);
+    });
+    updateHints();
+  }
+  document.querySelectorAll('form:not(#purchase-form) [data-once]').forEach(button =>
+    button.form.addEventListener('submit', event => {
+      if (button.form.dataset.submitting) { event.preventDefault(); return; }
+      button.form.dataset.submitting = '1';
+    }));
+
+  document.querySelectorAll('[data-use-voucher]').forEach(button => button.addEventListener('click', () => {
+    const field = document.querySelector('[name="Purchase.VoucherCode"]');
+    if (!field) return;
+    field.value = button.dataset.useVoucher;
+    field.focus();
+    updateHints();
+  }));
+
+  document.querySelectorAll('[data-copy]').forEach(button => button.addEventListener('click', async () => {
+    const field = document.querySelector(button.dataset.copy);
+    if (!field) return;
+    field.select();
+    try { await navigator.clipboard.writeText(field.value); } catch { document.execCommand?.('copy'); }
+    button.classList.add('btn-success');
+  }));
+  document.querySelectorAll('[data-print]').forEach(button => button.addEventListener('click', () => window.print()));
+
+  document.addEventListener('keydown', event => {
+    const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement?.tagName || '');
+    switch (event.key) {
+      case 'F2':
+        event.preventDefault();
+        if (!focus('#q')) window.location.href = '/counter';
+        break;
+      case 'F4':
+        if (form) { event.preventDefault(); fillMax(); }
+        break;
+      case 'F6':
+        if (focus('[name="Purchase.VoucherCode"]')) event.preventDefault();
+        break;
+      case 'F7':
+        if (follow('F7')) event.preventDefault();
+        break;
+      case 'F9':
+        if (follow('F9')) event.preventDefault();
+        break;
+      case 'Escape':
+        if (window.location.pathname !== '/counter' || window.location.search) {
+          event.preventDefault();
+          window.location.href = '/counter';
+        }
+        break;
+      case 'c': case 'C':
+        if (!typing && document.querySelector('[data-copy]')) { document.querySelector('[data-copy]').click(); event.preventDefault(); }
+        break;
+      case 'p': case 'P':
+        if (!typing && document.querySelector('[data-print]')) { event.preventDefault(); window.print(); }
+        break;
+    }
+  });
+})();

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Smartbis.Tests.Features;
+using Smartbis.Tests.Infrastructure;
+using Smartbis.Web.Features.Automations;
+
+namespace Smartbis.Tests.Automations;
+
+/// <summary>WhatsApp against a local HTTP server standing in for the Cloud API, and the signed status webhook.</summary>
+public sealed class WhatsAppTests(AutomationsFixture fixture) : IClassFixture<AutomationsFixture>
+{
+    [Fact]
+    public async Task A_template_message_carries_name_language_parameters_and_bearer_token_and_status_webhooks_are_verified_and_deduplicated()
+    {
+        fixture.Clock.StartAt(new DateTimeOffset(2026, 3, 2, 15, 0, 0, TimeSpan.Zero));
+        var shop = await fixture.CreateTenantAsync(SampleRules.Plain(), name: "Litoral");
+        var phoneId = "10" + Random.Shared.Next(100_000, 999_999);
+        await shop.UseWhatsAppAsync(phoneId, "secret-token-1");
+        await shop.ConfigureAsync(null,
+            new AutomationSetting { Trigger = Triggers.Welcome, Enabled = false },
+            new AutomationSetting { Trigger = Triggers.CashbackEarned, Email = false, WhatsApp = true });
+        var phone = LedgerTestKit.NewPhone();
+        var ana = await shop.MemberAsync($"wa-{Guid.NewGuid():N}@example.com", name: "Ana Souza", whatsAppConsent: true, phone: phone);
+        await shop.BuyAsync(ana, 100_00);
+        await shop.DispatchAsync();
+
+        var request = fixture.WhatsApp.Requests.Single(r => r.Path.Contains(phoneId));
+        request.Method.Should().Be("POST");
+        request.Path.Should().Be($"/v21.0/{phoneId}/messages");
+        request.Authorization.Should().Be("Bearer secret-token-1");
+        using var body = JsonDocument.Parse(request.Body);
+        body.RootElement.GetProperty("to").GetString().Should().Be(phone.TrimStart('+'));
+        var template = body.RootElement.GetProperty("template");
+        template.GetProperty("name").GetString().Should().Be("cashback_earned");
+        template.GetProperty("language").GetProperty("code").GetString().Should().Be("pt_BR");
+        template.GetProperty("components")[0].GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("text").GetString())
+            .Should().Equal("Ana", "R$ 5,00", "Litoral");
+        var m = (await shop.MessagesAsync(Triggers.CashbackEarned)).Single();
+        m.Status.Should().Be(MessageStatus.Sent);
+        m.ProviderMessageId.Should().StartWith("wamid.");
+
+        var client = fixture.App.CreateClient(new() { BaseAddress = new Uri("https://localhost") });
+        var payload = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            @object = "whatsapp_business_account",
+            entry = new[] { new { changes = new[] { new { field = "messages", value = new { statuses = new[] { new { id = m.ProviderMessageId, status = "delivered", timestamp = "1772463600" } } } } } } },
+        }));
+        async Task<HttpStatusCode> PostAsync(string signature)
+        {
+            using var content = new ByteArrayContent(payload);
+            content.Headers.ContentType = new("application/json");
+            using var req = new HttpRequestMessage(HttpMethod.Post, "/webhooks/whatsapp") { Content = content };
+            req.Headers.Add("X-Hub-Signature-256", signature);
+            return (await client.SendAsync(req)).StatusCode;
+        }
+
+        (await PostAsync(WhatsAppWebhook.Sign("wrong-secret", payload))).Should().Be(HttpStatusCode.Unauthorized);
+        (await shop.MessagesAsync(Triggers.CashbackEarned)).Single().Status.Should().Be(MessageStatus.Sent, "a wrongly signed webhook changes nothing");
+
+        (await PostAsync(WhatsAppWebhook.Sign(AutomationsFixture.AppSecret, payload))).Should().Be(HttpStatusCode.OK);
+        var delivered = (await shop.MessagesAsync(Triggers.CashbackEarned)).Single();
+        delivered.Status.Should().Be(MessageStatus.Delivered);
+        var attempts = (await shop.AttemptsAsync(m.Id)).Count;
+
+        (await PostAsync(WhatsAppWebhook.Sign(AutomationsFixture.AppSecret, payload))).Should().Be(HttpStatusCode.OK);
+        (await shop.AttemptsAsync(m.Id)).Should().HaveCount(attempts, "a duplicate webhook changes nothing");
+        var after = (await shop.MessagesAsync(Triggers.CashbackEarned)).Single();
+        (after.Status, after.DeliveredAt, after.Attempts).Should().Be((delivered.Status, delivered.DeliveredAt, delivered.Attempts));
+    }
+}

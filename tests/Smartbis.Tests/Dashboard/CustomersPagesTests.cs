@@ -1,0 +1,88 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Tests.Infrastructure;
+using Smartbis.Tests.Tenancy;
+using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Features.Ledger;
+
+namespace Smartbis.Tests.Dashboard;
+
+public sealed class CustomersPagesTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
+{
+    private async Task<(TenantKit.TestTenant T, Guid Maria, FormClient Client)> SetUpAsync(string slug)
+    {
+        var t = await TenantKit.CreateAsync(fixture.Factory, slug);
+        Guid maria;
+        await using (var scope = fixture.CreateScope(t.Id))
+        {
+            scope.Db.ProgramRules.Add(new Web.Features.Programs.ProgramRules { Version = 1, EffectiveFrom = DateTimeOffset.UtcNow.AddDays(-1), CreatedAt = DateTimeOffset.UtcNow });
+            await scope.Db.SaveChangesAsync();
+            var enroll = scope.Get<EnrollCustomer>();
+            maria = (await enroll.ExecuteAsync(new EnrollCustomer.Request("Maria Souza", "+5511987654321", "maria@example.com", Cpf: "52998224725"))).CustomerId;
+            await enroll.ExecuteAsync(new EnrollCustomer.Request("João Lima", "+5511912345678", null));
+        }
+        var client = fixture.CreateFormClient();
+        (await client.SignInAsync(t.Manager.Email, t.Manager.Password)).Dispose();
+        return (t, maria, client);
+    }
+
+    [Theory]
+    [InlineData("maria")]
+    [InlineData("(11) 98765-4321")]
+    [InlineData("MARIA@example.com")]
+    [InlineData("529.982.247-25")]
+    public async Task Search_finds_a_customer_by_name_phone_email_or_cpf(string q)
+    {
+        var (_, maria, client) = await SetUpAsync("cust-search-" + Math.Abs(q.GetHashCode() % 10000));
+        using (client)
+        {
+            var html = await client.GetPageAsync("/app/customers?q=" + Uri.EscapeDataString(q));
+            html.Should().Contain($"/app/customers/{maria}").And.NotContain("João Lima");
+        }
+    }
+
+    [Fact]
+    public async Task A_manager_adjusts_a_balance_with_a_reason_audited_and_blocks_the_customer()
+    {
+        var (t, maria, client) = await SetUpAsync("cust-adjust");
+        using (client)
+        {
+            var noReason = await client.SubmitAsync($"/app/customers/{maria}?culture=en",
+                new Dictionary<string, string> { ["Adjust.Amount"] = "15.00", ["Adjust.Direction"] = "credit", ["Adjust.Reason"] = "" }, $"/app/customers/{maria}?handler=Adjust&culture=en");
+            noReason.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await noReason.Content.ReadAsStringAsync()).Should().MatchRegex("data-valmsg-for=\"Adjust.Reason\"[^>]*>[^<]+<");
+
+            using (var ok = await client.SubmitAsync($"/app/customers/{maria}?culture=en",
+                       new Dictionary<string, string> { ["Adjust.Amount"] = "15.00", ["Adjust.Direction"] = "credit", ["Adjust.Reason"] = "Goodwill after a late delivery" },
+                       $"/app/customers/{maria}?handler=Adjust&culture=en"))
+                ok.StatusCode.Should().Be(HttpStatusCode.Redirect, client.LastHtml);
+            var page = await client.GetPageAsync($"/app/customers/{maria}?culture=en");
+            page.Should().Contain("Goodwill after a late delivery").And.Contain("manager@cust-adjust.test");
+
+            using (var block = await client.SubmitAsync($"/app/customers/{maria}", new Dictionary<string, string> { ["block"] = "true" }, $"/app/customers/{maria}?handler=Block"))
+                block.StatusCode.Should().Be(HttpStatusCode.Redirect);
+
+            await using var scope = fixture.CreateScope(t.Id);
+            (await scope.Db.Accounts.SingleAsync(a => a.CustomerId == maria)).AvailableCents.Should().Be(15_00);
+            (await scope.Db.LedgerEntries.SingleAsync(e => e.CustomerId == maria && e.Kind == EntryKind.Adjustment)).AuthorUserId.Should().Be(t.Manager.UserId);
+            (await scope.Db.Customers.SingleAsync(c => c.Id == maria)).Status.Should().Be(CustomerStatus.Blocked);
+            var audit = await scope.Db.Set<Web.Features.Audit.AuditEntry>().Select(a => a.Action).ToListAsync();
+            audit.Should().Contain("balance.adjusted").And.Contain("customer.blocked");
+        }
+    }
+
+    [Fact]
+    public async Task Export_returns_a_csv_of_the_customers_and_is_audited()
+    {
+        var (t, _, client) = await SetUpAsync("cust-export");
+        using (client)
+        {
+            using var response = await client.GetAsync("/app/customers/export");
+            response.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+            var csv = await response.Content.ReadAsStringAsync();
+            csv.Should().Contain("name,phone,email").And.Contain("Maria Souza,+5511987654321,maria@example.com").And.Contain("João Lima");
+            await using var scope = fixture.CreateScope(t.Id);
+            (await scope.Db.Set<Web.Features.Audit.AuditEntry>().CountAsync(a => a.Action == "customers.exported")).Should().Be(1);
+        }
+    }
+}
