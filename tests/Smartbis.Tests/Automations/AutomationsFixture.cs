@@ -122,7 +122,7 @@ public static class AutomationKit
         {
             var row = await scope.Db.AutomationSettings.SingleOrDefaultAsync(x => x.Trigger == trigger.Trigger);
             if (row is null) scope.Db.AutomationSettings.Add(row = new AutomationSetting { Trigger = trigger.Trigger });
-            (row.Enabled, row.Email, row.WhatsApp, row.DelayMinutes, row.Days) = (trigger.Enabled, trigger.Email, trigger.WhatsApp, trigger.DelayMinutes, trigger.Days);
+            (row.Enabled, row.Email, row.WhatsApp, row.DelayMinutes, row.Days, row.QuietHours) = (trigger.Enabled, trigger.Email, trigger.WhatsApp, trigger.DelayMinutes, trigger.Days, trigger.QuietHours);
         }
         await scope.Db.SaveChangesAsync();
     }

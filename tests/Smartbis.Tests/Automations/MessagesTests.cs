@@ -132,13 +132,16 @@ public sealed class MessagesTests(AutomationsFixture fixture) : IClassFixture<Au
         var email = Unique();
         var ana = await shop.MemberAsync(email);
         await shop.ConfigureAsync(s => { s.QuietFrom = new TimeOnly(21, 0); s.QuietUntil = new TimeOnly(8, 0); },
-            new AutomationSetting { Trigger = Triggers.Welcome, Enabled = false });
+            new AutomationSetting { Trigger = Triggers.Welcome, Enabled = false },
+            new AutomationSetting { Trigger = Triggers.CashbackEarned, QuietHours = true });
         Clock.StartAt(new DateTimeOffset(2026, 3, 3, 2, 30, 0, TimeSpan.Zero)); // 23:30 on the 2nd in São Paulo (UTC−3)
         await shop.BuyAsync(ana, 100_00);
         await shop.DispatchAsync();
 
         var m = (await shop.MessagesAsync(Triggers.CashbackEarned)).Single();
         m.NotBefore.Should().Be(new DateTimeOffset(2026, 3, 3, 11, 0, 0, TimeSpan.Zero), "08:00 in São Paulo");
+        AutomationSetting.Default(Triggers.CashbackEarned).QuietHours.Should().BeFalse("by default the receipt of a purchase goes at once");
+        AutomationSetting.Default(Triggers.WinBack).QuietHours.Should().BeTrue();
         MailTo(email).Should().BeEmpty();
 
         Clock.StartAt(new DateTimeOffset(2026, 3, 3, 10, 59, 0, TimeSpan.Zero));

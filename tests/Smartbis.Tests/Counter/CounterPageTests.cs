@@ -39,6 +39,29 @@ public sealed class CounterPageTests(DatabaseFixture fixture) : IClassFixture<Da
     }
 
     [Fact]
+    public async Task A_walk_in_known_only_by_phone_earns_as_an_unclaimed_customer()
+    {
+        var kit = await CounterKit.CreateAsync(fixture, "counter-walkin");
+        var phone = LedgerTestKit.NewPhone();
+        using var client = await kit.SignInAsync(kit.Tenant.Cashier);
+        var html = await client.GetPageAsync($"/counter?q={Uri.EscapeDataString(phone[3..])}");
+        html.Should().Contain("data-testid=\"no-match\"").And.Contain("data-testid=\"walk-in\"");
+
+        html = await client.GetPageAsync($"/counter?walkin={Uri.EscapeDataString(phone)}");
+        var key = System.Text.RegularExpressions.Regex.Match(html, @"name=""Purchase.IdempotencyKey""[^>]*value=""([^""]+)""").Groups[1].Value;
+        using var response = await client.PostAsync("/counter?handler=Purchase", new Dictionary<string, string>
+        {
+            ["Purchase.Phone"] = phone, ["Purchase.IdempotencyKey"] = key, ["Purchase.Amount"] = "80,00",
+        }, FormClient.FindAntiforgeryToken(html));
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect);
+
+        var walkIn = await kit.DbAsync(db => db.Customers.AsNoTracking().SingleAsync(c => c.Phone == phone));
+        walkIn.IsClaimed.Should().BeFalse();
+        (await kit.BalancesAsync(walkIn.Id)).AvailableCents.Should().Be(4_00);
+        (await client.GetPageAsync(response.Headers.Location!.OriginalString)).Should().Contain("R$ 4,00");
+    }
+
+    [Fact]
     public async Task A_repeated_receipt_number_in_the_store_is_refused_naming_the_earlier_purchase()
     {
         var kit = await CounterKit.CreateAsync(fixture, "counter-receipt");

@@ -53,7 +53,7 @@ public sealed class CustomersPagesTests(DatabaseFixture fixture) : IClassFixture
             (await noReason.Content.ReadAsStringAsync()).Should().MatchRegex("data-valmsg-for=\"Adjust.Reason\"[^>]*>[^<]+<");
 
             using (var ok = await client.SubmitAsync($"/app/customers/{maria}?culture=en",
-                       new Dictionary<string, string> { ["Adjust.Amount"] = "15.00", ["Adjust.Direction"] = "credit", ["Adjust.Reason"] = "Goodwill after a late delivery" },
+                       new Dictionary<string, string> { ["Adjust.Amount"] = "15.00", ["Adjust.Direction"] = "credit", ["Adjust.Reason"] = "Goodwill after a late delivery", ["Adjust.IdempotencyKey"] = Guid.NewGuid().ToString("N") },
                        $"/app/customers/{maria}?handler=Adjust&culture=en"))
                 ok.StatusCode.Should().Be(HttpStatusCode.Redirect, client.LastHtml);
             var page = await client.GetPageAsync($"/app/customers/{maria}?culture=en");
@@ -80,7 +80,7 @@ public sealed class CustomersPagesTests(DatabaseFixture fixture) : IClassFixture
             using var response = await client.GetAsync("/app/customers/export");
             response.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
             var csv = await response.Content.ReadAsStringAsync();
-            csv.Should().Contain("name,phone,email").And.Contain("Maria Souza,+5511987654321,maria@example.com").And.Contain("João Lima");
+            csv.Should().Contain("name,phone,email").And.Contain("Maria Souza,\"+5511987654321\",maria@example.com").And.Contain("João Lima");
             await using var scope = fixture.CreateScope(t.Id);
             (await scope.Db.Set<Web.Features.Audit.AuditEntry>().CountAsync(a => a.Action == "customers.exported")).Should().Be(1);
         }

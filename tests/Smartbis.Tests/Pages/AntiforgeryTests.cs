@@ -23,6 +23,7 @@ public sealed partial class AntiforgeryTests(AntiforgeryFixture fixture) : IClas
     private static readonly Dictionary<string, string> OptOuts = new()
     {
         ["Smartbis.Web.Pages.ErrorModel"] = "renders the error of a failed request, whatever its method; changes nothing",
+        ["Smartbis.Web.Pages.Unsubscribe.IndexModel"] = "RFC 8058 one-click opt-out: mail clients POST without cookies or token; the signed link authorizes it, and it only withdraws consent",
     };
 
     [Fact]

@@ -60,7 +60,7 @@ public sealed class PortalPagesTests(LedgerFixture fixture) : LedgerTests(fixtur
         });
 
         joined.StatusCode.Should().Be(HttpStatusCode.Redirect, await joined.Content.ReadAsStringAsync());
-        joined.Headers.Location!.ToString().Should().Be($"/{t.Slug}/signin?joined=1");
+        joined.Headers.Location!.ToString().Should().Be($"/{t.Slug}/signin?joined=true");
         var nina = await t.WithDbAsync(db => db.Customers.AsNoTracking().SingleAsync(c => c.Email == "nina@example.com"));
         (nina.ReferredByCustomerId, nina.Phone, nina.EmailConsent, nina.WhatsAppConsent).Should().Be((referrer.CustomerId, "+5511977771234", true, false));
         var consents = await t.WithDbAsync(db => db.CustomerConsents.AsNoTracking().Where(c => c.CustomerId == nina.Id).ToListAsync());

@@ -16,6 +16,8 @@ public sealed class AutomationSetting : ITenantOwned
     public bool Email { get; set; } = true;
     public bool WhatsApp { get; set; }
     public int DelayMinutes { get; set; }
+    /// <summary>Hold messages during the tenant's quiet hours. Off by default only for the receipts of what the customer just did (joined, bought).</summary>
+    public bool QuietHours { get; set; } = true;
     /// <summary>Expiring soon: days before expiry; win-back: days without a purchase.</summary>
     public int? Days { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -23,6 +25,7 @@ public sealed class AutomationSetting : ITenantOwned
     public static AutomationSetting Default(string trigger) => new()
     {
         Trigger = trigger, Days = Triggers.Find(trigger) is { DefaultDays: > 0 } t ? t.DefaultDays : null,
+        QuietHours = trigger is not (Triggers.Welcome or Triggers.CashbackEarned),
     };
 }
 
@@ -34,5 +37,6 @@ public sealed class AutomationSettingConfiguration : IEntityTypeConfiguration<Au
         b.HasKey(s => new { s.TenantId, s.Trigger });
         b.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.Property(s => s.Trigger).HasMaxLength(40);
+        b.Property(s => s.QuietHours).HasDefaultValue(true).HasSentinel(true); // false is written, true may come from the default
     }
 }

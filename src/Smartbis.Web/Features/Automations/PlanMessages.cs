@@ -35,7 +35,8 @@ public static class PlanMessages
         // One planner at a time per customer, so two events at once cannot both slip under the cap.
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"msg:" + customer.Id}, 0))", ct);
 
-        var notBefore = QuietHours.NextAllowed(now.AddMinutes(Math.Max(0, setting.DelayMinutes)), tenant.TimeZone, settings.QuietFrom, settings.QuietUntil);
+        var due = now.AddMinutes(Math.Max(0, setting.DelayMinutes));
+        var notBefore = setting.QuietHours ? QuietHours.NextAllowed(due, tenant.TimeZone, settings.QuietFrom, settings.QuietUntil) : due;
         var json = JsonSerializer.Serialize(r.Variables, JsonSerializerOptions.Web);
         var written = 0;
         foreach (var (channel, recipient) in channels)

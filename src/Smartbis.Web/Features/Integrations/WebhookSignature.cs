@@ -24,7 +24,8 @@ public static class WebhookSignature
         var parts = header.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim());
         if (!parts.TryGetValue("t", out var t) || !long.TryParse(t, out var ts) || !parts.TryGetValue("v1", out var v1)) return false;
         if ((now - DateTimeOffset.FromUnixTimeSeconds(ts)).Duration() > tolerance) return false;
-        var expected = Sign(secret, ts, body)[(Sign(secret, ts, body).IndexOf("v1=", StringComparison.Ordinal) + 3)..];
+        var signed = Sign(secret, ts, body);
+        var expected = signed[(signed.IndexOf("v1=", StringComparison.Ordinal) + 3)..];
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(v1));
     }
 }

@@ -35,19 +35,21 @@ public static class CustomerSearch
 
     public static async Task<Page> RunAsync(SmartbisDb db, string? q, string sort, int page, CancellationToken ct = default)
     {
-        var query = Filter(db, q).Select(c => new Row(c.Id, c.Name, c.Phone, c.Email, c.CardCode, c.Status, c.JoinedAt != null,
+        // Sort on the entity (EF translates these subqueries), then project the page.
+        var filtered = Filter(db, q);
+        filtered = sort switch
+        {
+            "balance" => filtered.OrderByDescending(c => db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => a.AvailableCents + a.PendingCents + a.VoucherCents).FirstOrDefault()).ThenBy(c => c.Id),
+            "last" => filtered.OrderByDescending(c => db.Purchases.Where(p => p.CustomerId == c.Id).Max(p => (DateTimeOffset?)p.OccurredAt)).ThenBy(c => c.Id),
+            "new" => filtered.OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id),
+            _ => filtered.OrderBy(c => c.Name).ThenBy(c => c.Id),
+        };
+        var query = filtered.Select(c => new Row(c.Id, c.Name, c.Phone, c.Email, c.CardCode, c.Status, c.JoinedAt != null,
             db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => a.AvailableCents).FirstOrDefault(),
             db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => a.PendingCents).FirstOrDefault(),
             db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => a.VoucherCents).FirstOrDefault(),
             db.Purchases.Where(p => p.CustomerId == c.Id).Max(p => (DateTimeOffset?)p.OccurredAt),
             c.CreatedAt));
-        query = sort switch
-        {
-            "balance" => query.OrderByDescending(r => r.AvailableCents + r.PendingCents + r.VoucherCents).ThenBy(r => r.Id),
-            "last" => query.OrderByDescending(r => r.LastPurchaseAt).ThenBy(r => r.Id),
-            "new" => query.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id),
-            _ => query.OrderBy(r => r.Name).ThenBy(r => r.Id),
-        };
         var total = await Filter(db, q).CountAsync(ct);
         var pages = Math.Max(1, (total + PageSize - 1) / PageSize);
         page = Math.Clamp(page, 1, pages);

@@ -76,11 +76,11 @@ public sealed class JoinModel(SmartbisDb db, EnrollCustomer enroll, SendSignInCo
         {
             await sendCode.ExecuteAsync(Joined.CustomerId, CodePurpose.SignIn);
             TempData[IdentifierKey] = email;
-            return Redirect(Link("/signin?joined=1"));
+            return Redirect(Link("/signin?joined=true"));
         }
         catch (OperationFailed)
         {
-            return Redirect(Link("/signin?joined=1")); // joined all the same: they can ask for a code there
+            return Redirect(Link("/signin?joined=true")); // joined all the same: they can ask for a code there
         }
     }
 

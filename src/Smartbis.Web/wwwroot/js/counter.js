@@ -36,10 +36,10 @@
     // Show the authorization fields as soon as the redemption is large (the server decides anyway).
     const box = form.querySelector('[data-authorize]');
     if (box) {
+      // A voucher's value is only known to the server: it asks for authorization when the voucher makes it large.
       const cashback = toCents(form.querySelector('[name="Purchase.PayWithCashback"]')?.value || '') || 0;
-      const voucher = (form.querySelector('[name="Purchase.VoucherCode"]')?.value || '').trim();
       const large = Number(form.dataset.largeRedemption || 0);
-      if (large > 0 && (cashback > large || voucher)) box.classList.remove('d-none');
+      if (large > 0 && cashback > large) box.classList.remove('d-none');
     }
   };
 

@@ -20,6 +20,7 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         public bool WhatsApp { get; set; }
         public int DelayMinutes { get; set; }
         public int? Days { get; set; }
+        public bool QuietHours { get; set; }
     }
 
     [BindProperty] public List<Item> Items { get; set; } = [];
@@ -45,11 +46,11 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         foreach (var item in Items)
         {
             var row = rows.FirstOrDefault(r => r.Trigger == item.Trigger);
-            var before = row is null ? null : new { row.Enabled, row.Email, row.WhatsApp, row.DelayMinutes, row.Days };
+            var before = row is null ? null : new { row.Enabled, row.Email, row.WhatsApp, row.DelayMinutes, row.Days, row.QuietHours };
             if (row is null) db.AutomationSettings.Add(row = AutomationSetting.Default(item.Trigger));
-            var after = new { item.Enabled, item.Email, item.WhatsApp, item.DelayMinutes, Days = Triggers.Find(item.Trigger)!.DaysLabel is null ? null : item.Days };
+            var after = new { item.Enabled, item.Email, item.WhatsApp, item.DelayMinutes, Days = Triggers.Find(item.Trigger)!.DaysLabel is null ? null : item.Days, item.QuietHours };
             if (before is not null && before.Equals(after)) continue;
-            (row.Enabled, row.Email, row.WhatsApp, row.DelayMinutes, row.Days, row.UpdatedAt) = (after.Enabled, after.Email, after.WhatsApp, after.DelayMinutes, after.Days, now);
+            (row.Enabled, row.Email, row.WhatsApp, row.DelayMinutes, row.Days, row.QuietHours, row.UpdatedAt) = (after.Enabled, after.Email, after.WhatsApp, after.DelayMinutes, after.Days, after.QuietHours, now);
             RecordAudit.Add(db, AuditActor.From(HttpContext, Staff), now, "automation.update", $"Automation {item.Trigger} saved", "automation", item.Trigger, before, after);
         }
         await db.SaveChangesAsync();
@@ -70,7 +71,7 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         {
             var rows = await db.AutomationSettings.AsNoTracking().ToListAsync();
             Items = Triggers.All.Select(t => rows.FirstOrDefault(r => r.Trigger == t.Key) ?? AutomationSetting.Default(t.Key))
-                .Select(s => new Item { Trigger = s.Trigger, Enabled = s.Enabled, Email = s.Email, WhatsApp = s.WhatsApp, DelayMinutes = s.DelayMinutes, Days = s.Days }).ToList();
+                .Select(s => new Item { Trigger = s.Trigger, Enabled = s.Enabled, Email = s.Email, WhatsApp = s.WhatsApp, DelayMinutes = s.DelayMinutes, Days = s.Days, QuietHours = s.QuietHours }).ToList();
         }
     }
 }
