@@ -76,17 +76,20 @@ public sealed partial class AntiforgeryTests(AntiforgeryFixture fixture) : IClas
         }
     }
 
+    // Any value the route constraint accepts will do: antiforgery runs before the handler looks anything up.
     private static string Fill(string template) =>
-        "/" + RouteParameter().Replace(template.TrimStart('/'), p => p.Groups[1].Value switch
+        "/" + RouteParameter().Replace(template.TrimStart('/'), p => (p.Groups[1].Value, p.Groups[2].Value) switch
         {
-            "code" => "404",
-            "tenant" => "antiforgery",
+            (_, ":guid") => Guid.NewGuid().ToString(),
+            (_, ":int" or ":long") => "1",
+            ("code", _) => "404",
+            ("tenant", _) => "antiforgery",
             _ => "new",
         });
 
     [GeneratedRegex(@"^OnPost(\w*?)(Async)?$")]
     private static partial Regex PostHandlerName();
 
-    [GeneratedRegex(@"\{(\w+)[^}]*\}")]
+    [GeneratedRegex(@"\{(\w+)(:\w+)?[^}]*\}")]
     private static partial Regex RouteParameter();
 }
