@@ -42,6 +42,26 @@ public sealed class CustomersPagesTests(DatabaseFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task The_detail_page_lists_the_customers_messages_with_their_outcome()
+    {
+        var (t, maria, client) = await SetUpAsync("cust-messages");
+        using (client)
+        {
+            (await client.GetPageAsync($"/app/customers/{maria}?culture=en")).Should().Contain("No message sent to this customer yet.");
+            await using (var scope = fixture.CreateScope(t.Id))
+            {
+                var now = DateTimeOffset.UtcNow;
+                scope.Db.Messages.Add(new Web.Features.Automations.Message { TenantId = t.Id, Trigger = "voucher_issued", SubjectId = Guid.NewGuid(),
+                    Channel = Channel.Email, CustomerId = maria, Status = Web.Features.Automations.MessageStatus.Bounced, Error = "550 mailbox unavailable",
+                    Recipient = "maria@example.com", CreatedAt = now, NotBefore = now });
+                await scope.Db.SaveChangesAsync();
+            }
+            var html = await client.GetPageAsync($"/app/customers/{maria}?culture=en");
+            html.Should().Contain("data-testid=\"customer-messages\"").And.Contain("550 mailbox unavailable").And.NotContain("No message sent to this customer yet.");
+        }
+    }
+
+    [Fact]
     public async Task A_manager_adjusts_a_balance_with_a_reason_audited_and_blocks_the_customer()
     {
         var (t, maria, client) = await SetUpAsync("cust-adjust");

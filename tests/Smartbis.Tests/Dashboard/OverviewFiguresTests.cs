@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Tests.Features;
 using Smartbis.Tests.Infrastructure;
+using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Ledger;
 using Smartbis.Web.Features.Programs;
@@ -91,6 +92,19 @@ public sealed class OverviewFiguresTests(LedgerFixture fixture) : LedgerTests(fi
                     occurredAt: voucher is null && pay == 0 && rnd.NextDouble() < 0.1 ? Clock.Now.AddHours(-30) : null));
                 if (rnd.NextDouble() < 0.08) await t.RefundAsync(result.Value.PurchaseId, amount / 2);
             }
+            var messageRnd = new Random(day); // its own sequence, so the purchases above stay as they were
+            if (customers.Count > 0 && messageRnd.NextDouble() < 0.6)
+            {
+                // Messages as the automations leave them, in every outcome.
+                var status = (MessageStatus)messageRnd.Next(0, Enum.GetValues<MessageStatus>().Length);
+                var customer = customers[messageRnd.Next(customers.Count)];
+                await t.WithDbAsync(db =>
+                {
+                    db.Messages.Add(new Message { TenantId = t.Id, Trigger = Triggers.CashbackEarned, SubjectId = Guid.NewGuid(), Channel = Channel.Email,
+                        CustomerId = customer, Status = status, Recipient = "member@example.com", CreatedAt = Clock.Now, NotBefore = Clock.Now });
+                    return db.SaveChangesAsync();
+                });
+            }
             if (rnd.NextDouble() < 0.1 && customers.Count > 0) await t.AdjustAsync(customers[rnd.Next(customers.Count)], rnd.Next(1_00, 5_00));
             await t.ReleaseAsync();
             await t.IssueVouchersAsync();
@@ -108,6 +122,8 @@ public sealed class OverviewFiguresTests(LedgerFixture fixture) : LedgerTests(fi
             await db.Purchases.AsNoTracking().ToListAsync(),
             await db.LedgerEntries.AsNoTracking().ToListAsync(),
             await db.Customers.AsNoTracking().Where(c => c.JoinedAt != null).ToListAsync()));
+        var messages = await t.WithDbAsync(db => db.Messages.AsNoTracking().ToListAsync());
+        int Messages(params MessageStatus[] statuses) => messages.Count(m => In(m.CreatedAt) && statuses.Contains(m.Status));
         var storeOf = purchases.ToDictionary(p => p.Id, p => p.StoreId);
         bool AtStore(LedgerEntry e) => store is null || (e.PurchaseId is { } p && storeOf[p] == store);
         var ours = purchases.Where(p => store is null || p.StoreId == store).ToList();
@@ -139,14 +155,17 @@ public sealed class OverviewFiguresTests(LedgerFixture fixture) : LedgerTests(fi
             VouchersRedeemed: range.Count(e => e.Kind == EntryKind.VoucherRedeem && AtStore(e)),
             VouchersRedeemedCents: Sum(range.Where(e => e.Kind == EntryKind.VoucherRedeem && AtStore(e)), e => -e.VoucherDeltaCents),
             ReferralConversions: members.Count(c => In(c.JoinedAt!.Value) && c.ReferredByCustomerId != null),
-            BuyingCustomers: byBuyer.Count);
+            BuyingCustomers: byBuyer.Count,
+            MessagesSent: Messages(MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Read),
+            MessagesFailed: Messages(MessageStatus.Failed, MessageStatus.Bounced));
 
         var actual = await t.WithDbAsync(db => Overview.LoadAsync(db, Zone, from, to, store));
         actual.Figures.Should().BeEquivalentTo(expected, $"range {from}..{to}, store {store?.ToString() ?? "all"}");
         // The test data must exercise every figure, or the comparison proves little.
         if (store is null && to.DayNumber - from.DayNumber > 40)
             expected.Should().Match<Overview.Figures>(f => f.Purchases > 20 && f.EarnedCents > 0 && f.RedeemedCents > 0 && f.ExpiredCents > 0
-                && f.VouchersIssued > 0 && f.VouchersRedeemed > 0 && f.BonusCents > 0 && f.ReferralConversions > 0 && f.RepeatPurchaseRate > 0);
+                && f.VouchersIssued > 0 && f.VouchersRedeemed > 0 && f.BonusCents > 0 && f.ReferralConversions > 0 && f.RepeatPurchaseRate > 0
+                && f.MessagesSent > 0 && f.MessagesFailed > 0);
         actual.Series.Sum(p => p.RevenueCents).Should().Be(expected.RevenueCents);
         actual.Series.Sum(p => p.EarnedCents).Should().Be(expected.EarnedCents);
         actual.Series.Last().Members.Should().Be(expected.Members);

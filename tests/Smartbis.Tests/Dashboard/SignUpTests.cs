@@ -26,6 +26,13 @@ public sealed class SignUpTests(DatabaseFixture fixture) : IClassFixture<Databas
         var html = await client.GetPageAsync("/app/welcome");
         html.Should().Contain("data-testid=\"checklist\"").And.Contain("/boa-vida");
         html.Should().Contain("data-step=\"program\" data-done=\"false\"");
+        html.Should().Contain("data-step=\"automations\" data-done=\"false\"");
+
+        // Saving the automations as reviewed (defaults kept) ticks the step.
+        using (var saved = await client.SubmitAsync("/app/automations", new Dictionary<string, string>
+               { ["Items[0].Trigger"] = "welcome", ["Items[0].Enabled"] = "true", ["Items[0].Email"] = "true", ["Items[0].DelayMinutes"] = "0" }))
+            saved.StatusCode.Should().Be(HttpStatusCode.Redirect, client.LastHtml);
+        (await client.GetPageAsync("/app/welcome")).Should().Contain("data-step=\"automations\" data-done=\"true\"");
 
         await using var scope = fixture.CreateScope();
         var tenant = await scope.Db.Tenants.SingleAsync(t => t.Slug == "boa-vida");

@@ -16,6 +16,7 @@ public static class JobKinds
     public const string ExpiringSoon = "expiring-soon";
     public const string WinBack = "win-back";
     public const string Birthdays = "birthdays";
+    public const string RollUpStats = "roll-up-stats";
 
     /// <summary>Kind → cron (UTC). Birthdays hourly so every time zone's day is seen soon after it starts.</summary>
     public static readonly IReadOnlyDictionary<string, string> Schedule = new Dictionary<string, string>
@@ -26,6 +27,8 @@ public static class JobKinds
         [ExpiringSoon] = "0 12 * * *",
         [WinBack] = "0 13 * * *",
         [Birthdays] = "10 * * * *",
+        // The overview rolls up on load too; this keeps the roll-up fresh for tenants nobody is looking at.
+        [RollUpStats] = "20 * * * *",
     };
 }
 
@@ -57,6 +60,7 @@ public sealed class AutomationJobs(
             case JobKinds.ExpiringSoon: await scans.ExpiringSoonAsync(tenantId); break;
             case JobKinds.WinBack: await scans.WinBackAsync(tenantId); break;
             case JobKinds.Birthdays: await scans.BirthdaysAsync(tenantId); break;
+            case JobKinds.RollUpStats: await RollUpAsync(tenantId); return; // writes no outbox events
             default: throw new ArgumentException($"Unknown job kind {kind}", nameof(kind));
         }
         // What the run wrote to the outbox (vouchers issued, credit available…) becomes messages now, not at the next sweep.
@@ -111,6 +115,13 @@ public sealed class AutomationJobs(
         if (lost > 0) log.LogWarning("{Count} messages were left Sending by a stopped worker and are now Unknown", lost);
         foreach (var tenantId in tenants)
             jobs.Enqueue<AutomationJobs>(j => j.DispatchAndDeliverAsync(tenantId));
+    }
+
+    private async Task RollUpAsync(Guid tenantId)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId);
+        await scope.ServiceProvider.GetRequiredService<Reporting.RollUpDailyStats>().ExecuteAsync(tenantId);
     }
 
     private async Task<List<Guid>> ActiveTenantsAsync()

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
+using Smartbis.Web.Features.Automations;
 
 namespace Smartbis.Web.Features.Reporting;
 
@@ -7,7 +8,8 @@ namespace Smartbis.Web.Features.Reporting;
 /// The overview's figures for a range of local days (inclusive) and optionally one store. Sums come from the
 /// <see cref="DailyStats"/> roll-up; the two distinct-customer figures (active members, repeat-purchase rate)
 /// are counted from purchases in the range, which an index on (tenant, store, occurred_at) keeps bounded.
-/// Figures that belong to no store (members, bonuses, expiry, vouchers issued, liability) are always business-wide.
+/// Figures that belong to no store (members, bonuses, expiry, vouchers issued, liability, messages) are always business-wide.
+/// Messages are counted by when they were created, by outcome (sent = handed over, delivered or read; failed = gave up or bounced).
 /// </summary>
 public static class Overview
 {
@@ -15,7 +17,7 @@ public static class Overview
         int Members, int NewMembers, int ActiveMembers30, int Purchases, long RevenueCents, long AverageTicketCents,
         long EarnedCents, long BonusCents, long RedeemedCents, long ExpiredCents, long LiabilityCents,
         double? RedemptionRate, double? RepeatPurchaseRate, int VouchersIssued, long VouchersIssuedCents,
-        int VouchersRedeemed, long VouchersRedeemedCents, int ReferralConversions, int BuyingCustomers);
+        int VouchersRedeemed, long VouchersRedeemedCents, int ReferralConversions, int BuyingCustomers, int MessagesSent, int MessagesFailed);
 
     public sealed record Point(DateOnly Day, long EarnedCents, long RedeemedCents, long ExpiredCents, int Purchases, long RevenueCents, int Members, long LiabilityCents);
 
@@ -71,6 +73,10 @@ public static class Overview
         var buyers = await scoped.Where(p => p.OccurredAt >= start && p.OccurredAt < end)
             .GroupBy(p => p.CustomerId).Select(g => g.Count()).ToListAsync(ct);
 
+        var outcomes = await db.Messages.Where(m => m.CreatedAt >= start && m.CreatedAt < end)
+            .GroupBy(m => m.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
+        int Count(params MessageStatus[] statuses) => outcomes.Where(o => statuses.Contains(o.Status)).Sum(o => o.Count);
+
         var figures = new Figures(
             Members: members, NewMembers: list.Sum(r => r.Members), ActiveMembers30: active, Purchases: purchases, RevenueCents: revenue,
             AverageTicketCents: purchases == 0 ? 0 : Infrastructure.Money.DivideHalfUp(revenue, purchases),
@@ -79,7 +85,9 @@ public static class Overview
             RepeatPurchaseRate: buyers.Count == 0 ? null : (double)buyers.Count(c => c >= 2) / buyers.Count,
             VouchersIssued: list.Sum(r => r.VouchersIssued), VouchersIssuedCents: list.Sum(r => r.VouchersIssuedCents),
             VouchersRedeemed: list.Sum(r => r.VouchersRedeemed), VouchersRedeemedCents: list.Sum(r => r.VouchersRedeemedCents),
-            ReferralConversions: list.Sum(r => r.Referred), BuyingCustomers: buyers.Count);
+            ReferralConversions: list.Sum(r => r.Referred), BuyingCustomers: buyers.Count,
+            MessagesSent: Count(MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Read),
+            MessagesFailed: Count(MessageStatus.Failed, MessageStatus.Bounced));
         return new Result(figures, series);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
+using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Ledger;
 using Smartbis.Web.Features.Tenancy;
@@ -22,6 +23,7 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
     public sealed record Lot(EntryKind Kind, long AmountCents, long RemainingCents, LotStatus Status, DateTimeOffset CreatedAt, DateTimeOffset AvailableAt, DateTimeOffset? ExpiresAt);
     public sealed record VoucherRow(string Code, long ValueCents, VoucherStatus Status, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RedeemedAt);
     public sealed record Referral(Guid Id, string Name, DateTimeOffset? JoinedAt);
+    public sealed record MessageRow(DateTimeOffset CreatedAt, string Trigger, Channel Channel, MessageStatus Status, string? Error);
 
     public sealed class AdjustInput
     {
@@ -38,6 +40,7 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
     public List<Lot> Lots { get; private set; } = [];
     public List<VoucherRow> Vouchers { get; private set; } = [];
     public List<Referral> Referrals { get; private set; } = [];
+    public List<MessageRow> Messages { get; private set; } = [];
     public string? ReferredBy { get; private set; }
     public string? Message { get; private set; }
     public Tenant Tenant => staff.Tenant!;
@@ -122,6 +125,8 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
             .Select(v => new VoucherRow(v.Code, v.ValueCents, v.Status, v.IssuedAt, v.ExpiresAt, v.RedeemedAt)).Take(100).ToListAsync();
         Referrals = await db.Customers.AsNoTracking().Where(c => c.ReferredByCustomerId == id)
             .OrderByDescending(c => c.JoinedAt).Select(c => new Referral(c.Id, c.Name, c.JoinedAt)).Take(100).ToListAsync();
+        Messages = await db.Messages.AsNoTracking().Where(m => m.CustomerId == id).OrderByDescending(m => m.CreatedAt)
+            .Select(m => new MessageRow(m.CreatedAt, m.Trigger, m.Channel, m.Status, m.Error)).Take(20).ToListAsync();
         ReferredBy = customer.ReferredByCustomerId is { } by ? await db.Customers.Where(c => c.Id == by).Select(c => c.Name).SingleOrDefaultAsync() : null;
         return true;
     }
