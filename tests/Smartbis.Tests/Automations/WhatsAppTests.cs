@@ -4,6 +4,7 @@ using System.Text.Json;
 using Smartbis.Tests.Features;
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Automations;
+using Smartbis.Web.Features.Portal;
 
 namespace Smartbis.Tests.Automations;
 
@@ -67,5 +68,43 @@ public sealed class WhatsAppTests(AutomationsFixture fixture) : IClassFixture<Au
         (await shop.AttemptsAsync(m.Id)).Should().HaveCount(attempts, "a duplicate webhook changes nothing");
         var after = (await shop.MessagesAsync(Triggers.CashbackEarned)).Single();
         (after.Status, after.DeliveredAt, after.Attempts).Should().Be((delivered.Status, delivered.DeliveredAt, delivered.Attempts));
+    }
+
+    [Fact]
+    public async Task A_member_who_signs_in_with_their_phone_gets_the_code_by_WhatsApp_and_it_signs_them_in()
+    {
+        var shop = await fixture.CreateTenantAsync(SampleRules.Plain(), name: "Velluto");
+        var phoneId = "11" + Random.Shared.Next(100_000, 999_999);
+        await shop.UseWhatsAppAsync(phoneId, "otp-token");
+        var phone = LedgerTestKit.NewPhone();
+        var email = $"otp-{Guid.NewGuid():N}@example.com";
+        var ana = await shop.MemberAsync(email, phone: phone);
+
+        await using (var scope = shop.Scope())
+        {
+            var sent = await scope.Get<SendSignInCode>().ToIdentifierAsync(phone);
+            sent.SentTo.Should().EndWith(phone[^4..]).And.NotContain(phone[3..^4], "the number is masked");
+        }
+        var request = fixture.WhatsApp.Requests.Single(r => r.Path.Contains(phoneId));
+        request.Authorization.Should().Be("Bearer otp-token");
+        using var body = JsonDocument.Parse(request.Body);
+        body.RootElement.GetProperty("to").GetString().Should().Be(phone.TrimStart('+'));
+        var template = body.RootElement.GetProperty("template");
+        template.GetProperty("name").GetString().Should().Be(SendSignInCode.WhatsAppTemplate);
+        var code = template.GetProperty("components")[0].GetProperty("parameters")[0].GetProperty("text").GetString()!;
+        code.Should().MatchRegex("^[0-9]{6}$");
+        template.GetProperty("components")[1].GetProperty("parameters")[0].GetProperty("text").GetString().Should().Be(code, "the copy-code button carries it");
+
+        await using (var scope = shop.Scope())
+        {
+            var verify = () => scope.Get<VerifySignInCode>().VerifyAsync(ana, CodePurpose.SignIn, code);
+            await verify.Should().NotThrowAsync();
+        }
+        fixture.Smtp.Messages.Should().NotContain(m => m.To.Mailboxes.Any(a => a.Address == email), "a code asked for by phone goes by WhatsApp only");
+
+        // Typed as an email, the code goes by email as before.
+        await using (var scope = shop.Scope())
+            (await scope.Get<SendSignInCode>().ToIdentifierAsync(email)).SentTo.Should().Contain("@example.com");
+        fixture.WhatsApp.Requests.Count(r => r.Path.Contains(phoneId)).Should().Be(1);
     }
 }

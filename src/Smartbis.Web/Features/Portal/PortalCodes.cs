@@ -4,7 +4,10 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Customers;
+using Microsoft.AspNetCore.DataProtection;
+using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Notifications.Email;
+using Smartbis.Web.Features.Notifications.WhatsApp;
 using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Features.Portal;
@@ -23,11 +26,16 @@ public static class CodeLimits
 }
 
 /// <summary>
-/// Sends a member a six-digit one-time code by email, straight away (not through the outbox: the member is
-/// waiting on the page). Earlier codes of the same purpose stop working. Limited per member per hour (429).
+/// Sends a member a six-digit one-time code straight away (not through the outbox: the member is waiting on the
+/// page): by WhatsApp when they typed their phone (or have no email) and the business has WhatsApp set up, else by
+/// email. Earlier codes of the same purpose stop working. Limited per member per hour (429).
 /// </summary>
-public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, TimeProvider clock)
+public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppClient whatsApp, IDataProtectionProvider protection,
+    TimeProvider clock, ILogger<SendSignInCode> log)
 {
+    /// <summary>The WhatsApp authentication template (category "Authentication", with a copy-code button) each business creates in WhatsApp Manager.</summary>
+    public const string WhatsAppTemplate = "smartbis_sign_in_code";
+
     public sealed record Result(Guid CustomerId, string SentTo, DateTimeOffset ExpiresAt);
 
     /// <summary>Finds the member by email or phone and sends them a code.</summary>
@@ -35,15 +43,18 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, TimeProvid
     {
         var customerId = await FindMemberAsync(db, identifier, ct)
                          ?? throw new OperationFailed("not_member", "We found no member with this email or phone. Check it, or join the program.", "identifier", 404);
-        return await ExecuteAsync(customerId, CodePurpose.SignIn, ct);
+        return await ExecuteAsync(customerId, CodePurpose.SignIn, ct, preferWhatsApp: !identifier.Contains('@'));
     }
 
-    public async Task<Result> ExecuteAsync(Guid customerId, CodePurpose purpose, CancellationToken ct = default)
+    /// <param name="preferWhatsApp">The member identified themselves by phone: send there when the business can.</param>
+    public async Task<Result> ExecuteAsync(Guid customerId, CodePurpose purpose, CancellationToken ct = default, bool preferWhatsApp = false)
     {
         var customer = await db.Customers.Where(c => c.Id == customerId && c.JoinedAt != null && c.Status == CustomerStatus.Active)
-                           .Select(c => new { c.Id, c.Name, c.Email, c.Locale }).SingleOrDefaultAsync(ct)
+                           .Select(c => new { c.Id, c.Name, c.Email, c.Phone, c.Locale }).SingleOrDefaultAsync(ct)
                        ?? throw new OperationFailed("not_member", "We found no member with this email or phone. Check it, or join the program.", "identifier", 404);
-        if (customer.Email is null)
+        var settings = await db.MessagingSettings.AsNoTracking().SingleOrDefaultAsync(ct);
+        var byWhatsApp = customer.Phone is not null && settings is { HasWhatsApp: true } && (preferWhatsApp || customer.Email is null);
+        if (!byWhatsApp && customer.Email is null)
             throw new OperationFailed("no_email", "Codes are sent by email, and this member has no email address. Ask the store to add one.", "identifier");
         var now = clock.GetUtcNow();
         var since = now - CodeLimits.SendWindow;
@@ -59,13 +70,33 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, TimeProvid
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
         var row = new SignInCode
         {
-            CustomerId = customerId, Purpose = purpose, CodeHash = Hash(tenantId, customerId, code), SentTo = Mask(customer.Email),
+            CustomerId = customerId, Purpose = purpose, CodeHash = Hash(tenantId, customerId, code),
+            SentTo = byWhatsApp ? MaskPhone(customer.Phone!) : Mask(customer.Email!),
             CreatedAt = now, ExpiresAt = now + CodeLimits.Validity,
         };
         db.SignInCodes.Add(row);
         await db.SaveChangesAsync(ct);
 
-        var pt = (customer.Locale ?? tenant.Locale).StartsWith("pt", StringComparison.OrdinalIgnoreCase);
+        var locale = customer.Locale ?? tenant.Locale;
+        if (byWhatsApp)
+        {
+            try
+            {
+                var token = protection.CreateProtector(WhatsAppTokens.Purpose).Unprotect(settings!.WhatsAppTokenProtected!);
+                await whatsApp.SendTemplateAsync(settings.WhatsAppPhoneNumberId!, token,
+                    new WhatsAppClient.TemplateMessage(customer.Phone!, WhatsAppTemplate, locale, [code], CopyCode: code), ct);
+                return new Result(customerId, row.SentTo, row.ExpiresAt);
+            }
+            catch (Exception e) when (e is WhatsAppException or System.Security.Cryptography.CryptographicException)
+            {
+                log.LogWarning("Sign-in code for customer {CustomerId} not sent by WhatsApp: {Error}", customerId, e.Message);
+                if (customer.Email is null)
+                    throw new OperationFailed("send_failed", "We could not send the code by WhatsApp just now. Try again in a moment.", "identifier", 503);
+                row.SentTo = Mask(customer.Email); // the same code goes by email instead
+                await db.SaveChangesAsync(ct);
+            }
+        }
+        var pt = locale.StartsWith("pt", StringComparison.OrdinalIgnoreCase);
         var minutes = (int)CodeLimits.Validity.TotalMinutes;
         var (subject, text) = (purpose, pt) switch
         {
@@ -78,7 +109,7 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, TimeProvid
             _ => ($"{code} confirms deleting your account — {tenant.Name}",
                 $"Hello {customer.Name}. To confirm deleting your account in the {tenant.Name} program, enter the code {code}. It is valid for {minutes} minutes. If this was not you, ignore this email and your account stays as it is."),
         };
-        await email.SendAsync(new EmailMessage(customer.Email, subject,
+        await email.SendAsync(new EmailMessage(customer.Email!, subject,
             $"<p>{WebUtility.HtmlEncode(text)}</p><p style=\"font-size:2rem;letter-spacing:.3rem\"><strong>{code}</strong></p>", text, customer.Name), ct);
         return new Result(customerId, row.SentTo, row.ExpiresAt);
     }
@@ -102,6 +133,10 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, TimeProvid
 
     public static string Hash(Guid tenantId, Guid customerId, string code) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"portal:{tenantId:N}:{customerId:N}:{code.Trim()}")));
+
+    /// <summary>"+55 ••••••••0002": enough for the member to recognise their number.</summary>
+    public static string MaskPhone(string e164) =>
+        e164.Length <= 6 ? "***" : e164[..3] + new string('*', e164.Length - 7) + e164[^4..];
 
     public static string Mask(string email)
     {
@@ -149,7 +184,7 @@ public sealed class VerifySignInCode(SmartbisDb db, TimeProvider clock)
 
         if (!CryptographicOperations.FixedTimeEquals(
                 Convert.FromHexString(latest.CodeHash), Convert.FromHexString(SendSignInCode.Hash(tenantId, customerId, digits))))
-            throw new OperationFailed("wrong_code", "This code is not right. Check the latest email we sent you.", "code");
+            throw new OperationFailed("wrong_code", "This code is not right. Check the latest message we sent you.", "code");
 
         var used = await db.SignInCodes.Where(c => c.Id == latest.Id && c.UsedAt == null && c.ExpiresAt > now)
             .ExecuteUpdateAsync(u => u.SetProperty(c => c.UsedAt, now), ct);

@@ -6,7 +6,7 @@ using Smartbis.Web.Infrastructure;
 namespace Smartbis.Web.Pages.Portal;
 
 /// <summary>
-/// Passwordless sign-in: email or phone → a six-digit code by email → the code → the member's own session cookie.
+/// Passwordless sign-in: email or phone → a six-digit code by email or WhatsApp → the code → the member's own session cookie.
 /// Too many codes or attempts answer 429 with a clear message.
 /// </summary>
 public sealed class SignInModel(SmartbisDb db, SendSignInCode sendCode, VerifySignInCode verify) : PortalPage

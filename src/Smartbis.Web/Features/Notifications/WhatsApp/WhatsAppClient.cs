@@ -29,7 +29,8 @@ public sealed class WhatsAppException(WhatsAppFailure failure, string message, E
 /// </summary>
 public sealed class WhatsAppClient(HttpClient http, ILogger<WhatsAppClient> log)
 {
-    public sealed record TemplateMessage(string To, string Template, string Language, IReadOnlyList<string> Parameters);
+    /// <param name="CopyCode">For authentication templates: the one-time code their copy-code button carries.</param>
+    public sealed record TemplateMessage(string To, string Template, string Language, IReadOnlyList<string> Parameters, string? CopyCode = null);
 
     /// <summary>Sends a template message; returns the provider message id (wamid).</summary>
     public async Task<string> SendTemplateAsync(string phoneNumberId, string accessToken, TemplateMessage m, CancellationToken ct = default)
@@ -43,16 +44,18 @@ public sealed class WhatsAppClient(HttpClient http, ILogger<WhatsAppClient> log)
             {
                 name = m.Template,
                 language = new { code = m.Language.Replace('-', '_') },
-                components = new object[]
-                {
-                    new { type = "body", parameters = m.Parameters.Select(p => new { type = "text", text = p }).ToArray() },
-                },
+                components = m.CopyCode is null
+                    ? new object[] { Body(m) }
+                    : [Body(m), new { type = "button", sub_type = "url", index = "0", parameters = new[] { new { type = "text", text = m.CopyCode } } }],
             },
         };
         using var response = await PostAsync($"{Uri.EscapeDataString(phoneNumberId)}/messages", accessToken, body, ct);
         var json = await response.Content.ReadFromJsonAsync<SendResponse>(ct);
         return json?.Messages?.FirstOrDefault()?.Id ?? throw new WhatsAppException(WhatsAppFailure.Transient, "The Cloud API answered without a message id.");
     }
+
+    private static object Body(TemplateMessage m) =>
+        new { type = "body", parameters = m.Parameters.Select(p => new { type = "text", text = p }).ToArray() };
 
     /// <summary>Checks the credentials: reads the phone number (display number on success).</summary>
     public async Task<string> TestConnectionAsync(string phoneNumberId, string accessToken, CancellationToken ct = default)
