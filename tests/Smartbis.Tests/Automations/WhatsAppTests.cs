@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -90,7 +91,7 @@ public sealed class WhatsAppTests(AutomationsFixture fixture) : IClassFixture<Au
         using var body = JsonDocument.Parse(request.Body);
         body.RootElement.GetProperty("to").GetString().Should().Be(phone.TrimStart('+'));
         var template = body.RootElement.GetProperty("template");
-        template.GetProperty("name").GetString().Should().Be(SendSignInCode.WhatsAppTemplate);
+        template.GetProperty("name").GetString().Should().Be(WhatsAppCodes.Template);
         var code = template.GetProperty("components")[0].GetProperty("parameters")[0].GetProperty("text").GetString()!;
         code.Should().MatchRegex("^[0-9]{6}$");
         template.GetProperty("components")[1].GetProperty("parameters")[0].GetProperty("text").GetString().Should().Be(code, "the copy-code button carries it");
@@ -106,5 +107,24 @@ public sealed class WhatsAppTests(AutomationsFixture fixture) : IClassFixture<Au
         await using (var scope = shop.Scope())
             (await scope.Get<SendSignInCode>().ToIdentifierAsync(email)).SentTo.Should().Contain("@example.com");
         fixture.WhatsApp.Requests.Count(r => r.Path.Contains(phoneId)).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_large_redemption_code_goes_to_the_customers_WhatsApp_when_the_business_has_it()
+    {
+        var shop = await fixture.CreateTenantAsync(SampleRules.Plain(), name: "Velluto");
+        var phoneId = "12" + Random.Shared.Next(100_000, 999_999);
+        await shop.UseWhatsAppAsync(phoneId, "counter-token");
+        var phone = LedgerTestKit.NewPhone();
+        var ana = await shop.MemberAsync($"counter-{Guid.NewGuid():N}@example.com", phone: phone);
+
+        await using var scope = shop.Scope();
+        var sent = await scope.Get<Web.Features.Counter.SendRedemptionCode>().ExecuteAsync(ana, 80_00, Web.Features.Audit.AuditActor.System);
+        sent.SentTo.Should().EndWith(phone[^4..]);
+        var request = fixture.WhatsApp.Requests.Single(r => r.Path.Contains(phoneId));
+        using var body = JsonDocument.Parse(request.Body);
+        var code = body.RootElement.GetProperty("template").GetProperty("components")[0].GetProperty("parameters")[0].GetProperty("text").GetString()!;
+        var stored = await scope.Db.RedemptionCodes.SingleAsync(c => c.Id == sent.CodeId);
+        stored.CodeHash.Should().Be(Web.Features.Counter.SendRedemptionCode.Hash(shop.Id, ana, code), "the code sent is the one the counter will accept");
     }
 }

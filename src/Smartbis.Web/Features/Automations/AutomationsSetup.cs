@@ -30,6 +30,7 @@ public static class AutomationsSetup
         s.AddScoped<SendTestMessage>();
         s.AddScoped<RetryMessage>();
         s.AddScoped<WhatsAppWebhook>();
+        s.AddScoped<WhatsAppCodes>();
         s.AddSingleton<OptOut>();
         if (builder.Configuration.GetValue("Smartbis:Hangfire:Workers", 1) > 0 && builder.Configuration.GetValue("Smartbis:Automations:Recurring", true))
             s.AddHostedService<RecurringJobsRegistration>();

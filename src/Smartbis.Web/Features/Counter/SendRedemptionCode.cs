@@ -4,6 +4,9 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
+using Smartbis.Web.Features.Automations;
+using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Features.Notifications.WhatsApp;
 using Smartbis.Web.Features.Notifications.Email;
 using Smartbis.Web.Infrastructure;
 
@@ -11,10 +14,10 @@ namespace Smartbis.Web.Features.Counter;
 
 /// <summary>
 /// Sends the customer a 6-digit one-time code that authorizes one redemption up to an amount. It goes straight
-/// to the customer's email (not through the outbox: the cashier and customer are waiting at the till). A customer
-/// without an email needs a manager's PIN instead.
+/// (not through the outbox: the cashier and customer are waiting at the till) to the customer's phone by WhatsApp
+/// when the business has WhatsApp, else to their email. A customer it cannot reach needs a manager's PIN instead.
 /// </summary>
-public sealed class SendRedemptionCode(SmartbisDb db, IEmailSender email, TimeProvider clock)
+public sealed class SendRedemptionCode(SmartbisDb db, IEmailSender email, WhatsAppCodes whatsApp, TimeProvider clock, ILogger<SendRedemptionCode> log)
 {
     public sealed record Result(Guid CodeId, string SentTo, DateTimeOffset ExpiresAt);
 
@@ -24,9 +27,11 @@ public sealed class SendRedemptionCode(SmartbisDb db, IEmailSender email, TimePr
     public async Task<Result> ExecuteAsync(Guid customerId, long amountCents, AuditActor actor, CancellationToken ct = default)
     {
         var customer = await db.Customers.Where(c => c.Id == customerId)
-                           .Select(c => new { c.Id, c.Name, c.Email, c.Locale }).SingleOrDefaultAsync(ct)
+                           .Select(c => new { c.Id, c.Name, c.Email, c.Phone, c.Locale }).SingleOrDefaultAsync(ct)
                        ?? throw new OperationFailed("not_found", "Customer not found.", "customerId", 404);
-        if (customer.Email is null)
+        var messaging = await db.MessagingSettings.AsNoTracking().SingleOrDefaultAsync(ct);
+        var byWhatsApp = customer.Phone is not null && messaging is { HasWhatsApp: true };
+        if (!byWhatsApp && customer.Email is null)
             throw new OperationFailed("no_email", "This customer has no email to receive a code: ask a manager for their PIN.", "code");
         var now = clock.GetUtcNow();
         var recent = await db.RedemptionCodes.CountAsync(c => c.CustomerId == customerId && c.CreatedAt > now.AddHours(-1), ct);
@@ -39,7 +44,7 @@ public sealed class SendRedemptionCode(SmartbisDb db, IEmailSender email, TimePr
         var row = new RedemptionCode
         {
             CustomerId = customerId, CodeHash = Hash(db.Tenant.Require(), customerId, code), MaxAmountCents = amountCents,
-            SentTo = Mask(customer.Email), CreatedAt = now, ExpiresAt = now.AddMinutes(settings.CodeValidityMinutes),
+            SentTo = byWhatsApp ? Phones.Mask(customer.Phone!) : Emails.Mask(customer.Email!), CreatedAt = now, ExpiresAt = now.AddMinutes(settings.CodeValidityMinutes),
             CreatedByUserId = actor.UserId,
         };
         db.RedemptionCodes.Add(row);
@@ -48,22 +53,33 @@ public sealed class SendRedemptionCode(SmartbisDb db, IEmailSender email, TimePr
             "customer", customerId, after: new { amountCents, row.SentTo, row.ExpiresAt });
         await db.SaveChangesAsync(ct);
 
-        var pt = (customer.Locale ?? tenant.Locale).StartsWith("pt", StringComparison.OrdinalIgnoreCase);
+        var locale = customer.Locale ?? tenant.Locale;
+        if (byWhatsApp)
+        {
+            try
+            {
+                await whatsApp.SendAsync(messaging!, customer.Phone!, locale, code, ct);
+                return new Result(row.Id, row.SentTo, row.ExpiresAt);
+            }
+            catch (WhatsAppException e)
+            {
+                log.LogWarning("Redemption code for customer {CustomerId} not sent by WhatsApp: {Error}", customerId, e.Message);
+                if (customer.Email is null)
+                    throw new OperationFailed("send_failed", "The code could not be sent by WhatsApp just now: try again, or ask a manager for their PIN.", "code", 503);
+                row.SentTo = Emails.Mask(customer.Email); // the same code goes by email instead
+                await db.SaveChangesAsync(ct);
+            }
+        }
+        var pt = locale.StartsWith("pt", StringComparison.OrdinalIgnoreCase);
         var amount = Money.Format(amountCents, tenant.CurrencyCode, tenant.Locale);
         var subject = pt ? $"Seu código {code} para usar {amount} na {tenant.Name}" : $"Your code {code} to use {amount} at {tenant.Name}";
         var text = pt
             ? $"Olá, {customer.Name}. Para usar {amount} do seu saldo agora no caixa da {tenant.Name}, informe o código {code}. Ele vale por {settings.CodeValidityMinutes} minutos. Se não foi você, não informe o código a ninguém."
             : $"Hello {customer.Name}. To use {amount} of your balance at the {tenant.Name} counter now, give the code {code}. It is valid for {settings.CodeValidityMinutes} minutes. If this was not you, do not share the code.";
-        await email.SendAsync(new EmailMessage(customer.Email, subject, $"<p>{WebUtility.HtmlEncode(text)}</p><p style=\"font-size:2rem;letter-spacing:.3rem\"><strong>{code}</strong></p>", text, customer.Name), ct);
+        await email.SendAsync(new EmailMessage(customer.Email!, subject, $"<p>{WebUtility.HtmlEncode(text)}</p><p style=\"font-size:2rem;letter-spacing:.3rem\"><strong>{code}</strong></p>", text, customer.Name), ct);
         return new Result(row.Id, row.SentTo, row.ExpiresAt);
     }
 
     public static string Hash(Guid tenantId, Guid customerId, string code) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{tenantId:N}:{customerId:N}:{code.Trim()}")));
-
-    public static string Mask(string email)
-    {
-        var at = email.IndexOf('@');
-        return at <= 1 ? "***" + email[Math.Max(at, 0)..] : email[0] + new string('*', Math.Min(at - 1, 5)) + email[at..];
-    }
 }

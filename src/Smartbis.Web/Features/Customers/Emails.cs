@@ -13,4 +13,11 @@ public static class Emails
             return null;
         return trimmed.ToLowerInvariant();
     }
+
+    /// <summary>"m*****@example.com": enough for the customer to recognise the address where a code went.</summary>
+    public static string Mask(string email)
+    {
+        var at = email.IndexOf('@');
+        return at <= 1 ? "***" + email[Math.Max(at, 0)..] : email[0] + new string('*', Math.Min(at - 1, 5)) + email[at..];
+    }
 }

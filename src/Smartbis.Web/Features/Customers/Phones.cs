@@ -26,4 +26,8 @@ public static class Phones
         try { return Util.Format(Util.Parse(e164, "BR"), PhoneNumberFormat.INTERNATIONAL); }
         catch (NumberParseException) { return e164; }
     }
+
+    /// <summary>"+55*******0002": enough for the customer to recognise their number.</summary>
+    public static string Mask(string e164) =>
+        e164.Length <= 6 ? "***" : e164[..3] + new string('*', e164.Length - 7) + e164[^4..];
 }

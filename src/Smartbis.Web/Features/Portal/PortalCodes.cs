@@ -4,7 +4,6 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Customers;
-using Microsoft.AspNetCore.DataProtection;
 using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Notifications.Email;
 using Smartbis.Web.Features.Notifications.WhatsApp;
@@ -30,12 +29,8 @@ public static class CodeLimits
 /// page): by WhatsApp when they typed their phone (or have no email) and the business has WhatsApp set up, else by
 /// email. Earlier codes of the same purpose stop working. Limited per member per hour (429).
 /// </summary>
-public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppClient whatsApp, IDataProtectionProvider protection,
-    TimeProvider clock, ILogger<SendSignInCode> log)
+public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCodes whatsApp, TimeProvider clock, ILogger<SendSignInCode> log)
 {
-    /// <summary>The WhatsApp authentication template (category "Authentication", with a copy-code button) each business creates in WhatsApp Manager.</summary>
-    public const string WhatsAppTemplate = "smartbis_sign_in_code";
-
     public sealed record Result(Guid CustomerId, string SentTo, DateTimeOffset ExpiresAt);
 
     /// <summary>Finds the member by email or phone and sends them a code.</summary>
@@ -71,7 +66,7 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCl
         var row = new SignInCode
         {
             CustomerId = customerId, Purpose = purpose, CodeHash = Hash(tenantId, customerId, code),
-            SentTo = byWhatsApp ? MaskPhone(customer.Phone!) : Mask(customer.Email!),
+            SentTo = byWhatsApp ? Phones.Mask(customer.Phone!) : Emails.Mask(customer.Email!),
             CreatedAt = now, ExpiresAt = now + CodeLimits.Validity,
         };
         db.SignInCodes.Add(row);
@@ -82,17 +77,15 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCl
         {
             try
             {
-                var token = protection.CreateProtector(WhatsAppTokens.Purpose).Unprotect(settings!.WhatsAppTokenProtected!);
-                await whatsApp.SendTemplateAsync(settings.WhatsAppPhoneNumberId!, token,
-                    new WhatsAppClient.TemplateMessage(customer.Phone!, WhatsAppTemplate, locale, [code], CopyCode: code), ct);
+                await whatsApp.SendAsync(settings!, customer.Phone!, locale, code, ct);
                 return new Result(customerId, row.SentTo, row.ExpiresAt);
             }
-            catch (Exception e) when (e is WhatsAppException or System.Security.Cryptography.CryptographicException)
+            catch (WhatsAppException e)
             {
                 log.LogWarning("Sign-in code for customer {CustomerId} not sent by WhatsApp: {Error}", customerId, e.Message);
                 if (customer.Email is null)
                     throw new OperationFailed("send_failed", "We could not send the code by WhatsApp just now. Try again in a moment.", "identifier", 503);
-                row.SentTo = Mask(customer.Email); // the same code goes by email instead
+                row.SentTo = Emails.Mask(customer.Email); // the same code goes by email instead
                 await db.SaveChangesAsync(ct);
             }
         }
@@ -134,15 +127,6 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCl
     public static string Hash(Guid tenantId, Guid customerId, string code) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"portal:{tenantId:N}:{customerId:N}:{code.Trim()}")));
 
-    /// <summary>"+55 ••••••••0002": enough for the member to recognise their number.</summary>
-    public static string MaskPhone(string e164) =>
-        e164.Length <= 6 ? "***" : e164[..3] + new string('*', e164.Length - 7) + e164[^4..];
-
-    public static string Mask(string email)
-    {
-        var at = email.IndexOf('@');
-        return at <= 1 ? "***" + email[Math.Max(at, 0)..] : email[0] + new string('*', Math.Min(at - 1, 5)) + email[at..];
-    }
 }
 
 /// <summary>

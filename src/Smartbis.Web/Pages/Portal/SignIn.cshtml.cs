@@ -27,7 +27,7 @@ public sealed class SignInModel(SmartbisDb db, SendSignInCode sendCode, VerifySi
         {
             Identifier = identifier;
             CodeStep = true;
-            SentTo = identifier.Contains('@') ? SendSignInCode.Mask(identifier) : null;
+            SentTo = identifier.Contains('@') ? Smartbis.Web.Features.Customers.Emails.Mask(identifier) : null;
         }
         return Page();
     }
