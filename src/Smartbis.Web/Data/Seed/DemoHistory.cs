@@ -55,6 +55,9 @@ public sealed class DemoHistory(LedgerUnit unit, IConfiguration config, ILogger<
             members.Add((Guid.Empty, phone, chance, rnd.NextDouble() < 0.05 ? int.MaxValue : rnd.Next(0, days - 7)));
         }
 
+        // Referrals draw from their own sequence, so the rest of the history stays as it was.
+        var referRnd = new Random(seed + 1);
+        var referralCodes = new List<string>();
         var recent = new List<(Guid PurchaseId, long Amount, int Day)>();
         var receipt = 100_000 + seed * 10_000;
         for (var day = 0; day < days; day++)
@@ -74,8 +77,11 @@ public sealed class DemoHistory(LedgerUnit unit, IConfiguration config, ILogger<
                         withEmail ? $"{Ascii(first)}.{Ascii(last)}{i}@example.com" : null,
                         BirthDate: new DateOnly(rnd.Next(1950, 2006), rnd.Next(1, 13), rnd.Next(1, 29)),
                         EmailConsent: withEmail && rnd.NextDouble() < 0.9, WhatsAppConsent: rnd.NextDouble() < 0.7,
-                        ConsentWording: "Quero receber avisos do meu cashback.", Source: rnd.NextDouble() < 0.6 ? "counter" : "portal"), ct);
+                        ConsentWording: "Quero receber avisos do meu cashback.", Source: rnd.NextDouble() < 0.6 ? "counter" : "portal",
+                        // One in eight joins with a friend's referral code (rewarded on their first qualifying purchase).
+                        ReferralCode: referralCodes.Count > 0 && referRnd.NextDouble() < 0.125 ? referralCodes[referRnd.Next(referralCodes.Count)] : null), ct);
                     members[i] = members[i] with { Id = joined.CustomerId };
+                    referralCodes.Add(joined.ReferralCode);
                 }
                 catch (OperationFailed) { /* a rare random phone collision: this member stays a walk-in */ }
             }
