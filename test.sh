@@ -4,7 +4,13 @@
 # their own throwaway cluster unless SMARTBIS_TEST_PG is set), Chromium (browser tests) and
 # python3-aiosmtpd (the tests' SMTP sink).
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Cashback".
+# ./test.sh --long runs the load test (tests/Smartbis.Tests/Reliability/LoadHeldTests.cs) for three minutes
+# instead of fifteen seconds.
 set -euo pipefail
+if [[ ${1:-} == --long ]]; then
+  export SMARTBIS_LOAD_SECONDS=${SMARTBIS_LOAD_SECONDS:-180}
+  shift
+fi
 cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/lib.sh
 
