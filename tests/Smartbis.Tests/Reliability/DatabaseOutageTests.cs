@@ -1,7 +1,12 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Net;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Smartbis.Web.Data;
 using Smartbis.Tests.Api;
 using Smartbis.Tests.Features;
 using Smartbis.Tests.Infrastructure;
@@ -110,5 +115,66 @@ public sealed class DatabaseOutageTests(OutageFixture fixture) : IClassFixture<O
         recorded.OrderBy(r => r).Should().Equal(created, "every acknowledged purchase is recorded, and nothing else");
         (await t.WithDbAsync(db => db.LedgerEntries.CountAsync(e => e.Kind == Web.Features.Ledger.EntryKind.Earn))).Should().Be(created.Count);
         (await t.CheckLedgerAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_connection_lost_right_after_the_commit_leaves_a_retry_the_original_result_and_no_duplicate()
+    {
+        fixture.Clock.StartAt(new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero));
+        var cutter = new CutAfterPurchaseCommit(fixture.Proxy);
+        await using var app = fixture.App.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+            s.ConfigureDbContext<SmartbisDb>(o => o.AddInterceptors(cutter))));
+        var t = await fixture.CreateTenantAsync(SampleRules.Plain());
+        var key = await t.CreateKeyAsync(t.StoreId);
+        var customer = await t.EnrollAsync();
+        using var api = app.CreateClient(new() { BaseAddress = new Uri("https://localhost") });
+        api.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        var body = new { customer = new { id = customer }, amountCents = 80_00, receiptNumber = "AFTER-COMMIT" };
+
+        cutter.Armed = true;
+        using (var lost = await api.PostJsonAsync("/api/v1/purchases", body, "after-commit-1"))
+            ((int)lost.StatusCode).Should().BeGreaterThanOrEqualTo(500, "the purchase committed, then the database went away before the answer");
+        cutter.Fired.Should().BeTrue();
+        await using (var direct = fixture.OpenDb(t.Id)) // around the proxy, which is still cut
+            (await direct.Purchases.CountAsync()).Should().Be(1, "the commit happened");
+
+        // The POS retries with the same key once the database is back.
+        HttpResponseMessage retry;
+        var attempts = 0;
+        while (true)
+        {
+            retry = await api.PostJsonAsync("/api/v1/purchases", body, "after-commit-1");
+            if ((int)retry.StatusCode < 500 || ++attempts > 100) break;
+            retry.Dispose();
+            await Task.Delay(100);
+        }
+        using (retry)
+        {
+            var json = await retry.JsonAsync(HttpStatusCode.Created);
+            retry.Headers.GetValues("Idempotent-Replayed").Should().Equal("true");
+            json.Cents("earnedCents").Should().Be(4_00);
+        }
+        (await t.WithDbAsync(db => db.Purchases.CountAsync())).Should().Be(1, "the retry replayed, it did not record again");
+        (await t.BalancesAsync(customer)).AvailableCents.Should().Be(4_00);
+        (await t.CheckLedgerAsync()).Should().BeEmpty();
+    }
+
+    /// <summary>Cuts the database connection right after the first commit that wrote a purchase, for one second.</summary>
+    private sealed class CutAfterPurchaseCommit(TcpProxy proxy) : DbTransactionInterceptor
+    {
+        public volatile bool Armed;
+        public volatile bool Fired;
+
+        public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
+        {
+            if (Armed && eventData.Context?.ChangeTracker.Entries<Web.Features.Purchases.Purchase>().Any() == true)
+            {
+                Armed = false;
+                Fired = true;
+                proxy.Cut();
+                _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => proxy.Restore());
+            }
+            return Task.CompletedTask;
+        }
     }
 }
