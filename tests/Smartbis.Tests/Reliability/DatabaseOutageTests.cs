@@ -177,4 +177,60 @@ public sealed class DatabaseOutageTests(OutageFixture fixture) : IClassFixture<O
             return Task.CompletedTask;
         }
     }
+
+    [Fact]
+    public async Task A_voucher_run_killed_half_way_and_run_again_issues_each_voucher_once()
+    {
+        fixture.Clock.StartAt(new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero));
+        var rules = SampleRules.Plain();
+        rules.VoucherMode = Web.Features.Programs.VoucherMode.Threshold;
+        rules.VoucherThresholdCents = 10_00;
+        rules.VoucherValidityDays = 30;
+        var t = await fixture.CreateTenantAsync(rules);
+        var customers = new List<Guid>();
+        for (var i = 0; i < 12; i++)
+        {
+            var c = await t.EnrollAsync($"Voucher {i}");
+            await t.BuyAsync(c, 200_00 + i * 100_00); // R$ 10,00 to R$ 65,00 of cashback: 1 to 6 vouchers each
+            customers.Add(c);
+        }
+        var expected = 0;
+        foreach (var c in customers) expected += (int)((await t.BalancesAsync(c)).AvailableCents / 10_00);
+
+        var cutter = new CutAfterCommits<Web.Features.Vouchers.Voucher>(fixture.Proxy, after: 4);
+        await using (var app = fixture.App.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+                         s.ConfigureDbContext<SmartbisDb>(o => o.AddInterceptors(cutter)))))
+        {
+            var run = () => app.Services.GetRequiredService<Web.Features.Vouchers.IssueVouchers>().ExecuteAsync(t.Id, fixture.Clock.Now);
+            await run.Should().ThrowAsync<Exception>("the database went away in the middle of the run");
+        }
+        cutter.Fired.Should().BeTrue();
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the proxy is back
+        await using (var direct = fixture.OpenDb(t.Id))
+            (await direct.Vouchers.CountAsync()).Should().BeInRange(4, expected - 1, "the run stopped part way");
+
+        await t.IssueVouchersAsync(); // the next run (or Hangfire's retry) finishes the job
+        await t.IssueVouchersAsync(); // and one more changes nothing
+        (await t.WithDbAsync(db => db.Vouchers.CountAsync())).Should().Be(expected, "each threshold crossing gives one voucher, however the runs went");
+        foreach (var c in customers) (await t.BalancesAsync(c)).AvailableCents.Should().BeLessThan(10_00);
+        (await t.CheckLedgerAsync()).Should().BeEmpty();
+    }
+
+    /// <summary>Cuts the database for one second right after the Nth commit that wrote a <typeparamref name="T"/>.</summary>
+    private sealed class CutAfterCommits<T>(TcpProxy proxy, int after) : DbTransactionInterceptor where T : class
+    {
+        private int seen;
+        public volatile bool Fired;
+
+        public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
+        {
+            if (eventData.Context?.ChangeTracker.Entries<T>().Any() == true && Interlocked.Increment(ref seen) == after)
+            {
+                Fired = true;
+                proxy.Cut();
+                _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => proxy.Restore());
+            }
+            return Task.CompletedTask;
+        }
+    }
 }
