@@ -50,7 +50,9 @@ start_private_pg "$DATA/pg"
 
 export ASPNETCORE_ENVIRONMENT=Development
 export ASPNETCORE_URLS=$BASE_URL
-export ConnectionStrings__Smartbis="Host=127.0.0.1;Port=$PG_PORT;Database=smartbis;Username=smartbis;Password=smartbis"
+# The app connects as smartbis_app (row-level security applies to it); migrations run as the owner.
+export ConnectionStrings__Smartbis="Host=127.0.0.1;Port=$PG_PORT;Database=smartbis;Username=smartbis_app;Password=smartbis_app"
+export ConnectionStrings__SmartbisMigrations="Host=127.0.0.1;Port=$PG_PORT;Database=smartbis;Username=smartbis;Password=smartbis"
 export Smartbis__BaseUrl=$BASE_URL
 export Smartbis__DemoJsonPath=$DATA/demo.json
 export Smartbis__MailboxPath=$DATA/mailbox

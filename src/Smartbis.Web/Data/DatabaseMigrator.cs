@@ -71,7 +71,7 @@ public static partial class DatabaseMigrator
     /// <summary>
     /// Exactly what the app role needs: rows of the app's tables and Hangfire's, their sequences, the procedure that
     /// sets the tenant, and the same on tables the owner creates later (default privileges). No DDL, no TRUNCATE,
-    /// nothing on the migrations history, and no UPDATE or DELETE on the append-only ledger.
+    /// nothing on the migrations history. (The ledger's append-only trigger refuses UPDATE and DELETE for every role.)
     /// </summary>
     public static string GrantSql(string appRole)
     {
@@ -82,7 +82,6 @@ public static partial class DatabaseMigrator
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {r};
             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {r};
             REVOKE ALL ON TABLE __ef_migrations_history FROM {r};
-            REVOKE UPDATE, DELETE ON TABLE ledger_entries FROM {r};
             GRANT EXECUTE ON PROCEDURE {RowLevelSecurity.SetContextProcedure}(uuid, boolean) TO {r};
             ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {r};
             ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {r};
