@@ -63,13 +63,18 @@ public static class RowLevelSecurity
 ///   round trip; <c>CALL</c> returns no result set, so readers, scalars and row counts are unchanged);
 /// - SaveChanges batches: EF reads each statement's row count by position, so a prefix would shift them; instead
 ///   SaveChanges always runs in a transaction (<see cref="SmartbisDb"/>) and the <c>CALL</c> runs just before the
-///   batch in that transaction.
+///   batch in that transaction — unless a prefixed command of the same transaction already set the same context.
+///   (Only prefixed commands count: EF wraps SaveChanges in an existing transaction in a savepoint, and a failed
+///   save rolls back to it, taking a CALL made inside it along. The app creates no savepoints of its own.)
 /// A context with no tenant and no cross-tenant read sends nothing: the setting is then empty and every
 /// tenant table shows no rows.
 /// </summary>
 public sealed class TenantSessionInterceptor : DbCommandInterceptor
 {
     public static readonly TenantSessionInterceptor Instance = new();
+
+    // The context a prefixed command set in each open transaction (weak: gone with the transaction).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbTransaction, string> SetByPrefix = new();
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
@@ -135,10 +140,12 @@ public sealed class TenantSessionInterceptor : DbCommandInterceptor
         if (e.CommandSource != CommandSource.SaveChanges)
         {
             command.CommandText = sql + "\n" + command.CommandText;
+            if (command.Transaction is { } tx) SetByPrefix.AddOrUpdate(tx, sql);
             return null;
         }
         if (command.Transaction is null)
             throw new InvalidOperationException("SaveChanges with a tenant set must run in a transaction (SmartbisDb sets AutoTransactionBehavior.Always).");
+        if (SetByPrefix.TryGetValue(command.Transaction, out var already) && already == sql) return null;
         var set = command.Connection!.CreateCommand();
         set.Transaction = command.Transaction;
         set.CommandText = sql;
