@@ -20,6 +20,8 @@ public enum CrossTenantPurpose
     WebhookFanOut,
     /// <summary>The operator's tenant list under /admin: stores and staff per tenant.</summary>
     OperatorOverview,
+    /// <summary>The automations' safety-net job: which tenants have lost outbox events or messages (outbox_events, messages).</summary>
+    OutboxSweep,
 }
 
 /// <summary>

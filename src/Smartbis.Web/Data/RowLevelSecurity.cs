@@ -73,9 +73,6 @@ public sealed class TenantSessionInterceptor : DbCommandInterceptor
 {
     public static readonly TenantSessionInterceptor Instance = new();
 
-    // The context a prefixed command set in each open transaction (weak: gone with the transaction).
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbTransaction, string> SetByPrefix = new();
-
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
         Apply(command, eventData);
@@ -140,12 +137,13 @@ public sealed class TenantSessionInterceptor : DbCommandInterceptor
         if (e.CommandSource != CommandSource.SaveChanges)
         {
             command.CommandText = sql + "\n" + command.CommandText;
-            if (command.Transaction is { } tx) SetByPrefix.AddOrUpdate(tx, sql);
+            // Keyed by EF's transaction id: Npgsql recycles its transaction objects, a new id is a new transaction.
+            if (db.Database.CurrentTransaction is { } tx) db.ContextSetByPrefix = (tx.TransactionId, sql);
             return null;
         }
         if (command.Transaction is null)
             throw new InvalidOperationException("SaveChanges with a tenant set must run in a transaction (SmartbisDb sets AutoTransactionBehavior.Always).");
-        if (SetByPrefix.TryGetValue(command.Transaction, out var already) && already == sql) return null;
+        if (db.Database.CurrentTransaction is { } current && db.ContextSetByPrefix == (current.TransactionId, sql)) return null;
         var set = command.Connection!.CreateCommand();
         set.Transaction = command.Transaction;
         set.CommandText = sql;

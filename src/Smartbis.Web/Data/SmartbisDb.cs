@@ -19,6 +19,9 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
     /// <summary>Set only by <see cref="CrossTenantRead"/> while a cross-tenant read runs.</summary>
     internal CrossTenantPurpose? CrossTenantPurpose { get; set; }
 
+    /// <summary>The transaction (EF's id) in which a prefixed command last set the RLS context, and that context.</summary>
+    internal (Guid Transaction, string Sql)? ContextSetByPrefix { get; set; }
+
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<Store> Stores => Set<Store>();
     public DbSet<Membership> Memberships => Set<Membership>();

@@ -16,7 +16,7 @@ public sealed class RowLevelSecurityTests(LedgerFixture fixture) : IClassFixture
 {
     /// <summary>The tables CrossTenantRead may read across tenants; docs/reliability.md lists why for each.</summary>
     private static readonly string[] CrossTenantReadable =
-        ["api_keys", "memberships", "messages", "staff_invitations", "stores", "webhook_deliveries", "webhook_subscriptions"];
+        ["api_keys", "memberships", "messages", "outbox_events", "staff_invitations", "stores", "webhook_deliveries", "webhook_subscriptions"];
 
     private static List<string> TenantTables(SmartbisDb db) =>
         db.Model.GetEntityTypes()
@@ -230,6 +230,34 @@ public sealed class RowLevelSecurityTests(LedgerFixture fixture) : IClassFixture
         await using var owner = fixture.OpenDb(b.Id);
         (await owner.Stores.IgnoreQueryFilters().CountAsync(s => s.Name == "planted by A" || s.Name == "no tenant")).Should().Be(0);
         (await owner.Stores.IgnoreQueryFilters().CountAsync(s => s.TenantId == b.Id)).Should().Be(1, "A's store did not move to B");
+    }
+
+    [Fact]
+    public async Task Saves_get_the_tenant_in_implicit_and_explicit_transactions_one_after_another_on_one_connection()
+    {
+        var (a, _) = await TwoTenantsWithHistoryAsync();
+        await using var scope = fixture.CreateScope(a.Id);
+        var db = scope.Db;
+        for (var round = 0; round < 3; round++)
+        {
+            // A transaction whose query carried the tenant, committed; then one whose first command is a save:
+            // the second must set the tenant itself (Npgsql recycles transaction objects on a connection).
+            await using (var first = await db.Database.BeginTransactionAsync())
+            {
+                (await db.Stores.CountAsync()).Should().BeGreaterThan(0);
+                await first.CommitAsync();
+            }
+            await using (var second = await db.Database.BeginTransactionAsync())
+            {
+                db.Stores.Add(new Store { Name = $"explicit {round}", CreatedAt = DateTimeOffset.UtcNow });
+                await db.SaveChangesAsync();
+                await second.CommitAsync();
+            }
+            db.Stores.Add(new Store { Name = $"implicit {round}", CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        await using var owner = fixture.OpenDb(a.Id);
+        (await owner.Stores.CountAsync(s => s.Name.StartsWith("explicit ") || s.Name.StartsWith("implicit "))).Should().Be(6);
     }
 
     [Fact]

@@ -25,7 +25,8 @@ namespace Smartbis.Web.Data.Migrations
         /// <summary>Tables that CrossTenantRead may read across tenants (see CrossTenantPurpose for who and why).</summary>
         internal static readonly string[] CrossTenantReadable =
         [
-            "api_keys", "memberships", "messages", "staff_invitations", "stores", "webhook_deliveries", "webhook_subscriptions",
+            "api_keys", "memberships", "messages", "outbox_events", "staff_invitations", "stores", "webhook_deliveries",
+            "webhook_subscriptions",
         ];
 
         /// <inheritdoc />
