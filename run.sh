@@ -112,7 +112,7 @@ PY
 # Wait for readiness in the background so the app's own log keeps streaming meanwhile.
 announce_when_ready() {
   local i
-  for ((i = 0; i < 120; i++)); do
+  for ((i = 0; i < 300; i++)); do
     kill -0 "$APP_PID" 2>/dev/null || return 0
     if http_ok /health/ready; then
       cat <<MSG
@@ -133,7 +133,7 @@ MSG
     fi
     sleep 1
   done
-  log "The app did not answer $BASE_URL/health/ready within 120 s; see its log above."
+  log "The app did not answer $BASE_URL/health/ready within 300 s; see its log above."
 }
 announce_when_ready &
 WATCH_PID=$!
