@@ -50,7 +50,9 @@ start_private_pg "$DATA/pg"
 
 export ASPNETCORE_ENVIRONMENT=Development
 export ASPNETCORE_URLS=$BASE_URL
-export ConnectionStrings__Smartbis="Host=127.0.0.1;Port=$PG_PORT;Database=smartbis;Username=smartbis;Password=smartbis"
+# The app connects as smartbis_app (row-level security applies to it); migrations run as the owner.
+export ConnectionStrings__Smartbis="Host=127.0.0.1;Port=$PG_PORT;Database=smartbis;Username=smartbis_app;Password=smartbis_app"
+export ConnectionStrings__SmartbisMigrations="Host=127.0.0.1;Port=$PG_PORT;Database=smartbis;Username=smartbis;Password=smartbis"
 export Smartbis__BaseUrl=$BASE_URL
 export Smartbis__DemoJsonPath=$DATA/demo.json
 export Smartbis__MailboxPath=$DATA/mailbox
@@ -110,7 +112,7 @@ PY
 # Wait for readiness in the background so the app's own log keeps streaming meanwhile.
 announce_when_ready() {
   local i
-  for ((i = 0; i < 120; i++)); do
+  for ((i = 0; i < 300; i++)); do
     kill -0 "$APP_PID" 2>/dev/null || return 0
     if http_ok /health/ready; then
       cat <<MSG
@@ -131,7 +133,7 @@ MSG
     fi
     sleep 1
   done
-  log "The app did not answer $BASE_URL/health/ready within 120 s; see its log above."
+  log "The app did not answer $BASE_URL/health/ready within 300 s; see its log above."
 }
 announce_when_ready &
 WATCH_PID=$!

@@ -59,8 +59,10 @@ pg_as_owner() {
 # start_private_pg DATA_DIR — start a private cluster in DATA_DIR, creating it on first use.
 # It listens only on 127.0.0.1, on a free port remembered in DATA_DIR.port (reused while it
 # stays free), with its socket in DATA_DIR-run and its log in DATA_DIR.log, so it never
-# clashes with a system PostgreSQL or with another checkout. Role and database "smartbis"
-# (password "smartbis") exist afterwards. Sets PG_BIN, PG_DATA, PG_SOCK and PG_PORT.
+# clashes with a system PostgreSQL or with another checkout. Afterwards the database "smartbis"
+# exists, owned by the superuser "smartbis" (password "smartbis", who migrates), and the app role
+# "smartbis_app" (password "smartbis_app": no superuser, no BYPASSRLS, owns nothing, so row-level
+# security applies to it) exists too. Sets PG_BIN, PG_DATA, PG_SOCK and PG_PORT.
 start_private_pg() {
   PG_DATA=$(realpath -m "$1")
   PG_SOCK=$PG_DATA-run
@@ -144,6 +146,9 @@ start_private_pg() {
   pg_sql -d postgres -c "DO \$\$ BEGIN
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'smartbis') THEN
         CREATE ROLE smartbis LOGIN SUPERUSER PASSWORD 'smartbis';
+      END IF;
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'smartbis_app') THEN
+        CREATE ROLE smartbis_app LOGIN PASSWORD 'smartbis_app' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
       END IF;
     END \$\$;" >/dev/null
   if [[ -z $(pg_sql -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'smartbis'") ]]; then

@@ -34,10 +34,10 @@ public sealed class ApiKeyAuthentication(
 
         var hash = ApiKey.Hash(secret);
         // Before the tenant is known: the key's hash is the lookup (explicitly across tenants, this one place).
-        var key = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
+        var key = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.ApiKeyLookup, () => db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
             .Where(k => k.KeyHash == hash)
             .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new { k.Id, k.TenantId, k.StoreId, k.RevokedAt, k.LastUsedAt, t.Slug, t.Status })
-            .SingleOrDefaultAsync(Context.RequestAborted);
+            .SingleOrDefaultAsync(Context.RequestAborted));
         if (key is null || key.RevokedAt is not null) return AuthenticateResult.Fail("This API key is not valid or was revoked.");
         if (key.Status != TenantStatus.Active) return AuthenticateResult.Fail("This account is suspended.");
 

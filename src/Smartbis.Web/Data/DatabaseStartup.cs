@@ -7,9 +7,7 @@ public static class DatabaseStartup
 {
     public static IHostApplicationBuilder AddSmartbisData(this IHostApplicationBuilder builder)
     {
-        var cs = builder.Configuration.GetConnectionString("Smartbis")
-                 ?? throw new InvalidOperationException(
-                     "Set the connection string ConnectionStrings__Smartbis (./run.sh does this for you).");
+        var cs = DatabaseMigrator.AppConnectionString(builder.Configuration);
         builder.Services.AddScoped<Features.Tenancy.TenantContext>();
         builder.Services.AddDbContext<SmartbisDb>(o => SmartbisDbSetup.Configure(o, cs));
         builder.Services.AddScoped<DemoSeed>();
@@ -17,18 +15,12 @@ public static class DatabaseStartup
         return builder;
     }
 
-    public static async Task MigrateDatabaseAsync(this WebApplication app)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SmartbisDb>();
-        // EF reads the history table before creating it, which logs a scary error on a fresh database;
-        // creating it first (the same shape EF uses) keeps a new user's first start clean.
-        if (await db.Database.CanConnectAsync())
-            await db.Database.ExecuteSqlRawAsync(
-                "CREATE TABLE IF NOT EXISTS __ef_migrations_history (migration_id character varying(150) NOT NULL PRIMARY KEY, product_version character varying(32) NOT NULL)");
-        await db.Database.MigrateAsync();
-        app.Logger.LogInformation("Database migrated");
-    }
+    /// <summary>Migrates as the owner (ConnectionStrings:SmartbisMigrations) and grants the app role its rows.</summary>
+    public static Task MigrateDatabaseAsync(this WebApplication app) =>
+        DatabaseMigrator.MigrateAsync(
+            DatabaseMigrator.MigrationsConnectionString(app.Configuration),
+            DatabaseMigrator.RoleOf(DatabaseMigrator.AppConnectionString(app.Configuration)),
+            app.Logger);
 
     /// <summary>Development conveniences: migrate on start and seed the demo tenants (never elsewhere).</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)

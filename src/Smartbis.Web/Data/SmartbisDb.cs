@@ -16,6 +16,12 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
 
     public TenantContext Tenant => tenant;
 
+    /// <summary>Set only by <see cref="CrossTenantRead"/> while a cross-tenant read runs.</summary>
+    internal CrossTenantPurpose? CrossTenantPurpose { get; set; }
+
+    /// <summary>The transaction (EF's id) in which a prefixed command last set the RLS context, and that context.</summary>
+    internal (Guid Transaction, string Sql)? ContextSetByPrefix { get; set; }
+
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<Store> Stores => Set<Store>();
     public DbSet<Membership> Memberships => Set<Membership>();
@@ -58,14 +64,25 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardTenant();
+        UseTransactionForTenant();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
     {
         GuardTenant();
+        UseTransactionForTenant();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
     }
+
+    /// <summary>
+    /// With a tenant set, SaveChanges always runs in a transaction, so that <see cref="TenantSessionInterceptor"/> can set
+    /// app.tenant_id in it before the batch (row-level security); without one, EF's default (a transaction when needed).
+    /// </summary>
+    private void UseTransactionForTenant() =>
+        Database.AutoTransactionBehavior = tenant.IsSet || CrossTenantPurpose is not null
+            ? AutoTransactionBehavior.Always
+            : AutoTransactionBehavior.WhenNeeded;
 
     /// <summary>
     /// The first wall: a tenant-owned row is saved only under its own tenant. A new row without a tenant

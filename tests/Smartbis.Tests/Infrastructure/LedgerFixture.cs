@@ -52,7 +52,7 @@ public class LedgerFixture : DatabaseFixture
     /// server serves every test class), and up to two minutes to wait for one on a busy machine instead of 30 s.
     /// </summary>
     protected override void ConfigureSettings(IDictionary<string, string?> settings) =>
-        settings["ConnectionStrings:Smartbis"] = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = 50, Timeout = 120 }.ConnectionString;
+        settings["ConnectionStrings:Smartbis"] = new NpgsqlConnectionStringBuilder(AppConnectionString) { MaxPoolSize = 50, Timeout = 120 }.ConnectionString;
 
     public override async Task InitializeAsync()
     {

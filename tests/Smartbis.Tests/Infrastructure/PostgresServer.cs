@@ -2,10 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Tenancy;
@@ -28,6 +27,13 @@ namespace Smartbis.Tests.Infrastructure;
 public sealed class PostgresServer
 {
     public const string EnvironmentVariable = "SMARTBIS_TEST_PG";
+
+    /// <summary>
+    /// The role the app under test connects as, like production: it owns no table and has no BYPASSRLS, so
+    /// row-level security applies to everything it does. The admin (superuser) owns and migrates the schema.
+    /// </summary>
+    public const string AppRole = "smartbis_app";
+    private const string AppPassword = "smartbis_app";
 
     private static readonly Lazy<Task<PostgresServer>> Shared =
         new(() => Task.Run(StartAsync), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -110,6 +116,10 @@ public sealed class PostgresServer
         return b.ConnectionString;
     }
 
+    /// <summary>The same database as <paramref name="connectionString"/>, as the app role (<see cref="AppRole"/>).</summary>
+    public static string AsAppRole(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Username = AppRole, Password = AppPassword }.ConnectionString;
+
     /// <summary>Runs one statement on the maintenance database.</summary>
     public async Task ExecuteAdminAsync(string sql)
     {
@@ -131,12 +141,9 @@ public sealed class PostgresServer
         await ExecuteAdminAsync($"""CREATE DATABASE "{name}" """);
         // No pooling: an idle pooled connection to the template would block CREATE DATABASE … TEMPLATE.
         var cs = ConnectionStringFor(name, pooling: false);
-        await using (var db = TestDb.Open(cs))
-            await db.Database.MigrateAsync();
-
-        // Let Hangfire install its schema here once, instead of in every test database at app start.
-        var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true };
-        _ = new PostgreSqlStorage(new NpgsqlConnectionFactory(cs, options), options);
+        // The production path: migrations, Hangfire's schema and the app role's grants, as the owner. The clones
+        // inherit all of it (grants and default privileges live in the database; the role in the cluster).
+        await DatabaseMigrator.MigrateAsync(cs, AppRole, NullLogger.Instance);
 
         await ExecuteAdminAsync($"""ALTER DATABASE "{name}" WITH IS_TEMPLATE true""");
         return name;
@@ -158,7 +165,27 @@ public sealed class PostgresServer
         }
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Shutdown();
         await server.ExecuteAdminAsync("SELECT 1");
+        await server.EnsureAppRoleAsync();
         return server;
+    }
+
+    /// <summary>Creates the app role once per cluster (roles are cluster-wide; a shared server may have it already).</summary>
+    private async Task EnsureAppRoleAsync()
+    {
+        try
+        {
+            await ExecuteAdminAsync($"""
+                DO $$ BEGIN
+                  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{AppRole}') THEN
+                    CREATE ROLE {AppRole} LOGIN PASSWORD '{AppPassword}' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+                  END IF;
+                END $$;
+                """);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another test process on the same server created it a moment ago.
+        }
     }
 
     private void Shutdown()

@@ -17,7 +17,11 @@ namespace Smartbis.Tests.Infrastructure;
 public class SmartbisFactory(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
 {
+    /// <summary>The database as its owner (a superuser): migrations, and tests that seed or inspect past the walls.</summary>
     public string ConnectionString { get; } = connectionString;
+
+    /// <summary>The same database as the app role, which is what the app under test connects as (row-level security applies).</summary>
+    public string AppConnectionString { get; } = PostgresServer.AsAppRole(connectionString);
 
     /// <summary>Where the app's development mailbox writes .eml files (used when no SMTP host is configured).</summary>
     public string MailboxPath { get; } =
@@ -31,7 +35,8 @@ public class SmartbisFactory(string connectionString, IReadOnlyDictionary<string
     {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["ConnectionStrings:Smartbis"] = ConnectionString,
+            ["ConnectionStrings:Smartbis"] = AppConnectionString,
+            ["ConnectionStrings:SmartbisMigrations"] = ConnectionString,
             ["Smartbis:Hangfire:Workers"] = "0",
             ["Smartbis:MigrateOnStart"] = "false",
             ["Smartbis:Seed:Demo"] = "false",
@@ -106,7 +111,10 @@ public sealed class TestScope(AsyncServiceScope scope) : IAsyncDisposable, IDisp
 public class DatabaseFixture : IAsyncLifetime
 {
     public PostgresServer Server { get; private set; } = null!;
+    /// <summary>This class's database as its owner (a superuser: sees every row, bypasses row-level security).</summary>
     public string ConnectionString { get; private set; } = "";
+    /// <summary>This class's database as the app role (what the app under test uses).</summary>
+    public string AppConnectionString => PostgresServer.AsAppRole(ConnectionString);
     public SmartbisFactory Factory { get; private set; } = null!;
 
     /// <summary>Add or override app settings (configuration keys) before the factory is created.</summary>
@@ -130,6 +138,9 @@ public class DatabaseFixture : IAsyncLifetime
     public TestScope CreateScope(Guid? tenantId = null) => Factory.CreateScope(tenantId);
     public FormClient CreateFormClient() => Factory.CreateFormClient();
 
-    /// <summary>A DbContext straight on this fixture's database, outside the app (dispose it).</summary>
+    /// <summary>A DbContext straight on this fixture's database as its owner, outside the app (dispose it).</summary>
     public SmartbisDb OpenDb(Guid? tenantId = null) => TestDb.Open(ConnectionString, tenantId);
+
+    /// <summary>A DbContext straight on this fixture's database as the app role, outside the app (dispose it).</summary>
+    public SmartbisDb OpenAppDb(Guid? tenantId = null) => TestDb.Open(AppConnectionString, tenantId);
 }

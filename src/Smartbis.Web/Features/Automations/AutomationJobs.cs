@@ -102,16 +102,27 @@ public sealed class AutomationJobs(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SmartbisDb>();
         var stale = now.AddSeconds(-30);
-        var tenants = await db.Database.SqlQuery<Guid>($"""
-            SELECT DISTINCT tenant_id AS "Value" FROM outbox_events WHERE processed_at IS NULL AND created_at <= {stale}
-            UNION
-            SELECT DISTINCT tenant_id FROM messages WHERE status = 'Scheduled' AND not_before <= {now}
-            """).ToListAsync();
-        var lost = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE messages SET status = 'Unknown', claimed_until = NULL,
-                   error = 'Delivery stopped while sending; it may have been sent. Use Retry to send it again.'
-            WHERE status = 'Sending' AND claimed_until < {now}
-            """);
+        // Which tenants have work is the only thing read across tenants; the work itself runs per tenant, tenant set.
+        var (tenants, stuck) = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.OutboxSweep, async () => (
+            await db.Database.SqlQuery<Guid>($"""
+                SELECT DISTINCT tenant_id AS "Value" FROM outbox_events WHERE processed_at IS NULL AND created_at <= {stale}
+                UNION
+                SELECT DISTINCT tenant_id FROM messages WHERE status = 'Scheduled' AND not_before <= {now}
+                """).ToListAsync(),
+            await db.Database.SqlQuery<Guid>($"""
+                SELECT DISTINCT tenant_id AS "Value" FROM messages WHERE status = 'Sending' AND claimed_until < {now}
+                """).ToListAsync()));
+        var lost = 0;
+        foreach (var tenantId in stuck)
+        {
+            await using var tenantScope = scopes.CreateAsyncScope();
+            tenantScope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId);
+            lost += await tenantScope.ServiceProvider.GetRequiredService<SmartbisDb>().Database.ExecuteSqlInterpolatedAsync($"""
+                UPDATE messages SET status = 'Unknown', claimed_until = NULL,
+                       error = 'Delivery stopped while sending; it may have been sent. Use Retry to send it again.'
+                WHERE tenant_id = {tenantId} AND status = 'Sending' AND claimed_until < {now}
+                """);
+        }
         if (lost > 0) log.LogWarning("{Count} messages were left Sending by a stopped worker and are now Unknown", lost);
         foreach (var tenantId in tenants)
             jobs.Enqueue<AutomationJobs>(j => j.DispatchAndDeliverAsync(tenantId));

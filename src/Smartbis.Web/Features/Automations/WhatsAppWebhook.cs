@@ -85,8 +85,9 @@ public sealed class WhatsAppWebhook(IServiceScopeFactory scopes, IOptions<WhatsA
         await using (var lookup = scopes.CreateAsyncScope())
         {
             // The webhook does not say which tenant: the provider's message id does. The one cross-tenant read here.
-            var found = await lookup.ServiceProvider.GetRequiredService<SmartbisDb>().Messages.IgnoreQueryFilters()
-                .Where(m => m.ProviderMessageId == providerId).Select(m => (Guid?)m.TenantId).FirstOrDefaultAsync(ct);
+            var lookupDb = lookup.ServiceProvider.GetRequiredService<SmartbisDb>();
+            var found = await CrossTenantRead.RunAsync(lookupDb, CrossTenantPurpose.WhatsAppStatusByProviderId, () => lookupDb.Messages.IgnoreQueryFilters()
+                .Where(m => m.ProviderMessageId == providerId).Select(m => (Guid?)m.TenantId).FirstOrDefaultAsync(ct));
             if (found is null) return false;
             tenantId = found.Value;
         }

@@ -34,9 +34,10 @@ public sealed class DeliverWebhooks(IServiceScopeFactory scopes, IHttpClientFact
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SmartbisDb>();
-            tenants = await db.WebhookSubscriptions.IgnoreQueryFilters().Where(s => s.Active).Select(s => s.TenantId)
-                .Union(db.WebhookDeliveries.IgnoreQueryFilters().Where(d => d.Status == DeliveryStatus.Pending).Select(d => d.TenantId))
-                .Distinct().ToListAsync(ct);
+            tenants = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.WebhookFanOut, () =>
+                db.WebhookSubscriptions.IgnoreQueryFilters().Where(s => s.Active).Select(s => s.TenantId)
+                    .Union(db.WebhookDeliveries.IgnoreQueryFilters().Where(d => d.Status == DeliveryStatus.Pending).Select(d => d.TenantId))
+                    .Distinct().ToListAsync(ct));
         }
         foreach (var tenantId in tenants)
         {

@@ -11,7 +11,7 @@ public static class JobsSetup
     /// </summary>
     public static IHostApplicationBuilder AddSmartbisJobs(this IHostApplicationBuilder builder)
     {
-        var cs = builder.Configuration.GetConnectionString("Smartbis")!;
+        var cs = Data.DatabaseMigrator.AppConnectionString(builder.Configuration);
         builder.Services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -19,7 +19,9 @@ public static class JobsSetup
             .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(cs), new PostgreSqlStorageOptions
             {
                 SchemaName = "hangfire",
-                PrepareSchemaIfNecessary = true,
+                // The schema is the migrations' job (DatabaseMigrator, as the owner); the app role cannot create it.
+                // Only a deployment where the app is its own owner (one connection string) lets Hangfire do it.
+                PrepareSchemaIfNecessary = Data.DatabaseMigrator.AppIsOwner(builder.Configuration),
                 QueuePollInterval = TimeSpan.FromSeconds(1),
             }));
         var workers = builder.Configuration.GetValue("Smartbis:Hangfire:Workers", Math.Max(2, Environment.ProcessorCount));

@@ -26,12 +26,13 @@ public sealed class AcceptInvitation(SmartbisDb db, UserManager<AppUser> users, 
         if (string.IsNullOrWhiteSpace(token) || token.Length > 100) return null;
         var hash = InviteStaff.Hash(token);
         var now = clock.GetUtcNow();
-        var invitation = await db.StaffInvitations.IgnoreQueryFilters()
-            .SingleOrDefaultAsync(i => i.TokenHash == hash && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, ct);
+        var invitation = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.StaffInvitationByToken, () => db.StaffInvitations.IgnoreQueryFilters()
+            .SingleOrDefaultAsync(i => i.TokenHash == hash && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, ct));
         if (invitation is null) return null;
         var tenant = await db.Tenants.SingleAsync(t => t.Id == invitation.TenantId && t.Status == TenantStatus.Active, ct);
         var store = invitation.StoreId is { } s
-            ? await db.Stores.IgnoreQueryFilters().Where(x => x.TenantId == tenant.Id && x.Id == s).Select(x => x.Name).SingleOrDefaultAsync(ct)
+            ? await CrossTenantRead.RunAsync(db, CrossTenantPurpose.StaffInvitationByToken, () => db.Stores.IgnoreQueryFilters()
+                .Where(x => x.TenantId == tenant.Id && x.Id == s).Select(x => x.Name).SingleOrDefaultAsync(ct))
             : null;
         return new Found(invitation, tenant, store, await users.FindByEmailAsync(invitation.Email) is not null);
     }

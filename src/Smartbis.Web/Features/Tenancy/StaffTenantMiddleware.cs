@@ -38,11 +38,11 @@ public sealed class StaffTenantMiddleware(RequestDelegate next)
     /// </summary>
     public static async Task<(Membership?, Tenant?)> FindMembershipAsync(SmartbisDb db, string userId, Guid chosen, CancellationToken ct)
     {
-        var rows = await db.Memberships.IgnoreQueryFilters()
+        var rows = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.StaffMemberships, () => db.Memberships.IgnoreQueryFilters()
             .Where(m => m.UserId == userId)
             .Join(db.Tenants.Where(t => t.Status == TenantStatus.Active), m => m.TenantId, t => t.Id, (m, t) => new { m, t })
             .OrderBy(x => x.m.CreatedAt)
-            .ToListAsync(ct);
+            .ToListAsync(ct));
         var row = rows.FirstOrDefault(x => x.t.Id == chosen) ?? rows.FirstOrDefault();
         return (row?.m, row?.t);
     }

@@ -13,10 +13,10 @@ public sealed class IndexModel(SmartbisDb db) : PageModel
     public List<Row> Tenants { get; private set; } = [];
 
     public async Task OnGetAsync() =>
-        Tenants = await db.Tenants.OrderBy(t => t.Name)
+        Tenants = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.OperatorOverview, () => db.Tenants.OrderBy(t => t.Name)
             .Select(t => new Row(t.Slug, t.Name, t.Plan, t.Status,
                 db.Stores.IgnoreQueryFilters().Count(s => s.TenantId == t.Id),
                 db.Memberships.IgnoreQueryFilters().Count(m => m.TenantId == t.Id),
                 t.CreatedAt))
-            .ToListAsync();
+            .ToListAsync());
 }

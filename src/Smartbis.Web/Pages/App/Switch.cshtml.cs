@@ -19,12 +19,13 @@ public sealed class SwitchModel(SmartbisDb db, SignInManager<AppUser> signIn, Te
     {
         var userId = User.FindFirstValue(ClaimTypes.NameIdentifier)!;
         // Crosses tenants on purpose: only this user's own memberships.
-        Choices = await db.Memberships.IgnoreQueryFilters()
+        var current = tenant.TenantId;
+        Choices = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.StaffMemberships, () => db.Memberships.IgnoreQueryFilters()
             .Where(m => m.UserId == userId)
             .Join(db.Tenants.Where(t => t.Status == TenantStatus.Active), m => m.TenantId, t => t.Id,
-                (m, t) => new Choice(t.Id, t.Name, m.Role, t.Id == tenant.TenantId))
+                (m, t) => new Choice(t.Id, t.Name, m.Role, t.Id == current))
             .OrderBy(c => c.Name)
-            .ToListAsync();
+            .ToListAsync());
     }
 
     public async Task<IActionResult> OnPostAsync(Guid tenantId)
