@@ -43,7 +43,10 @@ public sealed class AutomationsFixture : LedgerFixture
     }
 }
 
-/// <summary>Stands in for the WhatsApp Cloud API: records each request and answers with a message id.</summary>
+/// <summary>
+/// Stands in for the WhatsApp Cloud API: records each request and answers with a message id — or, for phone
+/// number ids starting with <see cref="FailingPrefix"/>, with a 503 as when the Cloud API is down.
+/// </summary>
 public sealed class FakeCloudApi : IDisposable
 {
     public sealed record Request(string Method, string Path, string? Authorization, string Body);
@@ -51,6 +54,7 @@ public sealed class FakeCloudApi : IDisposable
     private readonly HttpListener listener = new();
     private readonly List<Request> requests = [];
     private int counter;
+    public const string FailingPrefix = "99";
     public int Port { get; } = FreePort.Next();
     public string BaseUrl => $"http://127.0.0.1:{Port}/v21.0/";
     public IReadOnlyList<Request> Requests { get { lock (requests) return [.. requests]; } }
@@ -72,7 +76,11 @@ public sealed class FakeCloudApi : IDisposable
             using var reader = new StreamReader(ctx.Request.InputStream, Encoding.UTF8);
             var body = await reader.ReadToEndAsync();
             lock (requests) requests.Add(new Request(ctx.Request.HttpMethod, ctx.Request.Url!.AbsolutePath, ctx.Request.Headers["Authorization"], body));
-            var reply = Encoding.UTF8.GetBytes($$"""{"messaging_product":"whatsapp","messages":[{"id":"wamid.TEST{{Interlocked.Increment(ref counter)}}"}]}""");
+            var failing = ctx.Request.Url!.AbsolutePath.StartsWith($"/v21.0/{FailingPrefix}", StringComparison.Ordinal);
+            if (failing) ctx.Response.StatusCode = 503;
+            var reply = Encoding.UTF8.GetBytes(failing
+                ? """{"error":{"message":"Service temporarily unavailable","code":2}}"""
+                : $$"""{"messaging_product":"whatsapp","messages":[{"id":"wamid.TEST{{Interlocked.Increment(ref counter)}}"}]}""");
             ctx.Response.ContentType = "application/json";
             await ctx.Response.OutputStream.WriteAsync(reply);
             ctx.Response.Close();

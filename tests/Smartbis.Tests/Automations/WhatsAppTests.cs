@@ -127,4 +127,35 @@ public sealed class WhatsAppTests(AutomationsFixture fixture) : IClassFixture<Au
         var stored = await scope.Db.RedemptionCodes.SingleAsync(c => c.Id == sent.CodeId);
         stored.CodeHash.Should().Be(Web.Features.Counter.SendRedemptionCode.Hash(shop.Id, ana, code), "the code sent is the one the counter will accept");
     }
+
+    [Fact]
+    public async Task When_the_Cloud_API_is_down_the_sign_in_code_goes_by_email_instead()
+    {
+        var shop = await fixture.CreateTenantAsync(SampleRules.Plain(), name: "Velluto");
+        var phoneId = FakeCloudApi.FailingPrefix + Random.Shared.Next(100_000, 999_999);
+        await shop.UseWhatsAppAsync(phoneId, "otp-token");
+        var phone = LedgerTestKit.NewPhone();
+        var email = $"fallback-{Guid.NewGuid():N}@example.com";
+        var ana = await shop.MemberAsync(email, phone: phone);
+
+        await using var scope = shop.Scope();
+        var sent = await scope.Get<SendSignInCode>().ToIdentifierAsync(phone);
+        fixture.WhatsApp.Requests.Should().Contain(r => r.Path.Contains(phoneId), "WhatsApp was tried first");
+        sent.SentTo.Should().EndWith("@example.com", "the member is told where the code really went");
+        var mail = await WaitForMailAsync(email);
+        var code = System.Text.RegularExpressions.Regex.Match(mail.TextBody ?? "", "[0-9]{6}").Value;
+        var verify = () => scope.Get<VerifySignInCode>().VerifyAsync(ana, CodePurpose.SignIn, code);
+        await verify.Should().NotThrowAsync("the code in the email is the one stored");
+    }
+
+    private async Task<MimeKit.MimeMessage> WaitForMailAsync(string to)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var found = fixture.Smtp.Messages.FirstOrDefault(m => m.To.Mailboxes.Any(a => a.Address == to));
+            if (found is not null) return found;
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException($"no email reached {to}");
+    }
 }
