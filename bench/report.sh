@@ -57,7 +57,8 @@ row portal "Portal home \`/{tenant}/home\`, 64 clients" "req/s" base_balance
 row counter "Counter flow: search by phone, then record (Razor handler), 32 clients" "req/s" ""
 echo
 echo "The counter figure counts requests (a flow is two: the search page, then the form post answered with a redirect"
-echo "to the receipt), so flows per second are half of it.$([[ -n $(get counter_refused 2) ]] && echo " $(get counter_refused 2) form posts were not answered with the receipt redirect.")"
+echo "to the receipt), so flows per second are half of it. Purchases the counter really recorded in this run (warm-up included,"
+echo "counted in the database by their receipt numbers): $(get counter_recorded 2) for $(get counter 7) measured requests."
 echo
 
 cat <<EOF

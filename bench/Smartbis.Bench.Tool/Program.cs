@@ -57,6 +57,7 @@ internal static class Bench
         new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Production");
+            b.UseContentRoot(AppDirectory());
             b.UseSetting("ConnectionStrings:Smartbis", cs);
             b.UseSetting("Smartbis:Hangfire:Workers", "0");
             b.UseSetting("Smartbis:Automations:Recurring", "false");
@@ -66,6 +67,14 @@ internal static class Bench
             b.UseSetting("Smartbis:Smtp:Security", "None");
             b.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         });
+
+    /// <summary>src/Smartbis.Web of the checkout this tool runs from (the app's content root).</summary>
+    private static string AppDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Smartbis.sln"))) return Path.Combine(dir.FullName, "src", "Smartbis.Web");
+        throw new InvalidOperationException("Run the tool from a Smartbis checkout (Smartbis.sln not found above it).");
+    }
 
     public static async Task<int> SetupAsync(string cs, string statePath, int storeCount, int smallTenants)
     {

@@ -22,12 +22,12 @@ INSERT INTO bench.settings VALUES ('cutoff', now() - interval '1 day') ON CONFLI
 
 CREATE OR REPLACE FUNCTION bench.cutoff() RETURNS timestamptz LANGUAGE sql STABLE AS $$ SELECT value FROM bench.settings WHERE name = 'cutoff' $$;
 
-CREATE OR REPLACE FUNCTION bench.customers(t uuid, n int) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION bench.customers(t uuid, how_many int) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE stores int; prefix text := substr(replace(t::text, '-', ''), 1, 6);
 BEGIN
   INSERT INTO bench.stores SELECT t, row_number() OVER (ORDER BY name), id, name FROM stores WHERE tenant_id = t ON CONFLICT DO NOTHING;
   SELECT count(*) INTO stores FROM bench.stores WHERE tenant_id = t;
-  INSERT INTO bench.members SELECT t, i, gen_random_uuid(), 1 + (i % stores) FROM generate_series(1, n) i;
+  INSERT INTO bench.members SELECT t, i, gen_random_uuid(), 1 + (i % stores) FROM generate_series(1, how_many) i;
   INSERT INTO customers (tenant_id, id, name, phone, email, cpf, birth_date, card_code, referral_code, status, created_at, joined_at,
                          email_consent, whats_app_consent, locale)
   SELECT t, m.id, 'Cliente ' || m.n,
@@ -38,11 +38,11 @@ BEGIN
          'K' || lpad(upper(to_hex(m.n)), 7, '0'),
          'R' || lpad(upper(to_hex(m.n)), 7, '0'),
          'Active', j, j, m.n % 10 <> 0, false, NULL
-  FROM bench.members m, LATERAL (SELECT now() - interval '400 days' + (m.n::double precision / n) * interval '390 days' AS j) d
+  FROM bench.members m, LATERAL (SELECT now() - interval '400 days' + (m.n::double precision / how_many) * interval '390 days' AS j) d
   WHERE m.tenant_id = t;
 END $$;
 
-CREATE OR REPLACE FUNCTION bench.purchases(t uuid, n int, p_from bigint, p_to bigint) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION bench.purchases(t uuid, how_many int, p_from bigint, p_to bigint) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE stores int; cut timestamptz := bench.cutoff();
 BEGIN
   SELECT count(*) INTO stores FROM bench.stores WHERE tenant_id = t;
@@ -51,7 +51,7 @@ BEGIN
          a.amount, a.at, r.rate, (a.amount * r.rate + 5000) / 10000 AS earned
   FROM generate_series(p_from, p_to) j
   CROSS JOIN LATERAL (SELECT random() AS u1, random() AS u2, random() AS u3, random() AS u4 WHERE j IS NOT NULL) u
-  JOIN bench.members m ON m.tenant_id = t AND m.n = 1 + least(n - 1, floor(n * u.u1 ^ 3)::int)
+  JOIN bench.members m ON m.tenant_id = t AND m.n = 1 + least(how_many - 1, floor(how_many * u.u1 ^ 3)::int)
   JOIN bench.stores s ON s.tenant_id = t AND s.n = CASE WHEN u.u3 < 0.9 THEN m.home_store ELSE 1 + floor(u.u3 * 1000)::int % stores END
   CROSS JOIN LATERAL (SELECT (1000 + floor(u.u4 ^ 2 * 49000))::bigint AS amount, now() - u.u2 * interval '365 days' AS at) a
   CROSS JOIN LATERAL (SELECT CASE WHEN extract(dow FROM a.at AT TIME ZONE 'America/Sao_Paulo') = 2 THEN 1000 ELSE 500 END AS rate) r;
@@ -71,12 +71,12 @@ BEGIN
 
   INSERT INTO ledger_entries (tenant_id, id, customer_id, kind, pending_delta_cents, available_delta_cents, clawback_delta_cents, voucher_delta_cents,
                               reason, rule_version, rate_bps, purchase_id, lot_id, lot_expires_at, created_at)
-  SELECT t, gen_random_uuid(), customer_id, e.kind, e.pending, e.available, 0, 0, e.reason, 1, rate, id, lot_id, at + interval '97 days', e.at
+  SELECT t, gen_random_uuid(), customer_id, e.kind, e.pending, e.available, 0, 0, e.reason, 1, rate, id, g.lot_id, g.at + interval '97 days', e.at
   FROM g
   CROSS JOIN LATERAL (VALUES
-      ('Earn', earned, 0::bigint, rate / 100 || '% cashback on your purchase at ' || store_name, at, true),
-      ('Release', -earned, earned, 'Cashback from your purchase at ' || store_name || ' is available', at + interval '7 days', at + interval '7 days' <= cut),
-      ('Expire', 0, -earned, 'Cashback credited on ' || to_char(at, 'YYYY-MM-DD') || ' expired', at + interval '97 days', at + interval '97 days' <= cut)
+      ('Earn', earned, 0::bigint, rate / 100 || '% cashback on your purchase at ' || store_name, g.at, true),
+      ('Release', -earned, earned, 'Cashback from your purchase at ' || store_name || ' is available', g.at + interval '7 days', g.at + interval '7 days' <= cut),
+      ('Expire', 0, -earned, 'Cashback credited on ' || to_char(g.at, 'YYYY-MM-DD') || ' expired', g.at + interval '97 days', g.at + interval '97 days' <= cut)
   ) AS e(kind, pending, available, reason, at, happened)
   WHERE e.happened;
   DROP TABLE g;
@@ -89,7 +89,7 @@ DECLARE cut timestamptz := bench.cutoff();
 BEGIN
   IF threshold > 0 THEN
     CREATE TEMP TABLE due ON COMMIT DROP AS
-    SELECT customer_id, (sum(remaining_cents) / threshold) AS vouchers
+    SELECT customer_id, (sum(remaining_cents)::bigint / threshold) AS vouchers
     FROM credit_lots WHERE tenant_id = t AND status = 'Available' GROUP BY customer_id HAVING sum(remaining_cents) >= threshold;
 
     UPDATE credit_lots l SET remaining_cents = x.left_cents, status = CASE WHEN x.left_cents = 0 THEN 'Spent' ELSE l.status END

@@ -7,6 +7,7 @@ function init(args)
   ids = common.load(os.getenv("BENCH_CUSTOMERS"))
   math.randomseed(os.time() + math.random(100000))
   wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY")
+  wrk.headers["X-Forwarded-Proto"] = "https"
 end
 
 function request()

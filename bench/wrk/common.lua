@@ -21,4 +21,12 @@ function M.done(summary, latency, requests)
     errors, summary.requests))
 end
 
+-- wrk.format replaces wrk.headers when given headers: merge them (and Host, which wrk adds only to its defaults).
+function M.headers(extra)
+  local h = {}
+  for k, v in pairs(wrk.headers) do h[k] = v end
+  for k, v in pairs(extra) do h[k] = v end
+  return h
+end
+
 return M

@@ -18,6 +18,7 @@ function init(args)
   wrk.method = "POST"
   wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY")
   wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["X-Forwarded-Proto"] = "https"
 end
 
 function request()
@@ -25,7 +26,7 @@ function request()
   local id = common.split(ids[math.random(#ids)])
   local key = string.format("b%s-%d-%d", run, tid or 0, counter)
   local body = string.format('{"customer":{"id":"%s"},"amountCents":%d,"receiptNumber":"%s"}', id, math.random(1000, 50000), key)
-  return wrk.format("POST", "/api/v1/purchases", { ["Idempotency-Key"] = key }, body)
+  return wrk.format("POST", "/api/v1/purchases", common.headers({ ["Idempotency-Key"] = key }), body)
 end
 
 done = common.done
