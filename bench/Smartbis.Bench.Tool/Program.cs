@@ -21,8 +21,8 @@ using Smartbis.Web.Features.Vouchers;
 //   setup    <cs> <state.json> <stores> <smallTenants>   the large tenant (owner, stores, rules, API key) and the small ones
 //   sessions <baseUrl> <state.json> <cs> <outDir>         staff and portal cookies + an antiforgery token for wrk
 //   overview <baseUrl> <outDir> <state.json> <runs>       server time of the overview page for three ranges
-//   jobs     <cs> <state.json> <smtpPort>                 the nightly jobs over the large tenant, timed
-//   deliver  <cs> <state.json> <smtpPort> <count>         queues <count> emails and times their delivery
+//   jobs     <cs> <state.json> <smtpPort> <capSeconds>    the nightly jobs over the large tenant, timed (each stopped at the cap)
+//   deliver  <cs> <state.json> <smtpPort> <count> <cap>   queues <count> emails and times their delivery (stopped at the cap)
 internal static class BenchMain
 {
     public static async Task<int> Main(string[] args)
@@ -33,8 +33,8 @@ internal static class BenchMain
             "setup" => await Bench.SetupAsync(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture)),
             "sessions" => await Bench.SessionsAsync(args[1], args[2], args[3], args[4]),
             "overview" => await Bench.OverviewAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
-            "jobs" => await Bench.JobsAsync(args[1], args[2], args[3]),
-            "deliver" => await Bench.DeliverAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
+            "jobs" => await Bench.JobsAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
+            "deliver" => await Bench.DeliverAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture)),
             _ => Bench.Usage(),
         };
     }
@@ -262,31 +262,40 @@ internal static class Bench
         return 0;
     }
 
-    public static async Task<int> JobsAsync(string cs, string statePath, string smtpPort)
+    public static async Task<int> JobsAsync(string cs, string statePath, string smtpPort, int capSeconds)
     {
         var state = Load(statePath);
         await using var app = App(cs, smtpPort);
         var sp = app.Services;
         var now = DateTimeOffset.UtcNow;
-        var jobs = new (string Name, Func<Task<string>> Run)[]
+        var jobs = new (string Name, Func<CancellationToken, Task<string>> Run)[]
         {
-            ("release_pending", async () => $"{await sp.GetRequiredService<ReleasePendingCredits>().ExecuteAsync(state.TenantId, now)} lots"),
-            ("expire", async () => (await sp.GetRequiredService<ExpireCredits>().ExecuteAsync(state.TenantId, now)) is var r
-                ? $"{r.LotsExpired} lots, {r.VouchersExpired} vouchers" : ""),
-            ("issue_vouchers", async () => $"{(await sp.GetRequiredService<IssueVouchers>().ExecuteAsync(state.TenantId, now)).VouchersIssued} vouchers"),
-            ("expiring_soon", async () => $"{await sp.GetRequiredService<ScanCustomers>().ExpiringSoonAsync(state.TenantId)} messages planned"),
-            ("win_back", async () => $"{await sp.GetRequiredService<ScanCustomers>().WinBackAsync(state.TenantId)} messages planned"),
+            ("release_pending", async ct => $"{await sp.GetRequiredService<ReleasePendingCredits>().ExecuteAsync(state.TenantId, now, ct)} lots released"),
+            ("expire", async ct => (await sp.GetRequiredService<ExpireCredits>().ExecuteAsync(state.TenantId, now, ct)) is var r
+                ? $"{r.LotsExpired} lots and {r.VouchersExpired} vouchers expired" : ""),
+            ("issue_vouchers", async ct => $"{(await sp.GetRequiredService<IssueVouchers>().ExecuteAsync(state.TenantId, now, ct)).VouchersIssued} vouchers issued"),
+            ("expiring_soon", async ct => $"{await sp.GetRequiredService<ScanCustomers>().ExpiringSoonAsync(state.TenantId, ct)} messages planned"),
+            ("win_back", async ct => $"{await sp.GetRequiredService<ScanCustomers>().WinBackAsync(state.TenantId, ct)} messages planned"),
         };
         foreach (var (name, run) in jobs)
         {
+            using var cap = new CancellationTokenSource(TimeSpan.FromSeconds(capSeconds));
             var sw = Stopwatch.StartNew();
-            var what = await run();
+            string what;
+            try
+            {
+                what = await run(cap.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                what = $"DID NOT FINISH: stopped at the harness's cap of {capSeconds} s";
+            }
             Console.WriteLine(FormattableString.Invariant($"job_{name}\t{sw.Elapsed.TotalSeconds:0.00}\t{what}"));
         }
         return 0;
     }
 
-    public static async Task<int> DeliverAsync(string cs, string statePath, string smtpPort, int count)
+    public static async Task<int> DeliverAsync(string cs, string statePath, string smtpPort, int count, int capSeconds)
     {
         var state = Load(statePath);
         await using var app = App(cs, smtpPort);
@@ -307,11 +316,25 @@ internal static class Bench
             cmd.Parameters.AddWithValue("n", count);
             await cmd.ExecuteNonQueryAsync();
         }
+        using var cap = new CancellationTokenSource(TimeSpan.FromSeconds(capSeconds));
         var sw = Stopwatch.StartNew();
-        var result = await app.Services.GetRequiredService<DeliverMessages>().ExecuteAsync(state.TenantId);
+        var note = "";
+        try
+        {
+            await app.Services.GetRequiredService<DeliverMessages>().ExecuteAsync(state.TenantId, cap.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            note = $"; stopped at the harness's cap of {capSeconds} s";
+        }
         sw.Stop();
+        await using var c2 = new NpgsqlConnection(cs);
+        await c2.OpenAsync();
+        await using var q = new NpgsqlCommand("SELECT count(*) FROM messages WHERE tenant_id = @t AND status = 'Sent'", c2);
+        q.Parameters.AddWithValue("t", state.TenantId);
+        var sent = (long)(await q.ExecuteScalarAsync())!;
         Console.WriteLine(FormattableString.Invariant(
-            $"deliver\t{result.Sent / sw.Elapsed.TotalSeconds:0.0}\t{result.Sent} sent, {result.Failed} failed in {sw.Elapsed.TotalSeconds:0.0} s"));
+            $"deliver\t{sent / sw.Elapsed.TotalSeconds:0.0}\t{sent} of {count} sent in {sw.Elapsed.TotalSeconds:0.0} s{note}"));
         return 0;
     }
 }
