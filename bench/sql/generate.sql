@@ -34,7 +34,7 @@ BEGIN
          '+55119' || (70000000 + m.n),
          'c' || m.n || '.' || prefix || '@bench.example',
          NULL,
-         date '1960-01-01' + (m.n * 7919 % 15000),
+         date '1960-01-01' + (m.n::bigint * 7919 % 15000)::int,
          'K' || lpad(upper(to_hex(m.n)), 7, '0'),
          'R' || lpad(upper(to_hex(m.n)), 7, '0'),
          'Active', j, j, m.n % 10 <> 0, false, NULL
