@@ -30,6 +30,8 @@ works is in [bench/README.md](../bench/README.md).
 building and testing**, so figures vary by ±20% or more between runs: compare the ratios taken in one run, not absolute
 numbers across runs.
 
+**Connection string extras:** ${BENCH_CS_EXTRA:-none} (Npgsql defaults otherwise).
+
 **Data:** $scale, over 12 months across 50 stores, plus $(fmt "$(get gen_small 2)") customers in small tenants.
 Each load run lasts $DURATION s.
 
@@ -81,8 +83,8 @@ everything up to a day ago already processed, so each job does one night's work 
 | job | wall time | what it did |
 |---|---|---|
 EOF
-for j in release_pending expire issue_vouchers expiring_soon win_back; do
-  echo "| $j | $(get "job_$j" 2) s | $(get "job_$j" 3) |"
+for j in release_pending expire issue_vouchers expiring_soon win_back expiring_soon_again win_back_again; do
+  echo "| ${j/_again/ (the next night)} | $(get "job_$j" 2) s | $(get "job_$j" 3) |"
 done
 cat <<EOF
 

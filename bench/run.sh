@@ -3,7 +3,7 @@
 # every scenario with its pgbench baseline, and docs/performance.md written at the end. See bench/README.md.
 #   ./bench/run.sh            1,000,000 customers, ~10,000,000 ledger entries, 20 s per load run (see docs/performance.md for how long it took)
 #   ./bench/run.sh --quick    10,000 customers, ~100,000 entries, 5 s per load run (a smoke run of a few minutes)
-# Each nightly job and the email delivery are stopped at JOB_CAP seconds (60 quick, 180 full) and reported as not finished.
+# Each nightly job and the email delivery are stopped at JOB_CAP seconds (60 quick, 120 full) and reported as not finished.
 # Environment overrides: BENCH_CUSTOMERS, BENCH_ENTRIES (the largest growth step), BENCH_DURATION (seconds per load run),
 # BENCH_REPORT (where the report goes; default docs/performance.md), BENCH_KEEP_DATA=1 (keep bench/.data afterwards).
 set -euo pipefail
@@ -24,7 +24,7 @@ if ((QUICK)); then
   SMALL_TENANTS=5 SMALL_CUSTOMERS=100 SMALL_PURCHASES=300 EMAILS=${BENCH_EMAILS:-1000} OVERVIEW_RUNS=3 JOB_CAP=60
 else
   CUSTOMERS=${BENCH_CUSTOMERS:-1000000} ENTRIES=${BENCH_ENTRIES:-10000000} DURATION=${BENCH_DURATION:-20}
-  SMALL_TENANTS=200 SMALL_CUSTOMERS=250 SMALL_PURCHASES=1000 EMAILS=${BENCH_EMAILS:-10000} OVERVIEW_RUNS=5 JOB_CAP=180
+  SMALL_TENANTS=200 SMALL_CUSTOMERS=250 SMALL_PURCHASES=1000 EMAILS=${BENCH_EMAILS:-10000} OVERVIEW_RUNS=5 JOB_CAP=120
 fi
 STORES=50
 REPORT=${BENCH_REPORT:-$ROOT/docs/performance.md}
@@ -128,7 +128,7 @@ start_app() {
   log "Starting the app (Release, Production) on $BASE"
   (
     cd src/Smartbis.Web
-    export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$BASE ConnectionStrings__Smartbis=$CS \
+    export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$BASE ConnectionStrings__Smartbis=$CS${BENCH_CS_EXTRA:-} \
       Smartbis__BaseUrl=$BASE Smartbis__Smtp__Host=127.0.0.1 Smartbis__Smtp__Port=$SMTP_PORT Smartbis__Smtp__Security=None \
       Smartbis__Api__RateLimit__Burst=1000000 Smartbis__Api__RateLimit__PerSecond=1000000 \
       Smartbis__Hangfire__Workers=0 Smartbis__Automations__Recurring=false Smartbis__Webhooks__Cron= \
