@@ -19,7 +19,8 @@ end
 function init(args)
   ids = common.load(os.getenv("BENCH_CUSTOMERS"))
   counter = 0
-  run = os.getenv("BENCH_RUN")
+  -- Unique per wrk invocation too (the warm-up and each load run reuse the thread ids and counters).
+  run = os.getenv("BENCH_RUN") .. "-" .. os.time() .. "-" .. math.random(1000000)
   token = os.getenv("BENCH_TOKEN")
   math.randomseed(os.time() + (tid or 0) * 104729)
   wrk.headers["Cookie"] = os.getenv("BENCH_COOKIE")

@@ -13,7 +13,8 @@ end
 function init(args)
   ids = common.load(os.getenv("BENCH_CUSTOMERS"))
   counter = 0
-  run = os.getenv("BENCH_RUN")
+  -- Unique per wrk invocation too (the warm-up and each load run reuse the thread ids and counters).
+  run = os.getenv("BENCH_RUN") .. "-" .. os.time() .. "-" .. math.random(1000000)
   math.randomseed(os.time() + (tid or 0) * 7919)
   wrk.method = "POST"
   wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY")
