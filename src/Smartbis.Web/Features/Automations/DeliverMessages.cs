@@ -34,6 +34,9 @@ public sealed class DeliverMessages(
     {
         int sent = 0, failed = 0;
         IEmailBatch? email = null;
+        // What every message of the run shares is read once per run, not once per message (issue 9: ≥ 200 messages/s).
+        var shared = await unit.RunAsync(tenantId, async db => new Shared(
+            await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId, ct), await Messaging.SettingsAsync(db, ct)), ct);
         try
         {
             while (true)
@@ -49,7 +52,7 @@ public sealed class DeliverMessages(
                 if (ids.Count == 0) break;
                 foreach (var id in ids)
                 {
-                    var ok = await DeliverOneAsync(tenantId, id, async () => email ??= await emailSender.OpenAsync(ct), ct);
+                    var ok = await DeliverOneAsync(tenantId, id, shared, async () => email ??= await emailSender.OpenAsync(ct), ct);
                     if (ok) sent++; else failed++;
                 }
                 if (ids.Count < Batch) break;
@@ -62,15 +65,20 @@ public sealed class DeliverMessages(
         return new Result(sent, failed);
     }
 
-    private async Task<bool> DeliverOneAsync(Guid tenantId, Guid messageId, Func<Task<IEmailBatch>> email, CancellationToken ct)
+    /// <summary>The tenant and its messaging settings, read once per run; templates as each (trigger, channel, locale) is first used.</summary>
+    private sealed record Shared(Tenant Tenant, MessagingSettings Settings)
+    {
+        public Dictionary<(string, Channel, string), TemplateText> Templates { get; } = new();
+    }
+
+    private async Task<bool> DeliverOneAsync(Guid tenantId, Guid messageId, Shared shared, Func<Task<IEmailBatch>> email, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId);
         var db = scope.ServiceProvider.GetRequiredService<SmartbisDb>();
         var m = await db.Messages.SingleAsync(x => x.Id == messageId, ct);
         var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == m.CustomerId, ct);
-        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId, ct);
-        var settings = await Messaging.SettingsAsync(db, ct);
+        var (tenant, settings) = (shared.Tenant, shared.Settings);
         var now = clock.GetUtcNow();
         m.Attempts++;
         var attempt = new MessageAttempt { MessageId = m.Id, Number = m.Attempts, At = now, Outcome = "sent" };
@@ -86,7 +94,8 @@ public sealed class DeliverMessages(
 
         try
         {
-            var template = await Messaging.TemplateAsync(db, m.Trigger, m.Channel, m.Locale, ct);
+            if (!shared.Templates.TryGetValue((m.Trigger, m.Channel, m.Locale), out var template))
+                shared.Templates[(m.Trigger, m.Channel, m.Locale)] = template = await Messaging.TemplateAsync(db, m.Trigger, m.Channel, m.Locale, ct);
             var variables = await TemplateVariables.ForMessageAsync(db, m, tenant, settings, BaseUrl, ct);
             if (m.Channel == Channel.Email)
             {

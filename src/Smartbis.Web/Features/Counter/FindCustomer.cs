@@ -87,11 +87,16 @@ public static class FindCustomer
     private static async Task<IReadOnlyList<Card>> CardsAsync(SmartbisDb db, List<Guid> ids, DateTimeOffset now, CancellationToken ct)
     {
         if (ids.Count == 0) return [];
-        var rows = await db.Customers.Where(c => ids.Contains(c.Id))
-            .Select(c => new
+        // The account by a left join, not a FirstOrDefault() sub-select (EF makes that a ROW_NUMBER() over every account
+        // of the tenant: a full scan per lookup at scale, issue 9).
+        var rows = await (
+            from c in db.Customers.Where(c => ids.Contains(c.Id))
+            join a in db.Accounts on c.Id equals a.CustomerId into accounts
+            from a in accounts.DefaultIfEmpty()
+            select new
             {
                 c.Id, c.Name, c.Phone, c.Email, c.Cpf, c.CardCode, c.JoinedAt, c.Status,
-                Account = db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => new { a.AvailableCents, a.PendingCents, a.ClawbackCents }).FirstOrDefault(),
+                Available = (long?)a.AvailableCents, Pending = (long?)a.PendingCents, Clawback = (long?)a.ClawbackCents,
                 Vouchers = db.Vouchers.Where(v => v.CustomerId == c.Id && v.Status == VoucherStatus.Issued && v.ExpiresAt > now)
                     .OrderBy(v => v.ExpiresAt).Select(v => new { v.Code, v.ValueCents, v.ExpiresAt }).ToList(),
                 NextRelease = db.CreditLots.Where(l => l.CustomerId == c.Id && l.Status == Ledger.LotStatus.Pending && l.RemainingCents > 0)
@@ -100,7 +105,7 @@ public static class FindCustomer
             .ToListAsync(ct);
         return rows.OrderBy(r => ids.IndexOf(r.Id)).Select(r => new Card(
             r.Id, r.Name, r.Phone, r.Email, r.Cpf, r.CardCode, r.JoinedAt is not null, r.Status,
-            r.Account?.AvailableCents ?? 0, r.Account?.PendingCents ?? 0, r.Account?.ClawbackCents ?? 0,
+            r.Available ?? 0, r.Pending ?? 0, r.Clawback ?? 0,
             r.Vouchers.Select(v => new VoucherView(Codes.Display(v.Code), v.ValueCents, v.ExpiresAt)).ToList(), r.NextRelease)).ToList();
     }
 }

@@ -120,13 +120,9 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         // 3. Earn on what was paid with money, less the excluded categories (one rounding, half-up).
         var money = r.AmountCents - purchase.PaidWithVoucherCents - purchase.PaidWithCashbackCents;
         var lines = r.Lines ?? [];
-        var excludedCents = lines.Where(l => IsExcluded(rules, l.Category)).Sum(l => l.AmountCents);
         var localDate = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(occurredAt, Zone(tenantRow.TimeZone)).DateTime);
-        var rate = rules.RateOn(localDate);
-        var earnBase = (Int128)(r.AmountCents - excludedCents) * money;
-        purchase.EligibleCents = Money.DivideHalfUp(earnBase, r.AmountCents);
-        var earned = r.AmountCents < rules.MinPurchaseCents ? 0 : Money.DivideHalfUp(earnBase * rate, (Int128)r.AmountCents * 10_000);
-        if (rules.MaxEarnPerPurchaseCents is { } cap) earned = Math.Min(earned, cap);
+        var (eligible, earned, rate) = Earn(rules, r.AmountCents, money, lines, localDate);
+        purchase.EligibleCents = eligible;
         purchase.EarnedCents = earned;
         purchase.RateBps = rate;
         purchase.Lines = lines.Select((l, i) => new PurchaseLine { LineNo = i + 1, Category = l.Category.Trim(), AmountCents = l.AmountCents, Excluded = IsExcluded(rules, l.Category) }).ToList();
@@ -151,6 +147,25 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         return new Result(purchase.Id, customer.Id, !customer.IsClaimed, receipt, occurredAt, r.AmountCents,
             purchase.PaidWithCashbackCents, purchase.PaidWithVoucherCents, money, purchase.EligibleCents, earned, credited.OffsetCents,
             rules.Version, rate, credited.Lot?.AvailableAt, credited.Lot?.ExpiresAt, Balances.Of(account));
+    }
+
+    /// <summary>
+    /// What a purchase earns, as a pure function of the rules: the share paid with money of the amount outside the excluded
+    /// categories is eligible; the rate is the best boost of the local day (else the base rate); one half-up rounding; the
+    /// minimum purchase and the cap per purchase apply. (Also what bench/Smartbis.Bench.Micro measures.)
+    /// </summary>
+    public static (long EligibleCents, long EarnedCents, int RateBps) Earn(
+        ProgramRules rules, long amountCents, long paidWithMoneyCents, IReadOnlyList<Line> lines, DateOnly localDate)
+    {
+        long excludedCents = 0;
+        foreach (var l in lines)
+            if (IsExcluded(rules, l.Category)) excludedCents += l.AmountCents;
+        var rate = rules.RateOn(localDate);
+        var earnBase = (Int128)(amountCents - excludedCents) * paidWithMoneyCents;
+        var eligible = Money.DivideHalfUp(earnBase, amountCents);
+        var earned = amountCents < rules.MinPurchaseCents ? 0 : Money.DivideHalfUp(earnBase * rate, (Int128)amountCents * 10_000);
+        if (rules.MaxEarnPerPurchaseCents is { } cap) earned = Math.Min(earned, cap);
+        return (eligible, earned, rate);
     }
 
     private static bool IsExcluded(ProgramRules rules, string category) =>

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Renders bench/run.sh's results (a TSV of "name<TAB>fields…") as docs/performance.md on stdout.
+# Usage: report.sh RESULTS QUICK CUSTOMERS ENTRIES DURATION EMAILS PG_BIN
+set -euo pipefail
+RESULTS=$1 QUICK=$2 CUSTOMERS=$3 ENTRIES=$4 DURATION=$5 EMAILS=$6 PG_BIN=$7
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+get() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n {v = $f} END {print v}' "$RESULTS"; } # NAME FIELD (2 = first value)
+num() { awk -v v="$1" 'BEGIN {printf "%.0f", v}'; }
+fmt() { # a whole number with thousands separators
+  [[ -n $1 ]] || { printf '—'; return; }
+  printf '%.0f' "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'
+}
+ms() { [[ -n $1 ]] && printf '%s ms' "$1" || printf '—'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0 && a != "") printf "%.0f%%", 100 * a / b; else print "—"}'; }
+holds() { # VALUE OP LIMIT → **yes** / **no** (no value: not measured, **no**)
+  awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
+    if (v == "") { print "**no** (not measured)"; exit }
+    ok = (op == "<") ? (v + 0 < l + 0) : (v + 0 >= l + 0)
+    print ok ? "**yes**" : "**no**" }'
+}
+# A wrk row whose every request failed has no latency: treat its percentiles as not measured.
+lat() { local n=$1 f=$2; [[ $(get "$n" 6) == "$(get "$n" 7)" ]] && return 0; get "$n" "$f"; }
+
+scale="$(fmt "$CUSTOMERS") customers of the large tenant, $(fmt "$(get "gen_step_$ENTRIES" 2)") of its ledger entries"
+mode=$([[ $QUICK == 1 ]] && echo "\`./bench/run.sh --quick\` (smoke scale)" || echo "\`./bench/run.sh\` (full scale)")
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+mem=$(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo)
+pgv=$("$PG_BIN/postgres" --version | awk '{print $3}')
+
+cat <<EOF
+# Performance
+
+Written by $mode on $(date -u '+%Y-%m-%d %H:%M UTC'). Rerun it with \`./bench/run.sh\` (or \`--quick\`); how the harness
+works is in [bench/README.md](../bench/README.md).
+
+**Machine:** $(nproc) cores ($cpu), $mem RAM, PostgreSQL $pgv (shared_buffers 1 GB, synchronous_commit on),
+.NET $(dotnet --version 2>/dev/null || echo '?'), the app in Release with ASPNETCORE_ENVIRONMENT=Production. The load generator
+(wrk / pgbench), the app and PostgreSQL share the same $(nproc) cores, and **the machine is shared with other engineers
+building and testing**, so figures vary by ±20% or more between runs: compare the ratios taken in one run, not absolute
+numbers across runs.
+
+**Connection string extras:** ${BENCH_CS_EXTRA:-none} (Npgsql defaults otherwise).
+
+**Data:** $scale, over 12 months across 50 stores, plus $(fmt "$(get gen_small 2)") customers in small tenants.
+Each load run lasts $DURATION s.
+
+$(awk '/^## Scale actually run/ {exit} {print}' "$HERE/NOTES.md")
+
+## Scenarios
+
+| scenario | figure | p50 | p95 | p99 | baseline (same run) | app / baseline | app peak memory |
+|---|---|---|---|---|---|---|---|
+EOF
+
+row() { # NAME LABEL UNIT BASENAME
+  local n=$1 label=$2 unit=$3 base=$4
+  local rps p50 p95 p99 err mem brow="—" rat="—"
+  rps=$(get "$n" 2) p50=$(lat "$n" 3) p95=$(lat "$n" 4) p99=$(lat "$n" 5) err=$(get "$n" 6) mem=$(get "$n" 8)
+  if [[ -n $base ]]; then
+    brow="pgbench $(fmt "$(get "$base" 2)") tps (p50 $(get "$base" 3), p99 $(get "$base" 5) ms)"
+    rat=$(ratio "$rps" "$(get "$base" 2)")
+  fi
+  local errs=""
+  [[ -n $err && $err != 0 ]] && errs=" ($err of $(get "$n" 7) requests failed)"
+  echo "| $label | $(fmt "$rps") $unit$errs | $(ms "$p50") | $(ms "$p95") | $(ms "$p99") | $brow | $rat | ${mem:-—} MB |"
+}
+row purchase "Record purchase, \`POST /api/v1/purchases\`, 32 clients" "req/s" base_purchase
+row balance "Balance, \`GET /api/v1/customers/{id}\`, 64 clients" "req/s" base_balance
+row portal "Portal home \`/{tenant}/home\`, 64 clients" "req/s" base_balance
+row counter "Counter flow: search by phone, then record (Razor handler), 32 clients" "req/s" ""
+echo
+echo "The counter figure counts requests (a flow is two: the search page, then the form post answered with a redirect"
+echo "to the receipt), so flows per second are half of it. Purchases the counter really recorded in this run (warm-up included,"
+echo "counted in the database by their receipt numbers): $(get counter_recorded 2) for $(get counter 7) measured requests."
+echo
+
+cat <<EOF
+
+### Merchant overview (large tenant, server time of the whole page, median of several loads after a warm-up)
+
+| range | median | slowest |
+|---|---|---|
+| last 30 days | $(ms "$(get overview_30d 2)") | $(ms "$(get overview_30d 3)") |
+| last 12 months | $(ms "$(get overview_12m 2)") | $(ms "$(get overview_12m 3)") |
+| one store, 30 days | $(ms "$(get overview_store 2)") | $(ms "$(get overview_store 3)") |
+
+App peak memory while loading them: $(get overview_mem 2) MB.
+
+### Nightly jobs over the large tenant ($(fmt "$CUSTOMERS") customers)
+
+Run in-process with the app's own classes (\`bench/Smartbis.Bench.Tool jobs\`) on the data as the generator leaves it:
+everything up to a day ago already processed, so each job does one night's work (lots due in the last day, vouchers due, …).
+
+| job | wall time | what it did |
+|---|---|---|
+EOF
+for j in release_pending expire issue_vouchers expiring_soon win_back expiring_soon_again win_back_again; do
+  echo "| ${j/_again/ (the next night)} | $(get "job_$j" 2) s | $(get "job_$j" 3) |"
+done
+cat <<EOF
+
+Peak memory of the process running the jobs: $(get jobs_mem 2) MB.
+
+### Message delivery
+
+$(fmt "$EMAILS") queued emails delivered to a local SMTP sink (aiosmtpd) by \`DeliverMessages\`: **$(get deliver 2) messages/s**
+($(get deliver 3)); peak memory of that process $(get deliver_mem 2) MB.
+
+### Growth: how cost grows with data
+
+The large tenant's history is generated in three steps; after each, the purchase API (32 clients) and the overview are measured again.
+
+| ledger entries | purchases | record purchase | p99 | overview 30 days | 12 months | one store | daily roll-up after the step |
+|---|---|---|---|---|---|---|---|
+EOF
+for step in $(awk -F'\t' '$1 ~ /^gen_step_/ {sub("gen_step_", "", $1); print $1}' "$RESULTS"); do
+  gerr=$(get "growth_${step}_purchase" 6)
+  [[ -n $gerr && $gerr != 0 ]] && gerr=" ($gerr of $(get "growth_${step}_purchase" 7) failed)" || gerr=""
+  echo "| $(fmt "$(get "gen_step_$step" 2)") | $(fmt "$(get "gen_step_$step" 3)") | $(fmt "$(get "growth_${step}_purchase" 2)") req/s$gerr | $(ms "$(lat "growth_${step}_purchase" 5)") | $(ms "$(get "growth_${step}_overview_30d" 2)") | $(ms "$(get "growth_${step}_overview_12m" 2)") | $(ms "$(get "growth_${step}_overview_store" 2)") | $(ms "$(get "rollup_$step" 2)") |"
+done
+last=$(awk -F'\t' '$1 ~ /^gen_step_/ {v = $4} END {print v}' "$RESULTS")
+cat <<EOF
+
+### Data generation
+
+Set-based SQL inside PostgreSQL (\`bench/sql/generate.sql\`): $(fmt "$(get gen_customers 2)") customers in $(awk -v v="$(get gen_customers 3)" 'BEGIN {printf "%.1f", v / 1000}') s;
+the small tenants in $(awk -v v="$(get gen_small 3)" 'BEGIN {printf "%.1f", v / 1000}') s; the large tenant's purchases, credit lots, ledger entries,
+vouchers and accounts in $(awk -v v="$last" 'BEGIN {printf "%.1f", v / 1000}') s in all (with VACUUM ANALYZE after each step).
+The whole run took $(awk -v v="$(get total_seconds 2)" 'BEGIN {printf "%d min %d s", v / 60, v % 60}').
+
+## Targets (issue 9)
+
+| target | measured | holds |
+|---|---|---|
+EOF
+pr=$(get purchase 2) pb=$(get base_purchase 2) pp99=$(lat purchase 5)
+pratio=$(awk -v a="$pr" -v b="$pb" 'BEGIN {if (b > 0 && a != "") printf "%.3f", a / b}')
+echo "| purchase API ≥ 40% of pgbench at 32 clients | $(ratio "$pr" "$pb") | $(holds "$pratio" ">=" 0.4) |"
+echo "| purchase API p99 < 50 ms | $(ms "$pp99") | $(holds "$pp99" "<" 50) |"
+b99=$(lat balance 5) po99=$(lat portal 5)
+echo "| balance lookup p99 < 20 ms at 64 clients (API) | $(ms "$b99") | $(holds "$b99" "<" 20) |"
+echo "| balance lookup p99 < 20 ms at 64 clients (portal home) | $(ms "$po99") | $(holds "$po99" "<" 20) |"
+omax=$(printf '%s\n' "$(get overview_30d 2)" "$(get overview_12m 2)" "$(get overview_store 2)" | sort -g | tail -1)
+echo "| overview < 300 ms for each range (at $(fmt "$(get "gen_step_$ENTRIES" 2)") entries) | slowest median $(ms "$omax") | $(holds "$omax" "<" 300) |"
+jmax=$(for j in release_pending expire issue_vouchers expiring_soon win_back; do get "job_$j" 2; done | sort -g | tail -1)
+echo "| each nightly job < 60 s (first night) | slowest $jmax s | $(holds "$jmax" "<" 60) |"
+d=$(get deliver 2)
+echo "| email delivery ≥ 200 messages/s | $d /s | $(holds "$d" ">=" 200) |"
+mmax=$(for n in purchase balance portal counter; do get "$n" 8; done; get overview_mem 2)
+mmax=$(printf '%s\n' $mmax | sort -g | tail -1)
+echo "| app memory < 500 MB under load (web scenarios and overview) | peak $mmax MB | $(holds "$mmax" "<" 500) |"
+echo
+echo "The process running the nightly jobs (a whole app host, in the bench tool) peaked at $(get jobs_mem 2) MB; delivery at $(get deliver_mem 2) MB."
+echo
+if [[ $QUICK == 1 ]]; then
+  echo "_This is a smoke run at small scale: the targets are stated for 1,000,000 customers and 10,000,000 entries._"
+  echo
+fi
+awk '/^## Scale actually run/ {p = 1} p' "$HERE/NOTES.md"

@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# The Smartbis benchmark (issue 9): a private PostgreSQL, the app in Release, merchant-scale data generated in SQL,
+# every scenario with its pgbench baseline, and docs/performance.md written at the end. See bench/README.md.
+#   ./bench/run.sh            1,000,000 customers, ~10,000,000 ledger entries, 20 s per load run (see docs/performance.md for how long it took)
+#   ./bench/run.sh --quick    10,000 customers, ~100,000 entries, 5 s per load run (a smoke run of a few minutes)
+# Each nightly job and the email delivery are stopped at JOB_CAP seconds (60 quick, 120 full) and reported as not finished.
+# Environment overrides: BENCH_CUSTOMERS, BENCH_ENTRIES (the largest growth step), BENCH_DURATION (seconds per load run),
+# BENCH_REPORT (where the report goes; default docs/performance.md), BENCH_KEEP_DATA=1 (keep bench/.data afterwards).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+source scripts/lib.sh
+
+QUICK=0
+for arg in "$@"; do
+  case $arg in
+    --quick) QUICK=1 ;;
+    *) die "Unknown argument $arg (use --quick or nothing)" ;;
+  esac
+done
+
+if ((QUICK)); then
+  CUSTOMERS=${BENCH_CUSTOMERS:-10000} ENTRIES=${BENCH_ENTRIES:-100000} DURATION=${BENCH_DURATION:-5}
+  SMALL_TENANTS=5 SMALL_CUSTOMERS=100 SMALL_PURCHASES=300 EMAILS=${BENCH_EMAILS:-1000} OVERVIEW_RUNS=3 JOB_CAP=60
+else
+  CUSTOMERS=${BENCH_CUSTOMERS:-1000000} ENTRIES=${BENCH_ENTRIES:-10000000} DURATION=${BENCH_DURATION:-20}
+  SMALL_TENANTS=200 SMALL_CUSTOMERS=250 SMALL_PURCHASES=1000 EMAILS=${BENCH_EMAILS:-10000} OVERVIEW_RUNS=5 JOB_CAP=120
+fi
+STORES=50
+REPORT=${BENCH_REPORT:-$ROOT/docs/performance.md}
+# A purchase of the generated history makes 2.7 entries on average (earn; release after 7 days; expiry after 97 days).
+ENTRIES_PER_PURCHASE=2.7
+# Growth steps (entries): a hundredth, a tenth and all of the target.
+GROWTH=("$((ENTRIES / 100))" "$((ENTRIES / 10))" "$ENTRIES")
+
+DATA=$ROOT/bench/.data
+OUT=$DATA/out
+RESULTS=$OUT/results.tsv
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+missing=()
+pg_bin_dir >/dev/null || missing+=(postgresql)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
+ensure_packages "${missing[@]}"
+command -v dotnet >/dev/null 2>&1 || die "Install the .NET 10 SDK, then run ./bench/run.sh again."
+
+APP_PID="" SMTP_PID="" SAMPLER_PID=""
+stop_app() { :; } # redefined once the app can be started
+cleanup() {
+  trap - INT TERM EXIT
+  for pid in $SAMPLER_PID $SMTP_PID; do kill "$pid" 2>/dev/null || true; done
+  stop_app
+  stop_private_pg
+  if [[ ${BENCH_KEEP_DATA:-0} != 1 ]]; then rm -rf "$DATA/pg" "$DATA/pg-run"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+START=$(date +%s)
+log "Building the app and the bench tool (Release)"
+dotnet build src/Smartbis.Web -c Release --nologo -v:quiet -clp:ErrorsOnly
+dotnet build bench/Smartbis.Bench.Tool -c Release --nologo -v:quiet -clp:ErrorsOnly
+APP_DLL=$ROOT/src/Smartbis.Web/bin/Release/net10.0/Smartbis.Web.dll
+TOOL_DLL=$ROOT/bench/Smartbis.Bench.Tool/bin/Release/net10.0/Smartbis.Bench.Tool.dll
+tool() { (cd "$ROOT/bench/Smartbis.Bench.Tool" && dotnet "$TOOL_DLL" "$@"); }
+
+# A fresh cluster every run, tuned as in shared/MEASUREMENTS.md (synchronous commit stays on: money).
+rm -rf "$DATA/pg" "$DATA/pg-run" "$OUT"
+mkdir -p "$OUT"
+: >"$RESULTS"
+start_private_pg "$DATA/pg"
+pg_sql -d postgres -c "ALTER SYSTEM SET shared_buffers = '1GB'" -c "ALTER SYSTEM SET max_wal_size = '4GB'" \
+  -c "ALTER SYSTEM SET max_connections = 300" -c "ALTER SYSTEM SET checkpoint_timeout = '15min'" >/dev/null
+pg_as_owner "$PG_BIN/pg_ctl" restart -D "$PG_DATA" -m fast -w >/dev/null
+CS="Host=127.0.0.1;Port=$PG_PORT;Database=smartbis;Username=smartbis;Password=smartbis"
+psql_db() { pg_sql -d smartbis "$@"; }
+
+result() { printf '%s\n' "$(IFS=$'\t'; echo "$*")" >>"$RESULTS"; } # name, fields…
+
+# A local SMTP sink that accepts and drops (the delivery scenario measures Smartbis, not a mail server).
+SMTP_PORT=$(free_port 2600)
+/usr/bin/python3 - "$SMTP_PORT" >"$OUT/smtp.log" 2>&1 <<'PY' &
+import asyncio, sys
+from aiosmtpd.controller import Controller
+class Sink:
+    async def handle_DATA(self, server, session, envelope):
+        return "250 OK"
+c = Controller(Sink(), hostname="127.0.0.1", port=int(sys.argv[1]))
+c.start()
+asyncio.get_event_loop().run_forever()
+PY
+SMTP_PID=$!
+
+log "Migrating the schema"
+ConnectionStrings__Smartbis=$CS ASPNETCORE_ENVIRONMENT=Production Smartbis__Smtp__Host=127.0.0.1 Smartbis__Hangfire__Workers=0 \
+  dotnet "$APP_DLL" migrate >"$OUT/migrate.log" 2>&1 || { tail -20 "$OUT/migrate.log"; die "Migration failed"; }
+
+log "Creating the bench tenants through the app's classes"
+tool setup "$CS" "$OUT/state.json" "$STORES" "$SMALL_TENANTS" >/dev/null
+TENANT=$(sed -n 's/.*"tenantId": "\([^"]*\)".*/\1/p' "$OUT/state.json")
+STORE=$(grep -A1 '"storeIds"' "$OUT/state.json" | tail -1 | tr -d ' ",')
+API_KEY=$(sed -n 's/.*"apiKey": "\([^"]*\)".*/\1/p' "$OUT/state.json")
+
+now_ms() { date +%s%3N; }
+# Loading runs with replication role "replica": foreign-key and append-only triggers are skipped for the generated
+# rows (which are consistent by construction); indexes and check constraints still apply.
+gen_sql() { PGOPTIONS="-c session_replication_role=replica" psql_db -c "$1" >/dev/null; }
+
+log "Generating data: $CUSTOMERS customers of the large tenant and $SMALL_TENANTS small tenants"
+psql_db -f bench/sql/generate.sql >/dev/null
+t0=$(now_ms)
+gen_sql "SELECT bench.customers('$TENANT', $CUSTOMERS)"
+t1=$(now_ms)
+gen_sql "SELECT bench.customers(id, $SMALL_CUSTOMERS), bench.purchases(id, $SMALL_CUSTOMERS, 1, $SMALL_PURCHASES), bench.finish(id, 0)
+         FROM tenants WHERE slug LIKE 'small-%'"
+t2=$(now_ms)
+result gen_customers "$CUSTOMERS" "$(((t1 - t0)))"
+result gen_small "$((SMALL_TENANTS * SMALL_CUSTOMERS))" "$(((t2 - t1)))"
+psql_db -c "COPY (SELECT m.id || ',' || c.phone FROM bench.members m JOIN customers c ON c.tenant_id = m.tenant_id AND c.id = m.id
+                  WHERE m.tenant_id = '$TENANT' ORDER BY random() LIMIT 100000) TO STDOUT" >"$OUT/customers.csv"
+
+# ---- the app -------------------------------------------------------------------------------------------------------
+APP_PORT=$(free_port 5600)
+BASE=http://127.0.0.1:$APP_PORT
+start_app() {
+  log "Starting the app (Release, Production) on $BASE"
+  (
+    cd src/Smartbis.Web
+    export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$BASE ConnectionStrings__Smartbis=$CS${BENCH_CS_EXTRA:-} \
+      Smartbis__BaseUrl=$BASE Smartbis__Smtp__Host=127.0.0.1 Smartbis__Smtp__Port=$SMTP_PORT Smartbis__Smtp__Security=None \
+      Smartbis__Api__RateLimit__Burst=1000000 Smartbis__Api__RateLimit__PerSecond=1000000 \
+      Smartbis__Hangfire__Workers=0 Smartbis__Automations__Recurring=false Smartbis__Webhooks__Cron= \
+      Serilog__MinimumLevel__Default=Warning
+    exec dotnet "$APP_DLL"
+  ) >>"$OUT/app.log" 2>&1 &
+  APP_PID=$!
+  local i
+  for ((i = 0; i < 120; i++)); do
+    curl -fs -o /dev/null --max-time 2 "$BASE/health/ready" && return 0
+    kill -0 "$APP_PID" 2>/dev/null || break
+    sleep 1
+  done
+  tail -30 "$OUT/app.log" >&2
+  die "The app did not become ready"
+}
+stop_app() {
+  [[ -n $APP_PID ]] || return 0
+  kill -TERM "$APP_PID" 2>/dev/null || true
+  local i
+  for ((i = 0; i < 30; i++)); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 1; done
+  kill -KILL "$APP_PID" 2>/dev/null || true
+  APP_PID=""
+}
+
+# The app's resident memory, sampled twice a second while a scenario runs; peak_mb prints the highest (MB).
+sample_start() {
+  : >"$OUT/rss"
+  (while kill -0 "$APP_PID" 2>/dev/null; do awk '/VmRSS/ {print $2}' "/proc/$APP_PID/status" >>"$OUT/rss" 2>/dev/null; sleep 0.5; done) &
+  SAMPLER_PID=$!
+}
+sample_stop() {
+  kill "$SAMPLER_PID" 2>/dev/null || true
+  wait "$SAMPLER_PID" 2>/dev/null || true
+  SAMPLER_PID=""
+  sort -n "$OUT/rss" | tail -1 | awk '{printf "%.0f", $1 / 1024}'
+}
+
+RUN_ID=$(date +%s)
+export BENCH_DIR=$ROOT/bench BENCH_CUSTOMERS=$OUT/customers.csv BENCH_KEY=$API_KEY BENCH_RUN=$RUN_ID BENCH_SLUG=bench
+# wrk_run NAME CONNECTIONS SCRIPT [PATH] → a result line: name rps p50 p95 p99 errors requests peak_mb
+wrk_run() {
+  local name=$1 conns=$2 script=$3 path=${4:-/}
+  log "Scenario $name: $conns connections for $DURATION s (after a 2 s warm-up)"
+  wrk -t2 -c"$conns" -d2s --timeout 10s -s "bench/wrk/$script" "$BASE$path" >/dev/null 2>&1 || true
+  sample_start
+  wrk -t2 -c"$conns" -d"${DURATION}s" --timeout 10s -s "bench/wrk/$script" "$BASE$path" >"$OUT/$name.wrk" 2>&1 || true
+  local peak
+  peak=$(sample_stop)
+  local line
+  line=$(grep '^RESULT' "$OUT/$name.wrk" | tail -1 | cut -f2-) || { cat "$OUT/$name.wrk" >&2; die "wrk failed for $name"; }
+  result "$name" "$line" "$peak"
+}
+# pgbench_run NAME CLIENTS SCRIPT → a result line: name tps p50 p95 p99 failed transactions
+pgbench_run() {
+  local name=$1 clients=$2 script=$3
+  log "Baseline $name: pgbench, $clients clients for $DURATION s"
+  rm -rf "$OUT/pgb" && mkdir -p "$OUT/pgb"
+  (cd "$OUT/pgb" && PGPASSWORD=smartbis "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U smartbis -n -M prepared -c "$clients" -j 2 \
+    -T "$DURATION" -l -f "$ROOT/bench/pgbench/$script" -D t="$TENANT" -D s="$STORE" -D members="$CUSTOMERS" smartbis) >"$OUT/$name.pgbench" 2>&1 ||
+    { tail -20 "$OUT/$name.pgbench" >&2; die "pgbench failed for $name"; }
+  local tps
+  tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$OUT/$name.pgbench" | head -1)
+  local pcts
+  pcts=$(cat "$OUT"/pgb/pgbench_log.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {
+    printf "%.2f\t%.2f\t%.2f\t0\t%d", a[int(NR*0.5)]/1000, a[int(NR*0.95)]/1000, a[int(NR*0.99)]/1000, NR}')
+  result "$name" "$tps" "$pcts"
+}
+
+# ---- growth: data in steps, the purchase and overview figures at each ------------------------------------------------
+purchases_done=0
+gen_seconds=0
+for step in "${GROWTH[@]}"; do
+  target=$(awk -v e="$step" -v r="$ENTRIES_PER_PURCHASE" 'BEGIN {printf "%d", e / r}')
+  if ((target > purchases_done)); then
+    log "Generating purchases $((purchases_done + 1))..$target of the large tenant (for ~$step entries)"
+    stop_app
+    t0=$(now_ms)
+    # In chunks of 500k purchases: bounded temp tables and memory.
+    from=$((purchases_done + 1))
+    while ((from <= target)); do
+      to=$((from + 499999 < target ? from + 499999 : target))
+      gen_sql "SELECT bench.purchases('$TENANT', $CUSTOMERS, $from, $to)"
+      from=$((to + 1))
+    done
+    gen_sql "SELECT bench.finish('$TENANT', 2000)"
+    psql_db -c "VACUUM ANALYZE" >/dev/null
+    t1=$(now_ms)
+    gen_seconds=$((gen_seconds + t1 - t0))
+    purchases_done=$target
+  fi
+  entries=$(psql_db -c "SELECT count(*) FROM ledger_entries WHERE tenant_id = '$TENANT'")
+  result "gen_step_$step" "$entries" "$purchases_done" "$gen_seconds"
+  [[ -n $APP_PID ]] || start_app
+  [[ -s $OUT/staff.cookie ]] || tool sessions "$BASE" "$OUT/state.json" "$CS" "$OUT" >/dev/null
+  # The first overview after new data rolls the daily figures up (timed apart: it is the nightly roll-up's work).
+  t0=$(now_ms)
+  curl -fs -o /dev/null -H "X-Forwarded-Proto: https" -H "Cookie: $(cat "$OUT/staff.cookie")" "$BASE/app?range=7d"
+  result "rollup_$step" "$(($(now_ms) - t0))"
+  tool overview "$BASE" "$OUT" "$OUT/state.json" "$OVERVIEW_RUNS" | sed "s/^overview_/growth_${step}_overview_/" >>"$RESULTS"
+  wrk_run "growth_${step}_purchase" 32 purchase.lua
+done
+
+# ---- the scenarios at full size -------------------------------------------------------------------------------------
+pgbench_run base_purchase 32 purchase.sql
+wrk_run purchase 32 purchase.lua
+pgbench_run base_balance 64 balance.sql
+wrk_run balance 64 balance.lua
+BENCH_COOKIE=$(cat "$OUT/portal.cookie") wrk_run portal 64 portal.lua
+BENCH_COOKIE=$(cat "$OUT/staff.cookie") BENCH_TOKEN=$(cat "$OUT/staff.token") wrk_run counter 32 counter.lua
+# Every recorded counter purchase has a receipt "c<run>-…": how many form posts really recorded a purchase (warm-up included).
+result counter_recorded "$(psql_db -c "SELECT count(*) FROM purchases WHERE tenant_id = '$TENANT' AND receipt_number LIKE 'c$RUN_ID-%'")"
+log "Overview pages"
+sample_start
+tool overview "$BASE" "$OUT" "$OUT/state.json" "$OVERVIEW_RUNS" >>"$RESULTS"
+result overview_mem "$(sample_stop)"
+stop_app
+
+log "Email delivery: $EMAILS queued messages to the local SMTP sink"
+/usr/bin/time -f "%M" -o "$OUT/deliver.mem" bash -c "cd '$ROOT/bench/Smartbis.Bench.Tool' && dotnet '$TOOL_DLL' deliver '$CS' '$OUT/state.json' '$SMTP_PORT' '$EMAILS' '$JOB_CAP'" >>"$RESULTS"
+result deliver_mem "$(awk '{printf "%.0f", $1 / 1024}' "$OUT/deliver.mem")"
+log "Nightly jobs over the large tenant (in-process, the app's own classes)"
+/usr/bin/time -f "%M" -o "$OUT/jobs.mem" bash -c "cd '$ROOT/bench/Smartbis.Bench.Tool' && dotnet '$TOOL_DLL' jobs '$CS' '$OUT/state.json' '$SMTP_PORT' '$JOB_CAP'" >>"$RESULTS"
+result jobs_mem "$(awk '{printf "%.0f", $1 / 1024}' "$OUT/jobs.mem")"
+result total_seconds "$(($(date +%s) - START))"
+
+log "Writing $REPORT"
+bash bench/report.sh "$RESULTS" "$QUICK" "$CUSTOMERS" "$ENTRIES" "$DURATION" "$EMAILS" "$PG_BIN" >"$REPORT"
+log "Done in $(($(date +%s) - START)) s"
