@@ -75,6 +75,9 @@ pg_sql -d postgres -c "ALTER SYSTEM SET shared_buffers = '1GB'" -c "ALTER SYSTEM
   -c "ALTER SYSTEM SET max_connections = 300" -c "ALTER SYSTEM SET checkpoint_timeout = '15min'" >/dev/null
 pg_as_owner "$PG_BIN/pg_ctl" restart -D "$PG_DATA" -m fast -w >/dev/null
 CS="Host=127.0.0.1;Port=$PG_PORT;Database=smartbis;Username=smartbis;Password=smartbis"
+# The app connects as the restricted role, so row-level security is part of what is measured; the owner migrates
+# and generates the data.
+APP_CS="Host=127.0.0.1;Port=$PG_PORT;Database=smartbis;Username=smartbis_app;Password=smartbis_app"
 psql_db() { pg_sql -d smartbis "$@"; }
 
 result() { printf '%s\n' "$(IFS=$'\t'; echo "$*")" >>"$RESULTS"; } # name, fields…
@@ -94,8 +97,8 @@ PY
 SMTP_PID=$!
 
 log "Migrating the schema"
-ConnectionStrings__Smartbis=$CS ASPNETCORE_ENVIRONMENT=Production Smartbis__Smtp__Host=127.0.0.1 Smartbis__Hangfire__Workers=0 \
-  dotnet "$APP_DLL" migrate >"$OUT/migrate.log" 2>&1 || { tail -20 "$OUT/migrate.log"; die "Migration failed"; }
+ConnectionStrings__Smartbis=$APP_CS ConnectionStrings__SmartbisMigrations=$CS ASPNETCORE_ENVIRONMENT=Production \
+  Smartbis__Smtp__Host=127.0.0.1 Smartbis__Hangfire__Workers=0 dotnet "$APP_DLL" migrate >"$OUT/migrate.log" 2>&1 || { tail -20 "$OUT/migrate.log"; die "Migration failed"; }
 
 log "Creating the bench tenants through the app's classes"
 tool setup "$CS" "$OUT/state.json" "$STORES" "$SMALL_TENANTS" >/dev/null
@@ -128,7 +131,7 @@ start_app() {
   log "Starting the app (Release, Production) on $BASE"
   (
     cd src/Smartbis.Web
-    export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$BASE ConnectionStrings__Smartbis=$CS${BENCH_CS_EXTRA:-} \
+    export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$BASE ConnectionStrings__Smartbis=$APP_CS${BENCH_CS_EXTRA:-} \
       Smartbis__BaseUrl=$BASE Smartbis__Smtp__Host=127.0.0.1 Smartbis__Smtp__Port=$SMTP_PORT Smartbis__Smtp__Security=None \
       Smartbis__Api__RateLimit__Burst=1000000 Smartbis__Api__RateLimit__PerSecond=1000000 \
       Smartbis__Hangfire__Workers=0 Smartbis__Automations__Recurring=false Smartbis__Webhooks__Cron= \
