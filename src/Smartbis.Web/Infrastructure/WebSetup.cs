@@ -23,6 +23,7 @@ public static class WebSetup
                 o.Conventions.AuthorizeFolder("/App/Settings", Policies.Owner);
                 o.Conventions.AuthorizeFolder("/Counter", Policies.Staff);
                 o.Conventions.AuthorizeFolder("/Admin", Policies.Operator);
+                o.Conventions.ConfigureFilter(new OperationFailedPageFilter());
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));

@@ -128,7 +128,8 @@ public sealed class IndexModel(
                     Purchase.OneTimeCode, Purchase.ManagerPin), Actor(), HttpContext.RequestAborted);
                 return Redirect($"/counter/receipt/{result.Purchase.PurchaseId}" + (result.Replayed ? "?replayed=true" : ""));
             }
-            catch (OperationFailed e) when (e.Status != 404)
+            // An unknown customer is a 404 page; an unknown voucher code is a typo shown beside the field.
+            catch (OperationFailed e) when (e.Status != 404 || e.Errors.ContainsKey("voucherCode"))
             {
                 NeedsAuthorization = e.Code is "authorization_required" or "invalid_code" or "code_amount" or "invalid_pin" or "pin_locked" or "no_email" or "too_many_codes";
                 if (e.Code == "duplicate_receipt" && e.Errors.TryGetValue("existingPurchaseId", out var ids) && Guid.TryParse(ids[0], out var first))
