@@ -21,11 +21,13 @@ public static class DbSnapshot
     /// <summary>
     /// Every row of every table of the public schema, except the <paramref name="ignoredTables"/> and the
     /// <paramref name="ignoredColumns"/> ("table.column"); the values of both dictionaries are the reasons.
-    /// With <paramref name="exceptTenant"/>, that tenant's rows (and its staff's user rows) are left out.
+    /// With <paramref name="exceptTenant"/>, that tenant's rows (and its staff's user rows) are left out; with
+    /// <paramref name="ignoredRows"/> (table → SQL condition), the rows matching the condition.
     /// </summary>
     public static Task<IReadOnlyDictionary<string, Table>> OfDatabaseAsync(DatabaseFixture fixture,
-        IReadOnlyDictionary<string, string> ignoredTables, IReadOnlyDictionary<string, string> ignoredColumns, Guid? exceptTenant = null) =>
-        TakeAsync(fixture, null, exceptTenant, ignoredTables, ignoredColumns);
+        IReadOnlyDictionary<string, string> ignoredTables, IReadOnlyDictionary<string, string> ignoredColumns, Guid? exceptTenant = null,
+        IReadOnlyDictionary<string, string>? ignoredRows = null) =>
+        TakeAsync(fixture, null, exceptTenant, ignoredTables, ignoredColumns, ignoredRows);
 
     /// <summary>The tables whose count or checksum differ, described for an assertion message.</summary>
     public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, Table> before, IReadOnlyDictionary<string, Table> after) =>
@@ -37,7 +39,8 @@ public static class DbSnapshot
     private static string Describe(Table? t) => t is null ? "(absent)" : $"{t.Rows} rows, {t.Checksum[..8]}";
 
     private static async Task<IReadOnlyDictionary<string, Table>> TakeAsync(DatabaseFixture fixture, Guid? tenantId, Guid? exceptTenant,
-        IReadOnlyDictionary<string, string> ignoredTables, IReadOnlyDictionary<string, string> ignoredColumns)
+        IReadOnlyDictionary<string, string> ignoredTables, IReadOnlyDictionary<string, string> ignoredColumns,
+        IReadOnlyDictionary<string, string>? ignoredRows = null)
     {
         var cs = new NpgsqlConnectionStringBuilder(fixture.Server.AdminConnectionString)
         {
@@ -81,6 +84,8 @@ public static class DbSnapshot
                 else if (table == "tenants") where = "id <> @t";
                 else if (table == "users") where = "id NOT IN (SELECT user_id FROM memberships WHERE tenant_id = @t)";
             }
+            // ignoredRows: table → an SQL condition on the rows left out.
+            if (ignoredRows?.GetValueOrDefault(table) is { } skip) where = (where is null ? "" : where + " AND ") + $"NOT ({skip})";
             var row = $"ROW({string.Join(", ", kept)})::text";
             await using var cmd = new NpgsqlCommand(
                 $"SELECT count(*), coalesce(md5(string_agg({row}, E'\\n' ORDER BY {row})), '-') FROM \"{table}\"" +

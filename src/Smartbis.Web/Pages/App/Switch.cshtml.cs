@@ -18,12 +18,14 @@ public sealed class SwitchModel(SmartbisDb db, SignInManager<AppUser> signIn, Te
     public async Task OnGetAsync()
     {
         var userId = User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        var current = tenant.TenantId;
         // Crosses tenants on purpose: only this user's own memberships.
         Choices = await db.Memberships.IgnoreQueryFilters()
             .Where(m => m.UserId == userId)
-            .Join(db.Tenants.Where(t => t.Status == TenantStatus.Active), m => m.TenantId, t => t.Id,
-                (m, t) => new Choice(t.Id, t.Name, m.Role, t.Id == tenant.TenantId))
+            .Join(db.Tenants.Where(t => t.Status == TenantStatus.Active), m => m.TenantId, t => t.Id, (m, t) => new { t.Id, t.Name, m.Role })
+            // Ordered before the projection: EF cannot order by a property of a constructed record (this page was a 500).
             .OrderBy(c => c.Name)
+            .Select(c => new Choice(c.Id, c.Name, c.Role, c.Id == current))
             .ToListAsync();
     }
 
