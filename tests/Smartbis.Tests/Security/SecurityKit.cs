@@ -135,7 +135,7 @@ public static class SecurityKit
     }
 
     /// <summary>Signs a member into their portal with a code planted in the database (what SendSignInCode stores).</summary>
-    public static async Task<FormClient> PortalClientAsync(DatabaseFixture fixture, SeededTenant t)
+    public static async Task<FormClient> PortalClientAsync(DatabaseFixture fixture, SeededTenant t, FormClient? client = null)
     {
         await using (var scope = fixture.CreateScope(t.Id))
         {
@@ -146,7 +146,7 @@ public static class SecurityKit
             });
             await scope.Db.SaveChangesAsync();
         }
-        var client = fixture.CreateFormClient();
+        client ??= fixture.CreateFormClient();
         using var response = await client.SubmitAsync($"/{t.Slug}/signin",
             new Dictionary<string, string> { ["Identifier"] = t.Email, ["Code"] = "424242" }, $"/{t.Slug}/signin?handler=Verify");
         response.StatusCode.Should().Be(HttpStatusCode.Redirect, "the member signs in with the planted code");
