@@ -25,6 +25,7 @@ public static class WebSetup
                 o.Conventions.AuthorizeFolder("/Admin", Policies.Operator);
                 o.Conventions.ConfigureFilter(new OperationFailedPageFilter());
             })
+            .AddMvcOptions(o => o.ModelBinderProviders.Insert(0, new NoNulStringBinderProvider()))
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));
         s.AddAntiforgery(o =>
