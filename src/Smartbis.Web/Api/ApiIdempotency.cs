@@ -30,7 +30,8 @@ public sealed class ApiIdempotency(SmartbisDb db, TenantContext tenant, IConfigu
     {
         var values = http.Request.Headers[Header];
         var key = values.Count == 1 ? values[0] : null;
-        if (string.IsNullOrEmpty(key))
+        // Blank is missing: "   " would otherwise be one key shared by every careless client.
+        if (string.IsNullOrWhiteSpace(key))
             throw new ApiProblem(400, "idempotency_key_missing", "Every POST needs an Idempotency-Key header (1–255 printable characters), e.g. a UUID.",
                 new Dictionary<string, string[]> { [Header] = ["Required."] });
         if (key.Length > 255 || !key.All(c => c is >= ' ' and <= '~'))

@@ -14,8 +14,24 @@ public static class ApiJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = JsonNumberHandling.Strict,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new NoNulString() },
     };
+
+    /// <summary>
+    /// PostgreSQL text cannot hold U+0000: a string with it would fail deep in the database (a 500). Refused here
+    /// instead, as a value of the wrong format for its field (400).
+    /// </summary>
+    private sealed class NoNulString : JsonConverter<string>
+    {
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var s = reader.GetString();
+            if (s is not null && s.Contains('\0')) throw new JsonException(); // no message: the serializer adds the field's path
+            return s;
+        }
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
 
     public static async Task<T> ReadAsync<T>(HttpContext http) where T : class
     {
@@ -36,11 +52,11 @@ public static class ApiJson
             throw TooLarge();
         }
         if (buffer.Length == 0)
-            throw new ApiProblem(400, "malformed_json", "The request needs a JSON body.");
+            throw DocumentProblem("The request needs a JSON body.");
         try
         {
             return JsonSerializer.Deserialize<T>(buffer.ToArray(), Options)
-                   ?? throw new ApiProblem(400, "malformed_json", "The request body must be a JSON object.");
+                   ?? throw DocumentProblem("The request body must be a JSON object.");
         }
         catch (JsonException e)
         {
@@ -55,6 +71,10 @@ public static class ApiJson
     /// <summary>"$.items[0].amountCents" → "items[0].amountCents"; null for the document itself.</summary>
     private static string? FieldOf(string? path) =>
         path is null or "$" || !path.StartsWith("$.", StringComparison.Ordinal) ? null : path[2..];
+
+    /// <summary>A problem with the document as a whole: its error is under "" like every other document-level error.</summary>
+    private static ApiProblem DocumentProblem(string detail) =>
+        new(400, "malformed_json", detail, new Dictionary<string, string[]> { [""] = [detail] });
 
     private static ApiProblem TooLarge() =>
         new(413, "payload_too_large", $"The request body is larger than {MaxBodyBytes / 1024} KB.");

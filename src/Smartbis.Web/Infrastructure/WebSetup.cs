@@ -23,7 +23,9 @@ public static class WebSetup
                 o.Conventions.AuthorizeFolder("/App/Settings", Policies.Owner);
                 o.Conventions.AuthorizeFolder("/Counter", Policies.Staff);
                 o.Conventions.AuthorizeFolder("/Admin", Policies.Operator);
+                o.Conventions.ConfigureFilter(new OperationFailedPageFilter());
             })
+            .AddMvcOptions(o => o.ModelBinderProviders.Insert(0, new NoNulStringBinderProvider()))
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));
         s.AddAntiforgery(o =>
@@ -64,6 +66,19 @@ public static class WebSetup
         }
         app.UseExceptionHandler("/error/500");
         app.UseStatusCodePagesWithReExecute("/error/{0}");
+        // The error page is rendered as a GET: re-executing a refused POST would read its (possibly unreadable) form
+        // again to select a handler, turning a 400 into a 500.
+        app.Use((http, next) =>
+        {
+            if ((http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null
+                 || http.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>() is not null)
+                && !HttpMethods.IsGet(http.Request.Method))
+            {
+                http.Request.Method = HttpMethods.Get;
+                http.Features.Set<Microsoft.AspNetCore.Http.Features.IFormFeature>(new Microsoft.AspNetCore.Http.Features.FormFeature(FormCollection.Empty));
+            }
+            return next();
+        });
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseSerilogRequestLogging(o => o.EnrichDiagnosticContext = (diag, http) =>

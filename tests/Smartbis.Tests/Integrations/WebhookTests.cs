@@ -137,7 +137,7 @@ public sealed class WebhookTests(LedgerFixture fixture) : LedgerTests(fixture)
         // And a subscription is refused with the reason beside the field.
         var t = await NewTenantAsync(SampleRules.Plain());
         await using var scope = t.Scope();
-        var create = new CreateWebhookSubscription(scope.Db, guard, TimeProvider.System);
+        var create = new CreateWebhookSubscription(scope.Db, guard, TimeProvider.System, scope.Get<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>());
         var refused = await LedgerTestKit.ShouldFailAsync(() => create.ExecuteAsync(new("https://10.0.0.1/hook", [Events.PurchaseRecorded]), AuditActor.System), "validation");
         refused.Errors.Should().ContainKey("url");
     }

@@ -1248,8 +1248,8 @@ namespace Smartbis.Web.Data.Migrations
 
                     b.Property<string>("Secret")
                         .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
                         .HasColumnName("secret");
 
                     b.Property<string>("Url")

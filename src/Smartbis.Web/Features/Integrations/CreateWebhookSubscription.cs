@@ -6,7 +6,8 @@ using Smartbis.Web.Infrastructure;
 namespace Smartbis.Web.Features.Integrations;
 
 /// <summary>Subscribes a URL to events. The secret is returned once; events from now on are delivered.</summary>
-public sealed class CreateWebhookSubscription(SmartbisDb db, WebhookTargets targets, TimeProvider clock)
+public sealed class CreateWebhookSubscription(SmartbisDb db, WebhookTargets targets, TimeProvider clock,
+    Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection)
 {
     public sealed record Request(string Url, IReadOnlyList<string> Events);
     public sealed record Result(Guid Id, string Secret);
@@ -22,15 +23,16 @@ public sealed class CreateWebhookSubscription(SmartbisDb db, WebhookTargets targ
         v.ThrowIfInvalid();
 
         var now = clock.GetUtcNow();
+        var secret = "whsec_" + ApiKey.Base64Url(RandomNumberGenerator.GetBytes(24));
         var sub = new WebhookSubscription
         {
-            Url = r.Url.Trim(), Events = events, Secret = "whsec_" + ApiKey.Base64Url(RandomNumberGenerator.GetBytes(24)),
+            Url = r.Url.Trim(), Events = events, Secret = WebhookSecrets.Protect(protection, secret),
             CreatedAt = now, CursorAt = now, CreatedByUserId = actor.UserId,
         };
         db.WebhookSubscriptions.Add(sub);
         RecordAudit.Add(db, actor, now, "webhook.create", $"Webhook to {sub.Url} created", "WebhookSubscription", sub.Id,
             after: new { sub.Url, sub.Events });
         await db.SaveChangesAsync(ct);
-        return new Result(sub.Id, sub.Secret);
+        return new Result(sub.Id, secret);
     }
 }

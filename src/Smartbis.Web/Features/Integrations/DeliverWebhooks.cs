@@ -114,6 +114,7 @@ public sealed class DeliverWebhooks(IServiceScopeFactory scopes, IHttpClientFact
         var subIds = deliveries.Select(d => d.SubscriptionId).Distinct().ToList();
         var subs = await db.WebhookSubscriptions.Where(s => subIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
         var client = http.CreateClient(HttpClientName);
+        var protection = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>();
         foreach (var d in deliveries)
         {
             var sub = subs[d.SubscriptionId];
@@ -122,7 +123,7 @@ public sealed class DeliverWebhooks(IServiceScopeFactory scopes, IHttpClientFact
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, sub.Url) { Content = new StringContent(d.Body, Encoding.UTF8, "application/json") };
-                request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(sub.Secret, attempt.At.ToUnixTimeSeconds(), d.Body));
+                request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(WebhookSecrets.Reveal(protection, sub.Secret), attempt.At.ToUnixTimeSeconds(), d.Body));
                 request.Headers.TryAddWithoutValidation(WebhookSignature.EventIdHeader, d.EventId.ToString());
                 request.Headers.UserAgent.ParseAdd("Smartbis-Webhooks/1.0");
                 using var response = await client.SendAsync(request, ct);

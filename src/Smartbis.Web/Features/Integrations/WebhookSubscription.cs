@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Smartbis.Web.Features.Ledger;
@@ -15,7 +16,10 @@ public sealed class WebhookSubscription : ITenantOwned
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public required string Url { get; set; }
     public List<string> Events { get; set; } = [];
-    /// <summary>The signing secret ("whsec_…"); kept to sign each delivery, shown to staff once.</summary>
+    /// <summary>
+    /// The signing secret ("whsec_…"), encrypted at rest with ASP.NET Data Protection (<see cref="WebhookSecrets"/>);
+    /// kept to sign each delivery, shown to staff once. Rows from before encryption hold it plain ("whsec_…").
+    /// </summary>
     public required string Secret { get; set; }
     public bool Active { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
@@ -77,7 +81,7 @@ public sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<
         b.HasKey(s => new { s.TenantId, s.Id });
         b.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.Property(s => s.Url).HasMaxLength(2000);
-        b.Property(s => s.Secret).HasMaxLength(100);
+        b.Property(s => s.Secret).HasMaxLength(500);
     }
 }
 
@@ -108,4 +112,18 @@ public sealed class WebhookAttemptConfiguration : IEntityTypeConfiguration<Webho
         b.Property(a => a.ResponseBody).HasMaxLength(1000);
         b.HasIndex(a => new { a.TenantId, a.DeliveryId, a.Number });
     }
+}
+
+/// <summary>Webhook signing secrets are stored encrypted (Data Protection, the same key ring as the WhatsApp tokens).</summary>
+public static class WebhookSecrets
+{
+    public const string Purpose = "Smartbis.Webhooks.SigningSecret";
+    private const string PlainPrefix = "whsec_";
+
+    public static string Protect(Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection, string secret) =>
+        protection.CreateProtector(Purpose).Protect(secret);
+
+    /// <summary>The secret in clear; a row written before secrets were encrypted is read as it is.</summary>
+    public static string Reveal(Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection, string stored) =>
+        stored.StartsWith(PlainPrefix, StringComparison.Ordinal) ? stored : protection.CreateProtector(Purpose).Unprotect(stored);
 }

@@ -53,15 +53,8 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
             throw new OperationFailed("no_email", "Codes are sent by email, and this member has no email address. Ask the store to add one.", "identifier");
         var now = clock.GetUtcNow();
         var since = now - CodeLimits.SendWindow;
-        var recent = await db.SignInCodes.Where(c => c.CustomerId == customerId && c.CreatedAt > since)
-            .GroupBy(_ => 1).Select(g => new { Sent = g.Count(), Attempts = g.Sum(c => c.Attempts) }).SingleOrDefaultAsync(ct);
-        if (recent is not null && (recent.Sent >= CodeLimits.SendsPerWindow || recent.Attempts >= CodeLimits.AttemptsPerWindow))
-            throw TooMany();
-
         var tenantId = db.Tenant.Require();
         var tenant = await db.Tenants.Where(t => t.Id == tenantId).Select(t => new { t.Name, t.Locale }).SingleAsync(ct);
-        await db.SignInCodes.Where(c => c.CustomerId == customerId && c.Purpose == purpose && c.UsedAt == null && c.SupersededAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.SupersededAt, now), ct);
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
         var row = new SignInCode
         {
@@ -69,8 +62,22 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
             SentTo = byWhatsApp ? Phones.Mask(customer.Phone!) : Emails.Mask(customer.Email!),
             CreatedAt = now, ExpiresAt = now + CodeLimits.Validity,
         };
-        db.SignInCodes.Add(row);
-        await db.SaveChangesAsync(ct);
+        // Count and insert under the member's row lock: parallel requests (on any web node) take turns, so the
+        // hourly limit is a limit and not a race.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM customers WHERE tenant_id = {tenantId} AND id = {customerId} FOR UPDATE", ct);
+            var recent = await db.SignInCodes.Where(c => c.CustomerId == customerId && c.CreatedAt > since)
+                .GroupBy(_ => 1).Select(g => new { Sent = g.Count(), Attempts = g.Sum(c => c.Attempts) }).SingleOrDefaultAsync(ct);
+            if (recent is not null && (recent.Sent >= CodeLimits.SendsPerWindow || recent.Attempts >= CodeLimits.AttemptsPerWindow))
+                throw TooMany();
+            await db.SignInCodes.Where(c => c.CustomerId == customerId && c.Purpose == purpose && c.UsedAt == null && c.SupersededAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.SupersededAt, now), ct);
+            db.SignInCodes.Add(row);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        });
 
         var locale = customer.Locale ?? tenant.Locale;
         if (byWhatsApp)

@@ -34,7 +34,12 @@ public sealed class RedeemVoucher(LedgerUnit unit, TenantContext tenant, TimePro
                         ?? throw new OperationFailed("voucher_not_found", "No voucher has this code. Check the letters and digits.", "code", 404);
             var account = await books.LockAsync(owner, ct);
             var voucher = await FindUsableAsync(db, request.Code, request.CustomerId, now, ct);
-            Apply(books, account, voucher, purchaseId: null);
+            // A purchase named as the one the voucher paid for must be this customer's purchase in this tenant.
+            Guid? purchaseId = null;
+            if (Guid.TryParse(request.Reference, out var named))
+                purchaseId = await db.Purchases.Where(p => p.Id == named && p.CustomerId == voucher.CustomerId).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(ct)
+                             ?? throw new OperationFailed("purchase_not_found", "No purchase of this voucher's customer has this id.", "purchaseId", 404);
+            Apply(books, account, voucher, purchaseId);
             await db.SaveChangesAsync(ct);
             var result = new Result(voucher.Id, voucher.CustomerId, Codes.Display(voucher.Code), voucher.ValueCents, now, Balances.Of(account));
             await Idempotency.CompleteAsync(db, request.IdempotencyKey, result, 200, ct);

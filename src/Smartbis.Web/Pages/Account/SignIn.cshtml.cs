@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Smartbis.Web.Data;
@@ -43,7 +44,7 @@ public sealed class SignInModel(
             ModelState.AddModelError("", T["Email or password is incorrect."]);
             return Page();
         }
-        var result = await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
+        var result = await CheckPasswordOneAtATimeAsync(user);
         if (result.IsLockedOut)
         {
             log.LogWarning("Sign-in refused: account {UserId} is locked out", user.Id);
@@ -75,4 +76,20 @@ public sealed class SignInModel(
             _ => "/app",
         });
     }
+
+    /// <summary>
+    /// Identity reads the failure count, checks the password and writes the count back without a lock, so 50 parallel
+    /// wrong passwords would all be checked before any of them locks the account. Holding the user's row lock for the
+    /// check makes the attempts of one account take turns: after the 5th failure the rest see the lockout.
+    /// </summary>
+    private async Task<Microsoft.AspNetCore.Identity.SignInResult> CheckPasswordOneAtATimeAsync(AppUser user) =>
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(HttpContext.RequestAborted);
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM users WHERE id = {user.Id} FOR UPDATE", HttpContext.RequestAborted);
+            await db.Entry(user).ReloadAsync(HttpContext.RequestAborted);
+            var result = await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
+            await tx.CommitAsync(HttpContext.RequestAborted);
+            return result;
+        });
 }

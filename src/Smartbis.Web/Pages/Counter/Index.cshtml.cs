@@ -112,7 +112,10 @@ public sealed class IndexModel(
         ClearPrefix(ModelState, "Enrol");
         var amount = ParseMoney(Purchase.Amount);
         var cashback = string.IsNullOrWhiteSpace(Purchase.PayWithCashback) ? 0 : ParseMoney(Purchase.PayWithCashback);
-        var excluded = string.IsNullOrWhiteSpace(Purchase.Excluded) ? 0 : ParseMoney(Purchase.Excluded);
+        // The excluded-amount field is on the form only when the rules exclude categories: otherwise a value (forged or
+        // left from an older form) is ignored, not refused with an error the page has nowhere to show.
+        var excludes = (await RulesInForce.AtAsync(Db, Clock.GetUtcNow())).ExcludedCategories.Count > 0;
+        var excluded = !excludes || string.IsNullOrWhiteSpace(Purchase.Excluded) ? 0 : ParseMoney(Purchase.Excluded);
         if (amount is null or 0) ModelState.AddModelError("Purchase.Amount", L["Type the amount, e.g. {0}.", Plain(123_45)]);
         if (cashback is null) ModelState.AddModelError("Purchase.PayWithCashback", L["Type an amount, e.g. {0}, or leave it empty.", Plain(10_00)]);
         if (excluded is null) ModelState.AddModelError("Purchase.Excluded", L["Type an amount, e.g. {0}, or leave it empty.", Plain(10_00)]);
@@ -128,7 +131,8 @@ public sealed class IndexModel(
                     Purchase.OneTimeCode, Purchase.ManagerPin), Actor(), HttpContext.RequestAborted);
                 return Redirect($"/counter/receipt/{result.Purchase.PurchaseId}" + (result.Replayed ? "?replayed=true" : ""));
             }
-            catch (OperationFailed e) when (e.Status != 404)
+            // An unknown customer is a 404 page; an unknown voucher code is a typo shown beside the field.
+            catch (OperationFailed e) when (e.Status != 404 || e.Errors.ContainsKey("voucherCode"))
             {
                 NeedsAuthorization = e.Code is "authorization_required" or "invalid_code" or "code_amount" or "invalid_pin" or "pin_locked" or "no_email" or "too_many_codes";
                 if (e.Code == "duplicate_receipt" && e.Errors.TryGetValue("existingPurchaseId", out var ids) && Guid.TryParse(ids[0], out var first))

@@ -46,7 +46,10 @@ public sealed class JoinModel(SmartbisDb db, EnrollCustomer enroll, SendSignInCo
     public async Task<IActionResult> OnPostAsync()
     {
         if (!await LoadAsync(db)) return NotFound();
+        // A date the browser sent but that is not a date (31/02, text) must be refused, not silently dropped.
+        var unreadableDate = ModelState.TryGetValue("Input.BirthDate", out var date) && date.Errors.Count > 0;
         ModelState.Clear(); // the operation validates; its messages are shown in the UI language
+        if (unreadableDate) ModelState.AddModelError("Input.BirthDate", P["Enter a valid date."]);
         if (!Input.AcceptTerms) ModelState.AddModelError("Input.AcceptTerms", P["Accept the program rules to join."]);
         if (!ModelState.IsValid)
         {

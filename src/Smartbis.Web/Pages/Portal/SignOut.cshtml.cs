@@ -12,7 +12,8 @@ public sealed class SignOutModel : Microsoft.AspNetCore.Mvc.RazorPages.PageModel
     public async Task<IActionResult> OnPostAsync()
     {
         if (TenantRouteMiddleware.Current(HttpContext) is not { } tenant) return NotFound();
-        await CustomerSession.SignOutAsync(HttpContext);
+        // The session cookie serves one tenant's portal: signing out of another tenant's portal leaves it alone.
+        if (await CustomerSession.CustomerIdAsync(HttpContext, tenant.Id) is not null) await CustomerSession.SignOutAsync(HttpContext);
         return Redirect($"/{tenant.Slug}");
     }
 }

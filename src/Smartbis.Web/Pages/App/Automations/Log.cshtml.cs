@@ -44,6 +44,10 @@ public sealed class LogModel(SmartbisDb db, CurrentStaff staff, RetryMessage ret
             await db.SaveChangesAsync();
             Notice = "retried";
         }
+        catch (OperationFailed e) when (e.Status == 404)
+        {
+            return NotFound(); // another tenant's message is simply not there
+        }
         catch (OperationFailed e)
         {
             Notice = e.Message;

@@ -112,6 +112,11 @@ public sealed class TemplateModel(SmartbisDb db, CurrentStaff staff, TimeProvide
             ModelState.AddModelError(error.StartsWith("Subject:") ? nameof(Subject) : nameof(Body), error);
         if (Channel == Channel.Email && string.IsNullOrWhiteSpace(Subject)) ModelState.AddModelError(nameof(Subject), L["Enter a subject."]);
         if (string.IsNullOrWhiteSpace(Body)) ModelState.AddModelError(nameof(Body), L["Enter the message."]);
+        // The columns' limits (message_templates): beyond them saving was a 500.
+        if (Subject?.Length > 200) ModelState.AddModelError(nameof(Subject), L["Up to {0} characters.", 200]);
+        if (Body?.Length > 20_000) ModelState.AddModelError(nameof(Body), L["Up to {0} characters.", 20_000]);
+        if (WhatsAppTemplate?.Length > 100) ModelState.AddModelError(nameof(WhatsAppTemplate), L["Up to {0} characters.", 100]);
+        if (WhatsAppParameters?.Length > 500) ModelState.AddModelError(nameof(WhatsAppParameters), L["Up to {0} characters.", 500]);
         if (Channel == Channel.WhatsApp)
         {
             var unknown = (WhatsAppParameters ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(p => !Info.Variables.Contains(p)).ToList();

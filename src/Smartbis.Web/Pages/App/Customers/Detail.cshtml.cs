@@ -59,6 +59,8 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
         if (!await LoadAsync(id)) return NotFound();
         var cents = Money.Parse(Adjust.Amount, System.Globalization.CultureInfo.CurrentCulture.Name);
         if (cents is null or 0) ModelState.AddModelError("Adjust.Amount", L["Enter an amount such as {0}.", (12.5m).ToString("0.00", System.Globalization.CultureInfo.CurrentCulture)]);
+        // Credit or debit, nothing else: a forged value must not silently become a credit.
+        if (Adjust.Direction is not ("credit" or "debit")) ModelState.AddModelError("Adjust.Direction", L["Choose credit or debit."]);
         if (string.IsNullOrWhiteSpace(Adjust.Reason)) ModelState.AddModelError("Adjust.Reason", L["Say why (up to 300 characters): the customer sees it in their history."]);
         if (!ModelState.IsValid) return Page();
         var amount = Adjust.Direction == "debit" ? -cents!.Value : cents!.Value;
