@@ -87,6 +87,7 @@ public sealed class LoadHeldTests(LedgerFixture fixture, Xunit.Abstractions.ITes
                 {
                     // Two clients race for the same voucher now and then: it must be redeemed once.
                     using var lookup = await api.GetAsync($"/api/v1/customers/{customer}");
+                    if (lookup.StatusCode != HttpStatusCode.OK) { Count(lookup); await PoliteAsync(lookup); continue; }
                     var vouchers = (await lookup.JsonAsync(HttpStatusCode.OK)).GetProperty("vouchers");
                     if (vouchers.GetArrayLength() == 0) { Count(lookup); continue; }
                     var code = vouchers[0].GetProperty("code").GetString()!;
@@ -94,9 +95,14 @@ public sealed class LoadHeldTests(LedgerFixture fixture, Xunit.Abstractions.ITes
                     if (response.StatusCode == HttpStatusCode.OK) redeemed.Add(code);
                 }
                 Count(response);
+                await PoliteAsync(response);
                 response.Dispose();
             }
         }
+
+        // Like a POS, a client told to slow down (429) waits as long as Retry-After says.
+        static Task PoliteAsync(HttpResponseMessage r) =>
+            r.StatusCode == HttpStatusCode.TooManyRequests ? Task.Delay(r.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1)) : Task.CompletedTask;
 
         void Count(HttpResponseMessage r)
         {
