@@ -35,6 +35,13 @@ GROWTH=("$((ENTRIES / 100))" "$((ENTRIES / 10))" "$ENTRIES")
 
 DATA=$ROOT/bench/.data
 OUT=$DATA/out
+# The cluster lives beside the results, unless that is a directory the postgres user cannot reach (a checkout
+# under /root or a private temporary directory, when running as root): then in a temporary directory of its own.
+PGDIR=$DATA/pg
+if [[ $EUID -eq 0 ]] && ! (mkdir -p "$DATA" && cd / && runuser -u postgres -- test -x "$DATA") 2>/dev/null; then
+  PGDIR=$(mktemp -d /tmp/smartbis-bench-pg.XXXXXX)/pg
+  chmod 755 "$(dirname "$PGDIR")"
+fi
 RESULTS=$OUT/results.tsv
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
@@ -52,7 +59,10 @@ cleanup() {
   for pid in $SAMPLER_PID $SMTP_PID; do kill "$pid" 2>/dev/null || true; done
   stop_app
   stop_private_pg
-  if [[ ${BENCH_KEEP_DATA:-0} != 1 ]]; then rm -rf "$DATA/pg" "$DATA/pg-run"; fi
+  if [[ ${BENCH_KEEP_DATA:-0} != 1 ]]; then
+    rm -rf "$PGDIR" "$PGDIR-run"
+    if [[ $PGDIR == /tmp/smartbis-bench-pg.* ]]; then rm -rf "$(dirname "$PGDIR")"; fi
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -67,10 +77,10 @@ TOOL_DLL=$ROOT/bench/Smartbis.Bench.Tool/bin/Release/net10.0/Smartbis.Bench.Tool
 tool() { (cd "$ROOT/bench/Smartbis.Bench.Tool" && dotnet "$TOOL_DLL" "$@"); }
 
 # A fresh cluster every run, tuned as in shared/MEASUREMENTS.md (synchronous commit stays on: money).
-rm -rf "$DATA/pg" "$DATA/pg-run" "$OUT"
+rm -rf "$PGDIR" "$PGDIR-run" "$OUT"
 mkdir -p "$OUT"
 : >"$RESULTS"
-start_private_pg "$DATA/pg"
+start_private_pg "$PGDIR"
 pg_sql -d postgres -c "ALTER SYSTEM SET shared_buffers = '1GB'" -c "ALTER SYSTEM SET max_wal_size = '4GB'" \
   -c "ALTER SYSTEM SET max_connections = 300" -c "ALTER SYSTEM SET checkpoint_timeout = '15min'" >/dev/null
 pg_as_owner "$PG_BIN/pg_ctl" restart -D "$PG_DATA" -m fast -w >/dev/null
