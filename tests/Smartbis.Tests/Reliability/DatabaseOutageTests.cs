@@ -121,7 +121,8 @@ public sealed class DatabaseOutageTests(OutageFixture fixture) : IClassFixture<O
     public async Task A_connection_lost_right_after_the_commit_leaves_a_retry_the_original_result_and_no_duplicate()
     {
         fixture.Clock.StartAt(new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero));
-        var cutter = new CutAfterPurchaseCommit(fixture.Proxy);
+        // The first commit that writes a purchase is the one under test (setup writes none).
+        var cutter = new CutAfterCommits<Web.Features.Purchases.Purchase>(fixture.Proxy, after: 1);
         await using var app = fixture.App.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
             s.ConfigureDbContext<SmartbisDb>(o => o.AddInterceptors(cutter))));
         var t = await fixture.CreateTenantAsync(SampleRules.Plain());
@@ -131,7 +132,6 @@ public sealed class DatabaseOutageTests(OutageFixture fixture) : IClassFixture<O
         api.DefaultRequestHeaders.Authorization = new("Bearer", key);
         var body = new { customer = new { id = customer }, amountCents = 80_00, receiptNumber = "AFTER-COMMIT" };
 
-        cutter.Armed = true;
         using (var lost = await api.PostJsonAsync("/api/v1/purchases", body, "after-commit-1"))
             ((int)lost.StatusCode).Should().BeGreaterThanOrEqualTo(500, "the purchase committed, then the database went away before the answer");
         cutter.Fired.Should().BeTrue();
@@ -157,25 +157,6 @@ public sealed class DatabaseOutageTests(OutageFixture fixture) : IClassFixture<O
         (await t.WithDbAsync(db => db.Purchases.CountAsync())).Should().Be(1, "the retry replayed, it did not record again");
         (await t.BalancesAsync(customer)).AvailableCents.Should().Be(4_00);
         (await t.CheckLedgerAsync()).Should().BeEmpty();
-    }
-
-    /// <summary>Cuts the database connection right after the first commit that wrote a purchase, for one second.</summary>
-    private sealed class CutAfterPurchaseCommit(TcpProxy proxy) : DbTransactionInterceptor
-    {
-        public volatile bool Armed;
-        public volatile bool Fired;
-
-        public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
-        {
-            if (Armed && eventData.Context?.ChangeTracker.Entries<Web.Features.Purchases.Purchase>().Any() == true)
-            {
-                Armed = false;
-                Fired = true;
-                proxy.Cut();
-                _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => proxy.Restore());
-            }
-            return Task.CompletedTask;
-        }
     }
 
     [Fact]

@@ -25,8 +25,9 @@ public sealed class IndexModel(SmartbisDb db, TimeProvider clock) : PortalPage
         Stores = await db.Stores.Where(s => s.Active).OrderBy(s => s.Name).Select(s => new StoreRow(s.Name, s.Address)).ToListAsync();
         try
         {
-            Program = await RulesInForce.AtAsync(db, clock.GetUtcNow());
-            Rules = RulesInWords.Describe(Program, Tenant, P);
+            var now = clock.GetUtcNow();
+            Program = await RulesInForce.AtAsync(db, now);
+            Rules = RulesInWords.Describe(Program, Tenant, Features.Reporting.Overview.Today(now, Tenant.TimeZone), P);
         }
         catch (OperationFailed) { /* a program without rules yet: the page still shows the brand and the stores */ }
         return Page();

@@ -11,7 +11,8 @@ namespace Smartbis.Web.Pages.Portal;
 /// </summary>
 public static class RulesInWords
 {
-    public static List<string> Describe(ProgramRules r, Tenant t, IStringLocalizer<PortalText> P)
+    /// <param name="today">The tenant's local date: boosts that ended before it are not shown.</param>
+    public static List<string> Describe(ProgramRules r, Tenant t, DateOnly today, IStringLocalizer<PortalText> P)
     {
         string M(long cents) => Infrastructure.Money.Format(cents, t.CurrencyCode, t.Locale);
         string Pct(int bps) => (bps / 100m).ToString("0.##", CultureInfo.CurrentUICulture) + "%";
@@ -27,7 +28,7 @@ public static class RulesInWords
 
         if (r.MaxEarnPerPurchaseCents is { } cap) lines.Add(P["Up to {0} per purchase.", M(cap)]);
         if (r.ExcludedCategories.Count > 0) lines.Add(P["Not earned on: {0}.", string.Join(", ", r.ExcludedCategories)]);
-        foreach (var boost in r.Boosts.Where(b => b.EndsOn is null || b.EndsOn >= DateOnly.FromDateTime(DateTime.UtcNow)))
+        foreach (var boost in r.Boosts.Where(b => b.EndsOn is null || b.EndsOn >= today))
         {
             var when = boost.Weekdays.Count > 0
                 ? string.Join(", ", boost.Weekdays.Select(d => CultureInfo.CurrentUICulture.DateTimeFormat.GetDayName(d)))
