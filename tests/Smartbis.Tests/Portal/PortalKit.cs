@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Smartbis.Tests.Features;
 using Smartbis.Tests.Infrastructure;
@@ -12,10 +13,13 @@ public static class PortalKit
         CodePurpose purpose = CodePurpose.SignIn, TimeSpan? validFor = null)
     {
         await using var scope = tenant.Scope();
+        // The test clock stands still: a code planted after another must still be the latest, as it is in real time.
+        var previous = await scope.Db.SignInCodes.Where(c => c.CustomerId == customerId).MaxAsync(c => (DateTimeOffset?)c.CreatedAt);
+        var createdAt = previous is { } p && p >= tenant.Now ? p.AddMilliseconds(1) : tenant.Now;
         var row = new SignInCode
         {
             CustomerId = customerId, Purpose = purpose, CodeHash = SendSignInCode.Hash(tenant.Id, customerId, code), SentTo = "t***@example.com",
-            CreatedAt = tenant.Now, ExpiresAt = tenant.Now + (validFor ?? CodeLimits.Validity),
+            CreatedAt = createdAt, ExpiresAt = createdAt + (validFor ?? CodeLimits.Validity),
         };
         scope.Db.SignInCodes.Add(row);
         await scope.Db.SaveChangesAsync();

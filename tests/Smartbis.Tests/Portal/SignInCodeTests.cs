@@ -84,6 +84,40 @@ public sealed class SignInCodeTests(LedgerFixture fixture) : LedgerTests(fixture
     }
 
     [Fact]
+    public async Task Parallel_wrong_attempts_cannot_get_past_the_hourly_limit_per_member()
+    {
+        var t = await NewTenantAsync(SampleRules.Plain());
+        var member = (await t.JoinAsync(email: "hourly@example.com")).CustomerId;
+        // Earlier codes this hour used up all but one of the member's wrong guesses; the latest code has all of its own.
+        var earlier = CodeLimits.AttemptsPerWindow - 1;
+        await t.WithDbAsync(async db =>
+        {
+            for (var left = earlier; left > 0; left -= CodeLimits.AttemptsPerCode)
+                db.SignInCodes.Add(new SignInCode
+                {
+                    TenantId = t.Id, CustomerId = member, Purpose = CodePurpose.SignIn, CodeHash = new string('0', 64), SentTo = "h***@example.com",
+                    CreatedAt = t.Now.AddMinutes(-5), ExpiresAt = t.Now.AddMinutes(5), SupersededAt = t.Now.AddMinutes(-1),
+                    Attempts = Math.Min(left, CodeLimits.AttemptsPerCode),
+                });
+            await db.SaveChangesAsync();
+            return true;
+        });
+        var codeId = await t.IssueCodeAsync(member, "424242");
+
+        var attempts = Enumerable.Range(0, CodeLimits.AttemptsPerCode + 3).Select(i => Task.Run(async () =>
+        {
+            try { await t.VerifyAsync(member, $"9{i:D5}"); return "signed in"; }
+            catch (Smartbis.Web.Infrastructure.OperationFailed f) { return f.Code; }
+        }));
+        var outcomes = await Task.WhenAll(attempts);
+
+        outcomes.Count(o => o == "wrong_code").Should().Be(1, "one guess was left in the member's hour");
+        outcomes.Where(o => o != "wrong_code").Should().OnlyContain(o => o == "too_many_attempts");
+        (await t.WithDbAsync(db => db.SignInCodes.AsNoTracking().SingleAsync(c => c.Id == codeId))).Attempts.Should().Be(1);
+        await LedgerTestKit.ShouldFailAsync(() => t.VerifyAsync(member, "424242"), "too_many_attempts");
+    }
+
+    [Fact]
     public async Task Sending_is_limited_per_member_with_429()
     {
         var t = await NewTenantAsync(SampleRules.Plain());

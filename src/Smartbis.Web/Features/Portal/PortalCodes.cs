@@ -137,9 +137,10 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
 }
 
 /// <summary>
-/// Checks a typed code against the member's latest code of that purpose. The attempt is counted first with one
-/// atomic UPDATE (… attempts + 1 WHERE attempts &lt; limit), so parallel guesses cannot exceed the limit; a right
-/// code is then marked used with another conditional UPDATE, so it works once. Too many attempts → 429.
+/// Checks a typed code against the member's latest code of that purpose. The attempt is counted first, under the
+/// member's row lock (the hourly limit across codes) with one atomic UPDATE (… attempts + 1 WHERE attempts &lt; limit,
+/// the per-code limit), so parallel guesses cannot exceed either limit; a right code is then marked used with another
+/// conditional UPDATE, so it works once. Too many attempts → 429.
 /// </summary>
 public sealed class VerifySignInCode(SmartbisDb db, TimeProvider clock)
 {
@@ -151,27 +152,36 @@ public sealed class VerifySignInCode(SmartbisDb db, TimeProvider clock)
         var now = clock.GetUtcNow();
 
         var since = now - CodeLimits.SendWindow;
-        var attempts = await db.SignInCodes.Where(c => c.CustomerId == customerId && c.CreatedAt > since).SumAsync(c => c.Attempts, ct);
-        if (attempts >= CodeLimits.AttemptsPerWindow) throw SendSignInCode.TooMany();
-
-        var latest = await db.SignInCodes.AsNoTracking()
-            .Where(c => c.CustomerId == customerId && c.Purpose == purpose && c.SupersededAt == null)
-            .OrderByDescending(c => c.CreatedAt).Select(c => new { c.Id, c.CodeHash, c.ExpiresAt, c.UsedAt, c.Attempts })
-            .FirstOrDefaultAsync(ct);
-        if (latest is null || latest.UsedAt is not null || latest.ExpiresAt <= now)
-            throw new OperationFailed("code_expired", "This code has expired or was already used. Ask for a new one.", "code");
-
-        // Count the attempt before comparing: the database decides, so N parallel requests get at most the limit.
-        var counted = await db.SignInCodes
-            .Where(c => c.Id == latest.Id && c.Attempts < CodeLimits.AttemptsPerCode && c.UsedAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Attempts, c => c.Attempts + 1), ct);
-        if (counted == 0)
+        // The member's row lock makes "count the hour's wrong guesses, then add one" a single step across parallel
+        // requests on any web node; the per-code limit is still the atomic UPDATE below.
+        var latest = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            var usedMeanwhile = await db.SignInCodes.AnyAsync(c => c.Id == latest.Id && c.UsedAt != null, ct);
-            throw usedMeanwhile
-                ? new OperationFailed("code_expired", "This code has expired or was already used. Ask for a new one.", "code")
-                : new OperationFailed("code_locked", "Too many wrong attempts for this code. Ask for a new one.", "code", 429);
-        }
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM customers WHERE tenant_id = {tenantId} AND id = {customerId} FOR UPDATE", ct);
+            var attempts = await db.SignInCodes.Where(c => c.CustomerId == customerId && c.CreatedAt > since).SumAsync(c => c.Attempts, ct);
+            if (attempts >= CodeLimits.AttemptsPerWindow) throw SendSignInCode.TooMany();
+
+            var code = await db.SignInCodes.AsNoTracking()
+                .Where(c => c.CustomerId == customerId && c.Purpose == purpose && c.SupersededAt == null)
+                .OrderByDescending(c => c.CreatedAt).Select(c => new { c.Id, c.CodeHash, c.ExpiresAt, c.UsedAt, c.Attempts })
+                .FirstOrDefaultAsync(ct);
+            if (code is null || code.UsedAt is not null || code.ExpiresAt <= now)
+                throw new OperationFailed("code_expired", "This code has expired or was already used. Ask for a new one.", "code");
+
+            // Count the attempt before comparing: the database decides, so N parallel requests get at most the limit.
+            var counted = await db.SignInCodes
+                .Where(c => c.Id == code.Id && c.Attempts < CodeLimits.AttemptsPerCode && c.UsedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.Attempts, c => c.Attempts + 1), ct);
+            if (counted == 0)
+            {
+                var usedMeanwhile = await db.SignInCodes.AnyAsync(c => c.Id == code.Id && c.UsedAt != null, ct);
+                throw usedMeanwhile
+                    ? new OperationFailed("code_expired", "This code has expired or was already used. Ask for a new one.", "code")
+                    : new OperationFailed("code_locked", "Too many wrong attempts for this code. Ask for a new one.", "code", 429);
+            }
+            await tx.CommitAsync(ct);
+            return code;
+        });
 
         if (!CryptographicOperations.FixedTimeEquals(
                 Convert.FromHexString(latest.CodeHash), Convert.FromHexString(SendSignInCode.Hash(tenantId, customerId, digits))))
