@@ -15,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSmartbisLogging();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddSmartbisData();
+builder.AddSmartbisDataProtection();
 builder.AddSmartbisIdentity();
 builder.AddSmartbisLedger();
 builder.AddSmartbisJobs();

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Features.Tenancy;
@@ -6,7 +7,7 @@ using Smartbis.Web.Features.Tenancy;
 namespace Smartbis.Web.Data;
 
 public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, TenantContext tenant)
-    : IdentityDbContext<AppUser>(options)
+    : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
 {
     /// <summary>Name of the query filter every tenant-owned entity carries.</summary>
     public const string TenantFilter = "Tenant";
@@ -21,6 +22,9 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
 
     /// <summary>The transaction (EF's id) in which a prefixed command last set the RLS context, and that context.</summary>
     internal (Guid Transaction, string Sql)? ContextSetByPrefix { get; set; }
+
+    /// <summary>The Data Protection key ring shared by every node (platform-wide, not tenant-owned): see DataProtectionSetup.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<Store> Stores => Set<Store>();

@@ -135,6 +135,12 @@ public sealed class DeliverWebhooks(IServiceScopeFactory scopes, IHttpClientFact
             {
                 attempt.Error = e.Message.Length <= 500 ? e.Message : e.Message[..500];
             }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                // A secret protected by a key ring this deployment no longer has: say so in the delivery log, and let
+                // the other deliveries of the batch go on.
+                attempt.Error = "The signing secret cannot be decrypted (saved with a Data Protection key this deployment no longer has): create the subscription's secret again.";
+            }
             attempt.DurationMs = (int)watch.ElapsedMilliseconds;
             db.WebhookAttempts.Add(attempt);
 
