@@ -11,16 +11,25 @@ namespace Smartbis.Tests.Infrastructure;
 /// (or use <see cref="SmtpDatabaseFixture"/>, which does that).
 /// The server exits when its stdin closes, so it never outlives a killed test host.
 /// </summary>
-public sealed class SmtpServer : IAsyncLifetime, IDisposable
+public sealed class SmtpServer(TimeSpan? delayPerMessage = null) : IAsyncLifetime, IDisposable
 {
+    /// <summary>How long the server waits before it stores (and answers 250 to) each message.</summary>
+    public TimeSpan DelayPerMessage { get; } = delayPerMessage ?? TimeSpan.Zero;
+
     // aiosmtpd's own Controller + Mailbox handler (what `python3 -m aiosmtpd -c aiosmtpd.handlers.Mailbox DIR` runs),
     // plus a stdin watch so the server dies with us.
+    // An optional delay before each message is stored stands for a slow relay (a delivery a test can interrupt).
     private const string Script = """
-        import sys
+        import sys, asyncio
         from aiosmtpd.controller import Controller
         from aiosmtpd.handlers import Mailbox
-        port, maildir = int(sys.argv[1]), sys.argv[2]
-        controller = Controller(Mailbox(maildir), hostname="127.0.0.1", port=port)
+        port, maildir, delay = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+        class SlowMailbox(Mailbox):
+            async def handle_DATA(self, server, session, envelope):
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                return await super().handle_DATA(server, session, envelope)
+        controller = Controller(SlowMailbox(maildir), hostname="127.0.0.1", port=port)
         controller.start()
         print("READY", flush=True)
         sys.stdin.read()
@@ -76,7 +85,8 @@ public sealed class SmtpServer : IAsyncLifetime, IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { "-u", "-c", Script, Port.ToString(System.Globalization.CultureInfo.InvariantCulture), MaildirPath })
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (var a in new[] { "-u", "-c", Script, Port.ToString(inv), MaildirPath, DelayPerMessage.TotalSeconds.ToString(inv) })
             psi.ArgumentList.Add(a);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var p = new Process { StartInfo = psi, EnableRaisingEvents = true };
