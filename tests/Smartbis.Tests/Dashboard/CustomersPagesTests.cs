@@ -105,4 +105,24 @@ public sealed class CustomersPagesTests(DatabaseFixture fixture) : IClassFixture
             (await scope.Db.Set<Web.Features.Audit.AuditEntry>().CountAsync(a => a.Action == "customers.exported")).Should().Be(1);
         }
     }
+
+    [Fact]
+    public async Task Export_writes_names_that_look_like_formulas_as_text()
+    {
+        var (t, _, client) = await SetUpAsync("cust-export-formula");
+        await using (var scope = fixture.CreateScope(t.Id))
+        {
+            var enroll = scope.Get<EnrollCustomer>();
+            await enroll.ExecuteAsync(new EnrollCustomer.Request("=HYPERLINK(\"http://evil\",\"x\")", "+5511933334444", null));
+            await enroll.ExecuteAsync(new EnrollCustomer.Request("-2+3+cmd", "+5511955556666", null));
+        }
+        using (client)
+        {
+            using var response = await client.GetAsync("/app/customers/export");
+            var lines = (await response.Content.ReadAsStringAsync()).Split('\n');
+            lines.Should().Contain(l => l.StartsWith("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\","), "a spreadsheet must show it, not run it");
+            lines.Should().Contain(l => l.StartsWith("\"'-2+3+cmd\","));
+            lines.Should().Contain(l => l.Contains(",\"+5511933334444\","), "phones keep their leading +");
+        }
+    }
 }

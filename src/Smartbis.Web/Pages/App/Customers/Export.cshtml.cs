@@ -28,9 +28,12 @@ public sealed class ExportModel(SmartbisDb db, CurrentStaff staff, TimeProvider 
         string M(long c) => (c / 100m).ToString("0.00", inv);
         string Q(string? s) => s is null ? "" : s.IndexOfAny([',', '"', '\n', ';']) >= 0 || s.StartsWith('=') || s.StartsWith('+') || s.StartsWith('-') || s.StartsWith('@')
             ? "\"" + (s.StartsWith('=') || s.StartsWith('@') ? "'" : "") + s.Replace("\"", "\"\"") + "\"" : s;
+        // A name is free text typed by anyone who joins: one that starts like a formula (=, +, -, @, tab) opens as text in
+        // a spreadsheet, not as a formula (CSV injection). Phones keep their leading + (they are validated E.164).
+        string Name(string s) => s.Length > 0 && "=+-@\t\r".Contains(s[0]) ? "\"'" + s.Replace("\"", "\"\"") + "\"" : Q(s);
         var csv = new StringBuilder("name,phone,email,cpf,birth_date,card_code,status,joined_at,email_consent,whatsapp_consent,available,pending,vouchers,last_purchase_at\n");
         foreach (var r in rows)
-            csv.Append(string.Join(",", Q(r.Name), Q(r.Phone), Q(r.Email), r.Cpf, r.BirthDate?.ToString("yyyy-MM-dd"), r.CardCode, r.Status,
+            csv.Append(string.Join(",", Name(r.Name), Q(r.Phone), Q(r.Email), r.Cpf, r.BirthDate?.ToString("yyyy-MM-dd"), r.CardCode, r.Status,
                 r.JoinedAt?.ToString("o", inv), r.EmailConsent, r.WhatsAppConsent, M(r.Account?.AvailableCents ?? 0), M(r.Account?.PendingCents ?? 0),
                 M(r.Account?.VoucherCents ?? 0), r.Last?.ToString("o", inv))).Append('\n');
         RecordAudit.Add(db, AuditActor.From(HttpContext, staff), clock.GetUtcNow(), "customers.exported",
