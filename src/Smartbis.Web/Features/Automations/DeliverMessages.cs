@@ -177,6 +177,12 @@ public sealed class DeliverMessages(
                 w.Outcome = SendOutcome.Failed;
                 Fail(m, attempt, e, now);
             }
+            catch (Exception e) when (w.Outcome == SendOutcome.Failed && e is not OperationCanceledException)
+            {
+                // An unexpected error once the WhatsApp call started: it may have gone out, so Unknown (what the sweeper would say).
+                Finish(m, attempt, MessageStatus.Unknown, "unknown", e.Message);
+                log.LogWarning(e, "Message {MessageId} attempt {Attempt}: unknown", m.Id, m.Attempts);
+            }
         }
 
         await SendEmailsAsync(work.Where(x => x.Email is not null).ToList(), connections, stopAt, ct);
@@ -238,6 +244,12 @@ public sealed class DeliverMessages(
                 catch (EmailDeliveryException e)
                 {
                     w.Error = e;
+                }
+                catch (Exception e)
+                {
+                    // Not a failure the sender classifies (a bug, a bad address): it may have gone out, so Unknown, never resent blindly.
+                    w.Outcome = SendOutcome.Failed;
+                    w.Error = new EmailDeliveryException(EmailFailure.Unknown, e.Message, e);
                 }
             }
         }

@@ -24,23 +24,25 @@ public static class Overview
 
     public sealed record Result(Figures Figures, IReadOnlyList<Point> Series);
 
-    private sealed record Cell(DateOnly Day, Guid StoreId, int Purchases, long Revenue, long Earned, long Redeemed, int VouchersRedeemed,
+    /// <summary>One day's sums; Mine: the rows of the chosen store (or of every store when none is chosen).</summary>
+    private sealed record Cell(DateOnly Day, bool Mine, int Purchases, long Revenue, long Earned, long Redeemed, int VouchersRedeemed,
         long VouchersRedeemedCents, long Bonus, long Expired, int VouchersIssued, long VouchersIssuedCents, long Liability, int Members, int Referred);
 
     public static async Task<Result> LoadAsync(SmartbisDb db, string timeZone, DateOnly from, DateOnly to, Guid? storeId, CancellationToken ct = default)
     {
-        // Days before the range collapse into one bucket: the opening members and liability.
+        // Days before the range collapse into one bucket: the opening members and liability. Per day, the chosen store's
+        // rows and the others' are summed apart (at most two rows a day, whatever the number of stores).
         var cells = await db.DailyStats.Where(s => s.Day <= to)
-            .GroupBy(s => new { Day = s.Day < from ? DateOnly.MinValue : s.Day, s.StoreId })
-            .Select(g => new Cell(g.Key.Day, g.Key.StoreId, g.Sum(s => s.Purchases), g.Sum(s => s.RevenueCents), g.Sum(s => s.EarnedCents),
+            .GroupBy(s => new { Day = s.Day < from ? DateOnly.MinValue : s.Day, Mine = storeId == null || s.StoreId == storeId })
+            .Select(g => new Cell(g.Key.Day, g.Key.Mine, g.Sum(s => s.Purchases), g.Sum(s => s.RevenueCents), g.Sum(s => s.EarnedCents),
                 g.Sum(s => s.RedeemedCents), g.Sum(s => s.VouchersRedeemed), g.Sum(s => s.VouchersRedeemedCents), g.Sum(s => s.BonusCents),
                 g.Sum(s => s.ExpiredCents), g.Sum(s => s.VouchersIssued), g.Sum(s => s.VouchersIssuedCents), g.Sum(s => s.LiabilityDeltaCents),
                 g.Sum(s => s.NewMembers), g.Sum(s => s.ReferredMembers)))
             .ToListAsync(ct);
         var rows = cells.GroupBy(c => c.Day).Select(g =>
         {
-            var mine = g.Where(c => storeId == null || c.StoreId == storeId).ToList();
-            return new Cell(g.Key, storeId ?? DailyStats.NoStore, mine.Sum(c => c.Purchases), mine.Sum(c => c.Revenue), mine.Sum(c => c.Earned),
+            var mine = g.Where(c => c.Mine).ToList();
+            return new Cell(g.Key, true, mine.Sum(c => c.Purchases), mine.Sum(c => c.Revenue), mine.Sum(c => c.Earned),
                 mine.Sum(c => c.Redeemed), mine.Sum(c => c.VouchersRedeemed), mine.Sum(c => c.VouchersRedeemedCents),
                 g.Sum(c => c.Bonus), g.Sum(c => c.Expired), g.Sum(c => c.VouchersIssued), g.Sum(c => c.VouchersIssuedCents),
                 g.Sum(c => c.Liability), g.Sum(c => c.Members), g.Sum(c => c.Referred));
@@ -72,7 +74,7 @@ public static class Overview
         var tenantId = db.Tenant.Require();
         var distinct = storeId is { } store
             ? await db.Database.SqlQuery<Distinct>($"""
-                SELECT count(*) FILTER (WHERE active) AS "Active", count(*) FILTER (WHERE n >= 1) AS "Buyers", count(*) FILTER (WHERE n >= 2) AS "Repeaters"
+                SELECT count(*) FILTER (WHERE active) AS active, count(*) FILTER (WHERE n >= 1) AS buyers, count(*) FILTER (WHERE n >= 2) AS repeaters
                 FROM (SELECT customer_id, bool_or(occurred_at >= {StartOf(activeFrom, zone)}) AS active, count(*) FILTER (WHERE occurred_at >= {start}) AS n
                       FROM purchases
                       WHERE tenant_id = {tenantId} AND store_id = {store} AND occurred_at >= {StartOf(Min(from, activeFrom), zone)} AND occurred_at < {end}
@@ -82,10 +84,10 @@ public static class Overview
             // k − 1 purchases have their previous one in the range and max(k − 2, 0) the one two back: the difference is
             // 1 exactly for customers who bought twice or more.
             : await db.Database.SqlQuery<Distinct>($"""
-                SELECT coalesce(sum(purchases) FILTER (WHERE back = 1 AND day >= {activeFrom} AND since_day < {activeFrom}), 0)::bigint AS "Active",
-                       coalesce(sum(purchases) FILTER (WHERE back = 1 AND day >= {from} AND since_day < {from}), 0)::bigint AS "Buyers",
+                SELECT coalesce(sum(purchases) FILTER (WHERE back = 1 AND day >= {activeFrom} AND since_day < {activeFrom}), 0)::bigint AS active,
+                       coalesce(sum(purchases) FILTER (WHERE back = 1 AND day >= {from} AND since_day < {from}), 0)::bigint AS buyers,
                        (coalesce(sum(purchases) FILTER (WHERE back = 1 AND day >= {from} AND since_day >= {from}), 0)
-                        - coalesce(sum(purchases) FILTER (WHERE back = 2 AND day >= {from} AND since_day >= {from}), 0))::bigint AS "Repeaters"
+                        - coalesce(sum(purchases) FILTER (WHERE back = 2 AND day >= {from} AND since_day >= {from}), 0))::bigint AS repeaters
                 FROM daily_buyers
                 WHERE tenant_id = {tenantId} AND day >= {Min(from, activeFrom)} AND day <= {to}
                 """).SingleAsync(ct);
@@ -109,6 +111,7 @@ public static class Overview
         return new Result(figures, series);
     }
 
+    /// <summary>Read by EF with the snake_case naming of the model: columns active, buyers, repeaters.</summary>
     private sealed record Distinct(long Active, long Buyers, long Repeaters);
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
