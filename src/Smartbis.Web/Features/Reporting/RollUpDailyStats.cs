@@ -46,7 +46,7 @@ public sealed class RollUpDailyStats(SmartbisDb db, TimeProvider clock)
             await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM daily_stats WHERE tenant_id = {tenantId} AND day >= {day}", ct);
             await db.Database.ExecuteSqlRawAsync(RecomputeSql, [new NpgsqlParameter("t", tenantId), new NpgsqlParameter("tz", tz), new NpgsqlParameter("d", day)], ct);
             await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM daily_buyers WHERE tenant_id = {tenantId} AND day >= {day}", ct);
-            await db.Database.ExecuteSqlRawAsync(BuyersSql, [new NpgsqlParameter("t", tenantId), new NpgsqlParameter("tz", tz), new NpgsqlParameter("d", day)], ct);
+            await db.Database.ExecuteSqlRawAsync(string.Format(BuyersSql, full ? AllPurchases : PurchasesOfRecentBuyers), [new NpgsqlParameter("t", tenantId), new NpgsqlParameter("tz", tz), new NpgsqlParameter("d", day)], ct);
         }
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"UPDATE stats_watermarks SET rolled_up_to = {now}, time_zone = {tz} WHERE tenant_id = {tenantId}", ct);
@@ -87,23 +87,33 @@ public sealed class RollUpDailyStats(SmartbisDb db, TimeProvider clock)
     }
 
     // Every purchase of the business from day @d on, with the local days of the same customer's purchase one and two
-    // before it (over the customer's whole history, so only customers who bought from @d on are read).
+    // before it. {0}: the purchases read: all of them (a full run), or, for each customer who bought from @d on, those
+    // from @d on and the two before (index range scans on (tenant, customer, occurred_at); OFFSET 0 keeps them per customer).
     private const string BuyersSql = """
         INSERT INTO daily_buyers (tenant_id, day, back, since_day, purchases)
         SELECT @t, day, v.back, v.since, count(*)
         FROM (
           SELECT day, lag(day, 1, DATE '0001-01-01') OVER w AS prev1, lag(day, 2, DATE '0001-01-01') OVER w AS prev2
-          FROM (
-            SELECT p.customer_id, p.occurred_at, p.id, (p.occurred_at AT TIME ZONE @tz)::date AS day
-            FROM purchases p
-            WHERE p.tenant_id = @t AND p.customer_id IN (
-              SELECT customer_id FROM purchases WHERE tenant_id = @t AND occurred_at >= (@d::timestamp AT TIME ZONE @tz))
-          ) h
+          FROM (SELECT p.customer_id, p.occurred_at, p.id, (p.occurred_at AT TIME ZONE @tz)::date AS day FROM {0}) h
           WINDOW w AS (PARTITION BY customer_id ORDER BY occurred_at, id)
         ) x
         CROSS JOIN LATERAL (VALUES (1::smallint, x.prev1), (2::smallint, x.prev2)) v(back, since)
         WHERE x.day >= @d AND NOT (v.back = 2 AND v.since = DATE '0001-01-01')
         GROUP BY day, v.back, v.since
+        """;
+
+    private const string AllPurchases = "purchases p WHERE p.tenant_id = @t";
+
+    private const string PurchasesOfRecentBuyers = """
+        (SELECT DISTINCT customer_id FROM purchases WHERE tenant_id = @t AND occurred_at >= (@d::timestamp AT TIME ZONE @tz)) c
+        CROSS JOIN LATERAL (
+          (SELECT customer_id, occurred_at, id FROM purchases
+           WHERE tenant_id = @t AND customer_id = c.customer_id AND occurred_at >= (@d::timestamp AT TIME ZONE @tz) OFFSET 0)
+          UNION ALL
+          (SELECT customer_id, occurred_at, id FROM purchases
+           WHERE tenant_id = @t AND customer_id = c.customer_id AND occurred_at < (@d::timestamp AT TIME ZONE @tz)
+           ORDER BY occurred_at DESC, id DESC LIMIT 2)
+        ) p
         """;
 
     private const string EmptyStore = "'00000000-0000-0000-0000-000000000000'::uuid";
