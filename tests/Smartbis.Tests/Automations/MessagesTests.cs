@@ -126,6 +126,62 @@ public sealed class MessagesTests(AutomationsFixture fixture) : IClassFixture<Au
     }
 
     [Fact]
+    public async Task A_run_of_several_batches_over_parallel_connections_sends_each_message_once_and_records_every_refusal()
+    {
+        var shop = await ShopAsync();
+        // More than one claimed batch (200), with refusals of every kind spread through it.
+        var kinds = Enumerable.Range(0, 230).Select(i => i % 23 == 0 ? "bounce" : i % 23 == 1 ? "tempfail" : i % 23 == 2 ? "drop" : "ok").ToList();
+        var members = new List<(Guid Id, string Email, string Kind)>();
+        foreach (var kind in kinds)
+        {
+            var email = Unique(kind);
+            members.Add((await shop.MemberAsync(email), email, kind));
+        }
+        await shop.WithDbAsync(db =>
+        {
+            foreach (var (id, email, _) in members)
+                db.Messages.Add(new Message { TenantId = shop.Id, Trigger = Triggers.CashbackAvailable, SubjectId = Guid.NewGuid(), Channel = Channel.Email,
+                    CustomerId = id, Recipient = email, Variables = System.Text.Json.JsonDocument.Parse("""{"amountCents": 500}"""),
+                    CreatedAt = Clock.Now, NotBefore = Clock.Now.AddMinutes(-1) });
+            return db.SaveChangesAsync();
+        });
+
+        await shop.DeliverAsync();
+        await shop.DeliverAsync(); // a second run finds nothing due: nothing is sent twice
+
+        var messages = (await shop.MessagesAsync(Triggers.CashbackAvailable)).ToDictionary(m => m.CustomerId!.Value);
+        var attempts = await shop.WithDbAsync(db => db.MessageAttempts.AsNoTracking().Where(a => a.TenantId == shop.Id).ToListAsync());
+        var received = fixture.Smtp.Messages.Where(m => members.Any(x => m.To.Mailboxes.Any(a => a.Address == x.Email))).ToList();
+        attempts.Should().HaveCount(members.Count, "every message was tried exactly once, and every try is recorded");
+        foreach (var (id, email, kind) in members)
+        {
+            var m = messages[id];
+            var (status, outcome) = kind switch
+            {
+                "bounce" => (MessageStatus.Bounced, "bounced"),
+                "tempfail" => (MessageStatus.Scheduled, "transient"),
+                "drop" => (MessageStatus.Unknown, "unknown"),
+                _ => (MessageStatus.Sent, "sent"),
+            };
+            m.Status.Should().Be(status, email);
+            m.Attempts.Should().Be(1);
+            m.ClaimedUntil.Should().BeNull();
+            attempts.Single(a => a.MessageId == m.Id).Outcome.Should().Be(outcome);
+            if (kind == "tempfail") m.NotBefore.Should().Be(Clock.Now + DeliverMessages.Backoff(1));
+            received.Count(r => r.To.Mailboxes.Any(a => a.Address == email)).Should().Be(kind == "ok" ? 1 : 0, email);
+        }
+        received.Select(m => m.Headers["X-Peer"]).Distinct().Count().Should().BeGreaterThan(1, "the run sends over several SMTP connections");
+
+        // Only the transient ones are tried again after their backoff (and refused again); nothing else is resent.
+        Clock.Advance(DeliverMessages.Backoff(1));
+        await shop.DeliverAsync();
+        var after = (await shop.MessagesAsync(Triggers.CashbackAvailable)).ToDictionary(m => m.CustomerId!.Value);
+        members.Should().OnlyContain(x => after[x.Id].Attempts == (x.Kind == "tempfail" ? 2 : 1));
+        fixture.Smtp.Messages.Count(m => members.Any(x => m.To.Mailboxes.Any(a => a.Address == x.Email)))
+            .Should().Be(members.Count(x => x.Kind == "ok"));
+    }
+
+    [Fact]
     public async Task Quiet_hours_hold_a_message_until_the_morning_in_the_tenants_time_zone()
     {
         var shop = await ShopAsync();

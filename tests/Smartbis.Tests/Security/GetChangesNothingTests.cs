@@ -34,7 +34,8 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
     /// <summary>Whole tables that a read may write, and why.</summary>
     private static readonly Dictionary<string, string> TablesChangedOnRead = new()
     {
-        ["daily_stats"] = "a cache of daily figures derived from the ledger, brought up to date when the overview or liability report is read; holds no fact of its own",
+        ["daily_stats"] = "a cache of daily figures derived from the ledger, brought up to date when the liability report is read (and the overview, when the roll-up job is late); holds no fact of its own",
+        ["daily_buyers"] = "part of the same cache (purchases per day by the day of the customer's previous purchase), written with daily_stats",
         ["stats_watermarks"] = "how far that cache has been computed",
     };
 

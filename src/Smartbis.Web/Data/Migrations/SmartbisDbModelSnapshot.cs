@@ -2031,6 +2031,34 @@ namespace Smartbis.Web.Data.Migrations
                     b.ToTable("referrals", (string)null);
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Reporting.DailyBuyers", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<short>("Back")
+                        .HasColumnType("smallint")
+                        .HasColumnName("back");
+
+                    b.Property<DateOnly>("SinceDay")
+                        .HasColumnType("date")
+                        .HasColumnName("since_day");
+
+                    b.Property<int>("Purchases")
+                        .HasColumnType("integer")
+                        .HasColumnName("purchases");
+
+                    b.HasKey("TenantId", "Day", "Back", "SinceDay")
+                        .HasName("pk_daily_buyers");
+
+                    b.ToTable("daily_buyers", (string)null);
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Reporting.DailyStats", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -2968,6 +2996,16 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_referrals_customers_tenant_id_referrer_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Reporting.DailyBuyers", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_daily_buyers_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Reporting.DailyStats", b =>

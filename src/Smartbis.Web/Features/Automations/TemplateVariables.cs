@@ -18,19 +18,33 @@ public static class TemplateVariables
     {
         var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == m.CustomerId, ct);
         var balance = await db.Accounts.Where(a => a.CustomerId == customer.Id).Select(a => a.AvailableCents).SingleOrDefaultAsync(ct);
+        var refs = References(m);
+        var voucherCode = refs.VoucherCode;
+        if (voucherCode is null && refs.VoucherId is { } voucherId)
+            voucherCode = await db.Vouchers.Where(v => v.Id == voucherId).Select(v => v.Code).SingleOrDefaultAsync(ct);
+        string? store = null;
+        if (refs.StoreId is { } storeId)
+            store = await db.Stores.Where(s => s.Id == storeId).Select(s => s.Name).SingleOrDefaultAsync(ct);
+        return ForMessage(m, tenant, settings, baseUrl, customer.Id, customer.Name, balance, voucherCode, store);
+    }
+
+    /// <summary>The voucher and store a message's variables point at, for callers that read them in bulk.</summary>
+    public static (string? VoucherCode, Guid? VoucherId, Guid? StoreId) References(Message m)
+    {
+        var p = m.Variables.RootElement;
+        string? Str(string name) => p.TryGetProperty(name, out var x) && x.ValueKind == JsonValueKind.String ? x.GetString() : null;
+        return (Str("voucherCode"), Guid.TryParse(Str("voucherId"), out var v) ? v : null, Guid.TryParse(Str("storeId"), out var s) ? s : null);
+    }
+
+    /// <summary>The values for a message once its customer, balance, voucher code and store name are known.</summary>
+    public static Dictionary<string, string> ForMessage(Message m, Tenant tenant, MessagingSettings settings, string baseUrl,
+        Guid customerId, string customerName, long balanceCents, string? voucherCode, string? store)
+    {
         var p = m.Variables.RootElement;
         string? Str(string name) => p.TryGetProperty(name, out var x) && x.ValueKind == JsonValueKind.String ? x.GetString() : null;
         long? Cents(string name) => p.TryGetProperty(name, out var x) && x.ValueKind == JsonValueKind.Number ? x.GetInt64() : null;
-
-        string? voucherCode = Str("voucherCode");
-        if (voucherCode is null && Guid.TryParse(Str("voucherId"), out var voucherId))
-            voucherCode = await db.Vouchers.Where(v => v.Id == voucherId).Select(v => v.Code).SingleOrDefaultAsync(ct);
-        string? store = null;
-        if (Guid.TryParse(Str("storeId"), out var storeId))
-            store = await db.Stores.Where(s => s.Id == storeId).Select(s => s.Name).SingleOrDefaultAsync(ct);
-
-        var optOut = OptOutLinks.Url(baseUrl, tenant.Id, customer.Id, m.Channel, settings.LinkKey);
-        return Build(tenant, m.Locale, m.Trigger, customer.Name, balance, baseUrl, optOut,
+        var optOut = OptOutLinks.Url(baseUrl, tenant.Id, customerId, m.Channel, settings.LinkKey);
+        return Build(tenant, m.Locale, m.Trigger, customerName, balanceCents, baseUrl, optOut,
             Cents("amountCents"), voucherCode, Date(Str("expiresAt")), Date(Str("availableAt")), store, Cents("days"));
     }
 

@@ -9,8 +9,9 @@ namespace Smartbis.Web.Features.Reporting;
 /// Keeps <see cref="DailyStats"/> equal to the ledger. Idempotent and incremental: it finds the earliest local day
 /// touched by rows written since the last run (created_at watermark, less a safety lag for transactions that
 /// committed late), deletes the roll-up from that day on and recomputes it from purchases, ledger entries and
-/// customers in one transaction. A time zone change recomputes everything. Runs on every overview load and from
-/// the recurring job; concurrent runs of one tenant queue on the watermark row.
+/// customers in one transaction, with the business's <see cref="DailyBuyers"/>. A time zone change recomputes everything.
+/// Runs from the recurring job (every few minutes), and from a page only when the job has not run for longer than that
+/// (<see cref="CatchUpAsync"/>); concurrent runs of one tenant queue on the watermark row.
 /// </summary>
 public sealed class RollUpDailyStats(SmartbisDb db, TimeProvider clock)
 {
@@ -44,11 +45,31 @@ public sealed class RollUpDailyStats(SmartbisDb db, TimeProvider clock)
         {
             await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM daily_stats WHERE tenant_id = {tenantId} AND day >= {day}", ct);
             await db.Database.ExecuteSqlRawAsync(RecomputeSql, [new NpgsqlParameter("t", tenantId), new NpgsqlParameter("tz", tz), new NpgsqlParameter("d", day)], ct);
+            await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM daily_buyers WHERE tenant_id = {tenantId} AND day >= {day}", ct);
+            await db.Database.ExecuteSqlRawAsync(string.Format(BuyersSql, full ? AllPurchases : PurchasesOfRecentBuyers), [new NpgsqlParameter("t", tenantId), new NpgsqlParameter("tz", tz), new NpgsqlParameter("d", day)], ct);
         }
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"UPDATE stats_watermarks SET rolled_up_to = {now}, time_zone = {tz} WHERE tenant_id = {tenantId}", ct);
         await tx.CommitAsync(ct);
         return from;
+    }
+
+    /// <summary>How old the roll-up may be before a page brings it up to date itself (the job runs every 5 minutes).</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(6);
+
+    /// <summary>
+    /// For the pages: rolls up only when the recurring job has not done so within <see cref="MaxAge"/> (a new tenant, a
+    /// stopped job), so a page load normally writes nothing and costs nothing. Returns when the figures are as of.
+    /// </summary>
+    public async Task<DateTimeOffset> CatchUpAsync(Guid tenantId, CancellationToken ct = default)
+    {
+        var mark = await db.StatsWatermarks.AsNoTracking().Where(w => w.TenantId == tenantId)
+            .Select(w => new { w.RolledUpTo, w.TimeZone }).SingleOrDefaultAsync(ct);
+        var tz = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.TimeZone).SingleAsync(ct);
+        var now = clock.GetUtcNow();
+        if (mark is not null && mark.TimeZone == tz && now - mark.RolledUpTo <= MaxAge) return mark.RolledUpTo;
+        await ExecuteAsync(tenantId, ct: ct);
+        return now;
     }
 
     /// <summary>Every tenant, for the recurring job (each in its own scope and transaction).</summary>
@@ -64,6 +85,36 @@ public sealed class RollUpDailyStats(SmartbisDb db, TimeProvider clock)
             await scope.ServiceProvider.GetRequiredService<RollUpDailyStats>().ExecuteAsync(id, ct: ct);
         }
     }
+
+    // Every purchase of the business from day @d on, with the local days of the same customer's purchase one and two
+    // before it. {0}: the purchases read: all of them (a full run), or, for each customer who bought from @d on, those
+    // from @d on and the two before (index range scans on (tenant, customer, occurred_at); OFFSET 0 keeps them per customer).
+    private const string BuyersSql = """
+        INSERT INTO daily_buyers (tenant_id, day, back, since_day, purchases)
+        SELECT @t, day, v.back, v.since, count(*)
+        FROM (
+          SELECT day, lag(day, 1, DATE '0001-01-01') OVER w AS prev1, lag(day, 2, DATE '0001-01-01') OVER w AS prev2
+          FROM (SELECT p.customer_id, p.occurred_at, p.id, (p.occurred_at AT TIME ZONE @tz)::date AS day FROM {0}) h
+          WINDOW w AS (PARTITION BY customer_id ORDER BY occurred_at, id)
+        ) x
+        CROSS JOIN LATERAL (VALUES (1::smallint, x.prev1), (2::smallint, x.prev2)) v(back, since)
+        WHERE x.day >= @d AND NOT (v.back = 2 AND v.since = DATE '0001-01-01')
+        GROUP BY day, v.back, v.since
+        """;
+
+    private const string AllPurchases = "purchases p WHERE p.tenant_id = @t";
+
+    private const string PurchasesOfRecentBuyers = """
+        (SELECT DISTINCT customer_id FROM purchases WHERE tenant_id = @t AND occurred_at >= (@d::timestamp AT TIME ZONE @tz)) c
+        CROSS JOIN LATERAL (
+          (SELECT customer_id, occurred_at, id FROM purchases
+           WHERE tenant_id = @t AND customer_id = c.customer_id AND occurred_at >= (@d::timestamp AT TIME ZONE @tz) OFFSET 0)
+          UNION ALL
+          (SELECT customer_id, occurred_at, id FROM purchases
+           WHERE tenant_id = @t AND customer_id = c.customer_id AND occurred_at < (@d::timestamp AT TIME ZONE @tz)
+           ORDER BY occurred_at DESC, id DESC LIMIT 2)
+        ) p
+        """;
 
     private const string EmptyStore = "'00000000-0000-0000-0000-000000000000'::uuid";
 

@@ -21,6 +21,8 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, RollUpDailySta
     public DateOnly FromDay { get; private set; }
     public DateOnly ToDay { get; private set; }
     public Overview.Result Result { get; private set; } = null!;
+    /// <summary>When the figures were last rolled up from the ledger (shown on the page).</summary>
+    public DateTimeOffset AsOf { get; private set; }
     public List<(Guid Id, string Name)> Stores { get; private set; } = [];
     public Checklist.State? Checklist { get; private set; }
     public Tenant Tenant => staff.Tenant!;
@@ -30,7 +32,8 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, RollUpDailySta
         // A cashier's place is the counter.
         if (staff.Role == StaffRole.Cashier) return Redirect("/counter");
         var ct = HttpContext.RequestAborted;
-        await rollUp.ExecuteAsync(Tenant.Id, ct: ct);
+        // The roll-up runs every 5 minutes from its job; the page reads what it holds (and rolls up only if the job is late).
+        AsOf = await rollUp.CatchUpAsync(Tenant.Id, ct);
         var today = Overview.Today(clock.GetUtcNow(), Tenant.TimeZone);
         (FromDay, ToDay) = Range switch
         {
@@ -51,6 +54,10 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, RollUpDailySta
     }
 
     public string Money(long cents) => Infrastructure.Money.Format(cents, Tenant.CurrencyCode, System.Globalization.CultureInfo.CurrentCulture.Name);
+
+    /// <summary>The roll-up's time in the tenant's zone, for the freshness note.</summary>
+    public string AsOfText() => TimeZoneInfo.ConvertTime(AsOf, TimeZoneInfo.FindSystemTimeZoneById(Tenant.TimeZone))
+        .ToString("g", System.Globalization.CultureInfo.CurrentCulture);
 
     public static string Percent(double? rate) =>
         rate is { } r ? r.ToString("P1", System.Globalization.CultureInfo.CurrentCulture) : "—";
