@@ -43,6 +43,8 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         var hash = Idempotency.Hash(request with { IdempotencyKey = "", CashierUserId = null });
         return await unit.RunAsync(tenant.Require(), async db =>
         {
+            // A failed save fails the whole unit (which retries from scratch): no savepoint around each SaveChanges (two round trips).
+            db.Database.AutoSavepointsEnabled = false;
             if (inFlightWait is { } wait) await Idempotency.LockAsync(db, request.IdempotencyKey, wait, ct);
             var now = clock.GetUtcNow();
             var replay = await Idempotency.ClaimAsync<Result>(db, request.IdempotencyKey, Operation, hash, now, ct);
