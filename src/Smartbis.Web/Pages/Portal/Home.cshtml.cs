@@ -26,6 +26,8 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
 
     public async Task<IActionResult> OnGetAsync()
     {
+        // One connection for the page's reads: EF would otherwise take and reset a pooled connection per query.
+        await db.Database.OpenConnectionAsync();
         if (!await LoadAsync(db)) return NotFound();
         if (CustomerId is not { } me) return ToSignIn();
         ViewData["PortalNav"] = "home";
