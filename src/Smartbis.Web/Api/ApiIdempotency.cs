@@ -43,7 +43,7 @@ public sealed class ApiIdempotency(SmartbisDb db, TenantContext tenant, IConfigu
     /// <summary>Runs <paramref name="work"/> while holding the key; 409 when another request holds it past the bound.</summary>
     public async Task<T> ExclusiveAsync<T>(string storageKey, Func<Task<T>> work, CancellationToken ct)
     {
-        var wait = config.GetValue("Smartbis:Api:InFlightWaitSeconds", 10.0);
+        var wait = InFlightWait.TotalSeconds;
         var lockId = LockId(tenant.Require(), storageKey);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var opened = connection.State != ConnectionState.Open;
@@ -78,8 +78,10 @@ public sealed class ApiIdempotency(SmartbisDb db, TenantContext tenant, IConfigu
         }
     }
 
-    public static long LockId(Guid tenantId, string storageKey) =>
-        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"{tenantId}:{storageKey}")), 0);
+    public static long LockId(Guid tenantId, string storageKey) => Idempotency.LockId(tenantId, storageKey);
+
+    /// <summary>How long a request waits for another in flight with the same key (Smartbis:Api:InFlightWaitSeconds).</summary>
+    public TimeSpan InFlightWait => TimeSpan.FromSeconds(config.GetValue("Smartbis:Api:InFlightWaitSeconds", 10.0));
 
     /// <summary>
     /// For an operation that keeps no idempotency record of its own (joining): the stored response under this key,

@@ -60,7 +60,8 @@ public static class RowLevelSecurity
 /// Makes every command of a <see cref="SmartbisDb"/> run with its tenant (and cross-tenant flag) set in the
 /// command's own transaction, whether EF opened an implicit transaction or the code began one:
 /// - queries and raw SQL: the command text is prefixed with the <c>CALL</c> (one statement more in the same
-///   round trip; <c>CALL</c> returns no result set, so readers, scalars and row counts are unchanged);
+///   round trip; <c>CALL</c> returns no result set, so readers, scalars and row counts are unchanged); in a
+///   transaction the code began, only the first command that needs it carries it (the setting is transaction-local);
 /// - SaveChanges batches: EF reads each statement's row count by position, so a prefix would shift them; instead
 ///   SaveChanges always runs in a transaction (<see cref="SmartbisDb"/>) and the <c>CALL</c> runs just before the
 ///   batch in that transaction — unless a prefixed command of the same transaction already set the same context.
@@ -112,6 +113,20 @@ public sealed class TenantSessionInterceptor : DbCommandInterceptor
         return result;
     }
 
+    // A failed command may not have reached the server: the next command of its transaction carries the CALL again.
+    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Forget(eventData);
+
+    public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData);
+        return Task.CompletedTask;
+    }
+
+    private static void Forget(CommandEventData e)
+    {
+        if (e.Context is SmartbisDb db) db.ContextSetByPrefix = null;
+    }
+
     private static void Apply(DbCommand command, CommandEventData e)
     {
         if (Prepare(command, e) is { } separate)
@@ -136,9 +151,15 @@ public sealed class TenantSessionInterceptor : DbCommandInterceptor
         if (e.Context is not SmartbisDb db || RowLevelSecurity.SetContextSql(db) is not { } sql) return null;
         if (e.CommandSource != CommandSource.SaveChanges)
         {
+            if (db.Database.CurrentTransaction is { } tx)
+            {
+                // Already set by an earlier command of this transaction: the setting lasts until it ends (any error
+                // aborts the whole transaction, and the app makes no savepoints a query could roll back to).
+                if (db.ContextSetByPrefix == (tx.TransactionId, sql)) return null;
+                // Keyed by EF's transaction id: Npgsql recycles its transaction objects, a new id is a new transaction.
+                db.ContextSetByPrefix = (tx.TransactionId, sql);
+            }
             command.CommandText = sql + "\n" + command.CommandText;
-            // Keyed by EF's transaction id: Npgsql recycles its transaction objects, a new id is a new transaction.
-            if (db.Database.CurrentTransaction is { } tx) db.ContextSetByPrefix = (tx.TransactionId, sql);
             return null;
         }
         if (command.Transaction is null)

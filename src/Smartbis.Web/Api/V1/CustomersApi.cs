@@ -79,8 +79,11 @@ public static class CustomersApi
         return Results.Json(await ReadAsync(db, id, ct), ApiJson.Options);
     }
 
-    private static async Task<IResult> GetAsync(SmartbisDb db, Guid id, CancellationToken ct) =>
-        Results.Json(await ReadAsync(db, id, ct) ?? throw NotFound(), ApiJson.Options);
+    private static async Task<IResult> GetAsync(SmartbisDb db, Guid id, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct); // one pooled connection (and one reset) for both reads
+        return Results.Json(await ReadAsync(db, id, ct) ?? throw NotFound(), ApiJson.Options);
+    }
 
     private static async Task<IResult> EntriesAsync(SmartbisDb db, Guid id, int? limit, string? cursor, CancellationToken ct)
     {

@@ -60,11 +60,13 @@ public static class PurchasesApi
         var request = new RecordPurchase.Request(storeId.Value, customerId, customerId is null ? c.Phone : null, b.AmountCents!.Value, b.ReceiptNumber, key,
             b.OccurredAt, b.RedeemCents ?? 0, string.IsNullOrWhiteSpace(b.VoucherCode) ? null : b.VoucherCode,
             b.Items?.Select(i => new RecordPurchase.Line(i.Category!, i.AmountCents!.Value)).ToList(), Source: "api");
-        var result = await idem.ExclusiveAsync(key, () => record.ExecuteAsync(request, ct), ct);
+        // The key is held inside the purchase's own transaction (one connection, one commit per request).
+        var result = await record.ExecuteAsync(request, idem.InFlightWait, ct);
         var r = result.Value;
 
         // A deterministic function of the stored result (and the purchase's immutable creation time): replays are identical.
-        var createdAt = await db.Purchases.Where(p => p.Id == r.PurchaseId).Select(p => p.CreatedAt).SingleAsync(ct);
+        // Results stored before CreatedAt was part of them read it from the purchase.
+        var createdAt = r.CreatedAt ?? await db.Purchases.Where(p => p.Id == r.PurchaseId).Select(p => p.CreatedAt).SingleAsync(ct);
         var pending = r.AvailableAt is { } at && at - createdAt > TimeSpan.FromSeconds(1);
         ApiIdempotency.MarkReplayed(http, result.Replayed);
         return Results.Json(new PurchaseDto(r.PurchaseId, r.CustomerId, r.AmountCents, r.PaidWithCashbackCents, r.PaidWithVoucherCents,

@@ -29,6 +29,32 @@ public static class Idempotency
             "idempotencyKey", "The idempotency key must be 1 to 255 printable ASCII characters.");
     }
 
+    /// <summary>The advisory lock of a key in a tenant (shared by the API's session lock and <see cref="LockAsync"/>).</summary>
+    public static long LockId(Guid tenantId, string key) =>
+        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"{tenantId}:{key}")), 0);
+
+    /// <summary>
+    /// Holds the key for the rest of the transaction (pg_advisory_xact_lock), waiting at most <paramref name="wait"/> for
+    /// a request in flight with the same key; past that, 409 idempotency_key_in_flight. Same round trip, same connection
+    /// as the operation: no session lock to release, nothing left behind if the connection dies.
+    /// </summary>
+    public static async Task LockAsync(SmartbisDb db, string key, TimeSpan wait, CancellationToken ct)
+    {
+        var lockId = LockId(db.Tenant.Require(), key);
+        var timeoutMs = Math.Max(1, (int)wait.TotalMilliseconds);
+        try
+        {
+            // Transaction-local timeout, reset right after: only this wait is bounded, not the account lock that follows.
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"SELECT set_config('lock_timeout', {timeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture)}, true); SELECT pg_advisory_xact_lock({lockId}); SET LOCAL lock_timeout TO DEFAULT;", ct);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.LockNotAvailable)
+        {
+            throw new OperationFailed("idempotency_key_in_flight",
+                "A request with this Idempotency-Key is still being processed. Retry in a few seconds with the same key to get its result.", "idempotencyKey", 409);
+        }
+    }
+
     /// <summary>Returns the stored result when the key was already used for the same request; null when this call owns the key.</summary>
     public static async Task<T?> ClaimAsync<T>(SmartbisDb db, string key, string operation, string requestHash, DateTimeOffset now, CancellationToken ct)
         where T : class
@@ -48,6 +74,20 @@ public static class Idempotency
                 "This idempotency key was already used for a different request. Use a new key for a new request.", "idempotencyKey");
         return existing.Response?.Deserialize<T>(JsonSerializerOptions.Web)
                ?? throw new InvalidOperationException($"Idempotency record {key} has no stored response.");
+    }
+
+    /// <summary>
+    /// Stores the result under the claimed key with the operation's own SaveChanges (one batch with its rows, no extra
+    /// round trip): the claimed row is attached and only its response and status are written.
+    /// </summary>
+    public static void Complete<T>(SmartbisDb db, string key, string operation, string requestHash, T response, int statusCode)
+    {
+        var record = new IdempotencyRecord { TenantId = db.Tenant.Require(), Key = key, Operation = operation, RequestHash = requestHash };
+        var entry = db.IdempotencyRecords.Attach(record);
+        record.Response = JsonSerializer.SerializeToDocument(response, JsonSerializerOptions.Web);
+        record.StatusCode = statusCode;
+        entry.Property(r => r.Response).IsModified = true;
+        entry.Property(r => r.StatusCode).IsModified = true;
     }
 
     public static Task CompleteAsync<T>(SmartbisDb db, string key, T response, int statusCode, CancellationToken ct)

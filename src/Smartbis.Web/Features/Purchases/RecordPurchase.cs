@@ -27,32 +27,47 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         Guid PurchaseId, Guid CustomerId, bool CustomerUnclaimed, string? ReceiptNumber, DateTimeOffset OccurredAt,
         long AmountCents, long PaidWithCashbackCents, long PaidWithVoucherCents, long PaidWithMoneyCents,
         long EligibleCents, long EarnedCents, long ClawbackOffsetCents, int RuleVersion, int RateBps,
-        DateTimeOffset? AvailableAt, DateTimeOffset? ExpiresAt, Balances Balances);
+        DateTimeOffset? AvailableAt, DateTimeOffset? ExpiresAt, Balances Balances, DateTimeOffset? CreatedAt = null);
 
     public const string Operation = "record_purchase";
 
-    public async Task<Idempotent<Result>> ExecuteAsync(Request request, CancellationToken ct = default)
+    public Task<Idempotent<Result>> ExecuteAsync(Request request, CancellationToken ct = default) => ExecuteAsync(request, null, ct);
+
+    /// <summary>
+    /// With <paramref name="inFlightWait"/>, a request with the same key in flight is waited for at most that long inside this
+    /// transaction (<see cref="Idempotency.LockAsync"/>, the API's bound); without, the key's unique index makes it wait.
+    /// </summary>
+    public async Task<Idempotent<Result>> ExecuteAsync(Request request, TimeSpan? inFlightWait, CancellationToken ct = default)
     {
         var phone = Validate(request);
         var hash = Idempotency.Hash(request with { IdempotencyKey = "", CashierUserId = null });
         return await unit.RunAsync(tenant.Require(), async db =>
         {
+            // A failed save fails the whole unit (which retries from scratch): no savepoint around each SaveChanges (two round trips).
+            db.Database.AutoSavepointsEnabled = false;
+            if (inFlightWait is { } wait) await Idempotency.LockAsync(db, request.IdempotencyKey, wait, ct);
             var now = clock.GetUtcNow();
             var replay = await Idempotency.ClaimAsync<Result>(db, request.IdempotencyKey, Operation, hash, now, ct);
             if (replay is not null) return new Idempotent<Result>(replay, true);
 
             var result = await RecordAsync(db, new Books(db, now), request, phone, ct);
-            await Idempotency.CompleteAsync(db, request.IdempotencyKey, result, 201, ct);
+            Idempotency.Complete(db, request.IdempotencyKey, Operation, hash, result, 201);
+            await db.SaveChangesAsync(ct); // one batch: purchase, lot, entries, outbox, account, the key's result
             return new Idempotent<Result>(result, false);
         }, ct);
     }
 
+    /// <summary>Records the purchase in the change tracker; the caller saves (with the key's result, in one batch).</summary>
     private static async Task<Result> RecordAsync(SmartbisDb db, Books books, Request r, string? phone, CancellationToken ct)
     {
         var now = books.Now;
         var occurredAt = r.OccurredAt ?? now;
-        var store = await db.Stores.SingleOrDefaultAsync(s => s.Id == r.StoreId, ct)
+        // The store and its tenant's settings in one read.
+        var found = await db.Stores.Where(s => s.Id == r.StoreId)
+                        .Join(db.Tenants, s => s.TenantId, t => t.Id, (s, t) => new { Store = s, Tenant = t })
+                        .SingleOrDefaultAsync(ct)
                     ?? throw new OperationFailed("not_found", "Store not found.", "storeId", 404);
+        var (store, tenantRow) = (found.Store, found.Tenant);
         if (!store.Active) throw new OperationFailed("store_inactive", "This store is inactive.", "storeId");
 
         var receipt = string.IsNullOrWhiteSpace(r.ReceiptNumber) ? null : r.ReceiptNumber.Trim();
@@ -73,7 +88,6 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         if (customer.Status != CustomerStatus.Active)
             throw new OperationFailed("customer_blocked", "This customer is blocked and cannot earn or redeem.", "customerId");
 
-        var tenantRow = await db.Tenants.SingleAsync(t => t.Id == db.Tenant.Require(), ct);
         var rules = await RulesInForce.AtAsync(db, occurredAt, ct);
         var account = await books.LockAsync(customer.Id, ct);
         var purchase = new Purchase
@@ -142,11 +156,10 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
             purchaseId = purchase.Id, storeId = store.Id, amountCents = r.AmountCents, earnedCents = earned, receiptNumber = receipt, occurredAt,
         });
         await Referrals.QualifyReferral.OnPurchaseAsync(books, customer, account, purchase, rules, ct); // same transaction: rewards commit with the purchase
-        await db.SaveChangesAsync(ct);
 
         return new Result(purchase.Id, customer.Id, !customer.IsClaimed, receipt, occurredAt, r.AmountCents,
             purchase.PaidWithCashbackCents, purchase.PaidWithVoucherCents, money, purchase.EligibleCents, earned, credited.OffsetCents,
-            rules.Version, rate, credited.Lot?.AvailableAt, credited.Lot?.ExpiresAt, Balances.Of(account));
+            rules.Version, rate, credited.Lot?.AvailableAt, credited.Lot?.ExpiresAt, Balances.Of(account), purchase.CreatedAt);
     }
 
     /// <summary>

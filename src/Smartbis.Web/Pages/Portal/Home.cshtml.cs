@@ -26,33 +26,46 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
 
     public async Task<IActionResult> OnGetAsync()
     {
+        // One connection for the page's reads: EF would otherwise take and reset a pooled connection per query.
+        await db.Database.OpenConnectionAsync();
         if (!await LoadAsync(db)) return NotFound();
         if (CustomerId is not { } me) return ToSignIn();
         ViewData["PortalNav"] = "home";
         var now = clock.GetUtcNow();
 
-        Balances = await db.Accounts.AsNoTracking().Where(a => a.CustomerId == me)
-            .Select(a => new Balances(a.PendingCents, a.AvailableCents, a.ClawbackCents, a.VoucherCents)).SingleAsync();
-        CardCode = await db.Customers.Where(c => c.Id == me).Select(c => c.CardCode).SingleAsync();
+        // The account and the card in one read.
+        var card = await (
+            from c in db.Customers.Where(c => c.Id == me)
+            join a in db.Accounts on c.Id equals a.CustomerId
+            select new { c.CardCode, Balances = new Balances(a.PendingCents, a.AvailableCents, a.ClawbackCents, a.VoucherCents) })
+            .SingleAsync();
+        Balances = card.Balances;
+        CardCode = card.CardCode;
 
-        var pendingLots = await db.CreditLots.AsNoTracking()
-            .Where(l => l.CustomerId == me && l.Status == LotStatus.Pending && l.RemainingCents > 0)
-            .Select(l => new DatedAmount(l.AvailableAt, l.RemainingCents)).ToListAsync();
-        Pending = GroupByLocalDay(pendingLots);
+        // Pending lots and lots expiring within 30 days in one read of the member's lots, split here.
         var horizon = now.AddDays(30);
-        var expiringLots = await db.CreditLots.AsNoTracking()
-            .Where(l => l.CustomerId == me && l.Status == LotStatus.Available && l.RemainingCents > 0 && l.ExpiresAt != null && l.ExpiresAt <= horizon)
-            .Select(l => new DatedAmount(l.ExpiresAt!.Value, l.RemainingCents)).ToListAsync();
-        Expiring = GroupByLocalDay(expiringLots);
+        var lots = await db.CreditLots.AsNoTracking()
+            .Where(l => l.CustomerId == me && l.RemainingCents > 0 && (l.Status == LotStatus.Pending
+                || (l.Status == LotStatus.Available && l.ExpiresAt != null && l.ExpiresAt <= horizon)))
+            .Select(l => new { l.Status, l.AvailableAt, l.ExpiresAt, l.RemainingCents }).ToListAsync();
+        Pending = GroupByLocalDay(lots.Where(l => l.Status == LotStatus.Pending).Select(l => new DatedAmount(l.AvailableAt, l.RemainingCents)).ToList());
+        Expiring = GroupByLocalDay(lots.Where(l => l.Status == LotStatus.Available).Select(l => new DatedAmount(l.ExpiresAt!.Value, l.RemainingCents)).ToList());
 
         Vouchers = await db.Vouchers.AsNoTracking()
             .Where(v => v.CustomerId == me && v.Status == VoucherStatus.Issued && v.ExpiresAt > now)
             .OrderBy(v => v.ExpiresAt).Select(v => new VoucherRow(v.Code, v.ValueCents, v.ExpiresAt)).ToListAsync();
 
-        Activity = await db.LedgerEntries.AsNoTracking().Where(e => e.CustomerId == me)
-            .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Take(20)
-            .Select(e => new ActivityRow(e.CreatedAt, e.Kind, e.Reason, e.PendingDeltaCents, e.AvailableDeltaCents, e.VoucherDeltaCents, e.RateBps,
-                db.Purchases.Where(p => p.Id == e.PurchaseId).Select(p => db.Stores.Where(s => s.Id == p.StoreId).Select(s => s.Name).FirstOrDefault()).FirstOrDefault()))
+        // The latest 20 entries first, then their purchase's store by left joins (not a sub-select per entry).
+        var recent = db.LedgerEntries.AsNoTracking().Where(e => e.CustomerId == me)
+            .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Take(20);
+        Activity = await (
+            from e in recent
+            join p in db.Purchases on e.PurchaseId equals (Guid?)p.Id into purchases
+            from p in purchases.DefaultIfEmpty()
+            join st in db.Stores on p.StoreId equals st.Id into stores
+            from st in stores.DefaultIfEmpty()
+            orderby e.CreatedAt descending, e.Id descending
+            select new ActivityRow(e.CreatedAt, e.Kind, e.Reason, e.PendingDeltaCents, e.AvailableDeltaCents, e.VoucherDeltaCents, e.RateBps, st.Name))
             .ToListAsync();
         return Page();
     }
