@@ -31,7 +31,7 @@ public sealed class PlanMessagesInBulkTests(AutomationsFixture fixture) : IClass
     private async Task<Shop> ShopAsync(string name)
     {
         var t = await fixture.CreateTenantAsync(SampleRules.Plain(), name: name);
-        await t.UseWhatsAppAsync("5511", "token");
+        await t.UseWhatsAppAsync("5511" + Random.Shared.Next(1_000_000, 9_999_999), "token"); // a phone number id is unique across tenants
         await t.ConfigureAsync(s => { s.MaxPerDay = 2; s.MaxPerWeek = 3; s.QuietFrom = new TimeOnly(21, 0); s.QuietUntil = new TimeOnly(8, 0); },
             new AutomationSetting { Trigger = Triggers.Welcome, Enabled = false },
             new AutomationSetting { Trigger = Triggers.ExpiringSoon, Email = true, WhatsApp = true, QuietHours = true, DelayMinutes = 5 });
@@ -113,7 +113,7 @@ public sealed class PlanMessagesInBulkTests(AutomationsFixture fixture) : IClass
         ms.Where(m => m.CustomerId == by["cai-both"]).Select(m => m.Channel).Distinct().Should().BeEquivalentTo([Channel.Email, Channel.WhatsApp]);
         ms.Single(m => m.CustomerId == by["dan-english"] && m.SubjectId == subjects[3 * 3]).Locale.Should().Be("en");
         ms.Should().OnlyContain(m => m.NotBefore == new DateTimeOffset(2026, 3, 3, 11, 0, 0, TimeSpan.Zero), "08:00 in São Paulo, after the quiet hours");
-        // Two a day: the one planned earlier and the first of this run go; the third waits for no one.
+        // Two a day: the one planned earlier and the first of this run go; the third is skipped.
         ms.Where(m => m.CustomerId == by["ana"]).ToDictionary(m => m.SubjectId, m => m.Status).Should().BeEquivalentTo(new Dictionary<Guid, MessageStatus>
             { [subjects[0]] = MessageStatus.Scheduled, [subjects[1]] = MessageStatus.Scheduled, [subjects[2]] = MessageStatus.Skipped });
         ms.Where(m => m.CustomerId == by["gil-busy"]).Count(m => m.Status == MessageStatus.Scheduled).Should().Be(1, "one sent today, two a day");
