@@ -69,9 +69,13 @@ public static class PlanMessagesInBulk
                 JOIN customers c ON c.tenant_id = {tenantId} AND c.id = i.customer_id
                 CROSS JOIN LATERAL (VALUES (i.email_id, {emailName}, c.email, {email} AND c.email_consent),
                                            (i.whatsapp_id, {whatsAppName}, c.phone, {whatsApp} AND c.whats_app_consent)) AS ch(id, channel, recipient, allowed)
+                -- A probe per row (LATERAL … LIMIT 1), not NOT EXISTS: with statistics that do not yet know this night's
+                -- rows, the planner scanned every message of the trigger for each chunk, and the first night went quadratic.
+                LEFT JOIN LATERAL (SELECT true AS found FROM messages m
+                                   WHERE m.tenant_id = {tenantId} AND m.trigger = {trigger} AND m.subject_id = i.subject_id AND m.channel = ch.channel
+                                   LIMIT 1) planned ON true
                 WHERE c.joined_at IS NOT NULL AND c.status = {CustomerStatus.Active.ToString()} AND ch.allowed AND coalesce(ch.recipient, '') <> ''
-                  AND NOT EXISTS (SELECT 1 FROM messages m
-                                  WHERE m.tenant_id = {tenantId} AND m.trigger = {trigger} AND m.subject_id = i.subject_id AND m.channel = ch.channel)
+                  AND planned.found IS NULL
             ), counted AS (
                 -- The cap as PlanMessages applies it one request after another: what was sent in the last day and week on
                 -- the channel, plus the earlier requests of this call that were not skipped.
