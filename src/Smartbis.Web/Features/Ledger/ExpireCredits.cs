@@ -6,12 +6,16 @@ using Smartbis.Web.Infrastructure;
 namespace Smartbis.Web.Features.Ledger;
 
 /// <summary>
-/// Expires what is left of available credits past their expiry, and issued vouchers past theirs. Per customer,
-/// under the account lock, re-reading: safe to run twice or concurrently.
+/// Expires what is left of available credits past their expiry (each lot, the one that expired first first), and issued
+/// vouchers past theirs. A batch of customers per transaction: their accounts locked in customer order, what is due
+/// re-read after the locks, one save. Safe to run twice or concurrently: the second run waits, then finds nothing due.
 /// </summary>
 public sealed class ExpireCredits(LedgerUnit unit)
 {
     public sealed record Result(int LotsExpired, long LotCents, int VouchersExpired, long VoucherCents);
+
+    // Customers per transaction: few enough that a purchase never waits long on a locked account.
+    private const int Batch = 200;
 
     public async Task<Result> ExecuteAsync(Guid tenantId, DateTimeOffset now, CancellationToken ct = default)
     {
@@ -19,32 +23,45 @@ public sealed class ExpireCredits(LedgerUnit unit)
         while (true)
         {
             var customers = await unit.RunAsync(tenantId, async db =>
-                (await db.CreditLots.Where(l => l.Status == LotStatus.Available && l.ExpiresAt <= now && l.RemainingCents > 0).Select(l => l.CustomerId).Distinct().OrderBy(id => id).Take(500).ToListAsync(ct))
-                .Union(await db.Vouchers.Where(v => v.Status == VoucherStatus.Issued && v.ExpiresAt <= now).Select(v => v.CustomerId).Distinct().OrderBy(id => id).Take(500).ToListAsync(ct))
-                .ToList(), ct);
+                (await db.CreditLots.Where(l => l.Status == LotStatus.Available && l.ExpiresAt <= now && l.RemainingCents > 0).Select(l => l.CustomerId).Distinct().OrderBy(id => id).Take(Batch * 10).ToListAsync(ct))
+                .Union(await db.Vouchers.Where(v => v.Status == VoucherStatus.Issued && v.ExpiresAt <= now).Select(v => v.CustomerId).Distinct().OrderBy(id => id).Take(Batch * 10).ToListAsync(ct))
+                .Order().ToList(), ct);
             if (customers.Count == 0) return total;
-            foreach (var customerId in customers)
+            foreach (var batch in customers.Chunk(Batch))
             {
-                var r = await unit.RunAsync(tenantId, db => ExpireForAsync(db, customerId, now, ct), ct);
+                var r = await unit.RunAsync(tenantId, db => ExpireForAsync(db, batch, now, ct), ct);
                 total = new Result(total.LotsExpired + r.LotsExpired, total.LotCents + r.LotCents, total.VouchersExpired + r.VouchersExpired, total.VoucherCents + r.VoucherCents);
             }
         }
     }
 
-    private static async Task<Result> ExpireForAsync(SmartbisDb db, Guid customerId, DateTimeOffset now, CancellationToken ct)
+    private static async Task<Result> ExpireForAsync(SmartbisDb db, Guid[] customerIds, DateTimeOffset now, CancellationToken ct)
     {
         var books = new Books(db, now);
-        var account = await books.LockAsync(customerId, ct);
-        var (lotCount, lotCents) = await books.ExpireDueLotsAsync(account, ct);
+        var accounts = await BatchLock.AccountsAsync(db, customerIds, ct);
+        // The same entries as Books.ExpireDueLotsAsync, for the whole batch at once.
+        var lots = await db.CreditLots
+            .Where(l => customerIds.Contains(l.CustomerId) && l.Status == LotStatus.Available && l.ExpiresAt <= now && l.RemainingCents > 0)
+            .OrderBy(l => l.CustomerId).ThenBy(l => l.ExpiresAt).ToListAsync(ct);
+        var lotCents = lots.Sum(l => l.RemainingCents);
+        foreach (var lot in lots)
+        {
+            books.Post(accounts[lot.CustomerId], EntryKind.Expire, $"Cashback credited on {lot.CreatedAt:yyyy-MM-dd} expired", available: -lot.RemainingCents,
+                purchaseId: lot.PurchaseId, lot: lot);
+            books.Emit(Events.CashbackExpired, lot.CustomerId, lot.Id, new { lotId = lot.Id, amountCents = lot.RemainingCents });
+            lot.RemainingCents = 0;
+            lot.Status = LotStatus.Expired;
+        }
 
-        var vouchers = await db.Vouchers.Where(v => v.CustomerId == customerId && v.Status == VoucherStatus.Issued && v.ExpiresAt <= now).ToListAsync(ct);
+        var vouchers = await db.Vouchers.Where(v => customerIds.Contains(v.CustomerId) && v.Status == VoucherStatus.Issued && v.ExpiresAt <= now)
+            .OrderBy(v => v.CustomerId).ThenBy(v => v.ExpiresAt).ToListAsync(ct);
         foreach (var v in vouchers)
         {
             v.Status = VoucherStatus.Expired;
-            books.Post(account, EntryKind.VoucherExpire, $"Voucher {Codes.Display(v.Code)} expired unused", voucher: -v.ValueCents, voucherId: v.Id);
-            books.Emit(Events.VoucherExpired, customerId, v.Id, new { voucherId = v.Id, valueCents = v.ValueCents });
+            books.Post(accounts[v.CustomerId], EntryKind.VoucherExpire, $"Voucher {Codes.Display(v.Code)} expired unused", voucher: -v.ValueCents, voucherId: v.Id);
+            books.Emit(Events.VoucherExpired, v.CustomerId, v.Id, new { voucherId = v.Id, valueCents = v.ValueCents });
         }
         await db.SaveChangesAsync(ct);
-        return new Result(lotCount, lotCents, vouchers.Count, vouchers.Sum(v => v.ValueCents));
+        return new Result(lots.Count, lotCents, vouchers.Count, vouchers.Sum(v => v.ValueCents));
     }
 }
