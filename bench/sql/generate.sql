@@ -91,6 +91,9 @@ BEGIN
     CREATE TEMP TABLE due ON COMMIT DROP AS
     SELECT customer_id, (sum(remaining_cents)::bigint / threshold) AS vouchers
     FROM credit_lots WHERE tenant_id = t AND status = 'Available' GROUP BY customer_id HAVING sum(remaining_cents) >= threshold;
+    -- A temp table has no statistics until analysed: without them the UPDATE below was once planned as a nested loop
+    -- over every lot and ran for more than 18 minutes at 300k purchases.
+    ANALYZE due;
 
     UPDATE credit_lots l SET remaining_cents = x.left_cents, status = CASE WHEN x.left_cents = 0 THEN 'Spent' ELSE l.status END
     FROM (
