@@ -27,6 +27,13 @@ mode=$([[ $QUICK == 1 ]] && echo "\`./bench/run.sh --quick\` (smoke scale)" || e
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 mem=$(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo)
 pgv=$("$PG_BIN/postgres" --version | awk '{print $3}')
+# The 1-minute load average sampled every 15 s during the run (run.sh writes it beside the results).
+LOADS=${BENCH_LOAD_FILE:-$(dirname "$RESULTS")/load}
+if [[ -s $LOADS ]]; then
+  machine=$(awk '{s += $2; if ($2 > m) m = $2; n++} END {printf "the load average, sampled every 15 s during the run, was %.1f on average (peak %.1f), counting the benchmark'"'"'s own processes (64 waiting connections make a load of tens); whether anything else ran is said under \"Read this first\"", s / n, m}' "$LOADS")
+else
+  machine="the load of the machine during the run was not recorded"
+fi
 
 cat <<EOF
 # Performance
@@ -36,9 +43,8 @@ works is in [bench/README.md](../bench/README.md).
 
 **Machine:** $(nproc) cores ($cpu), $mem RAM, PostgreSQL $pgv (shared_buffers 1 GB, synchronous_commit on),
 .NET $(dotnet --version 2>/dev/null || echo '?'), the app in Release with ASPNETCORE_ENVIRONMENT=Production. The load generator
-(wrk / pgbench), the app and PostgreSQL share the same $(nproc) cores, and **the machine is shared with other engineers
-building and testing**, so figures vary by ±20% or more between runs: compare the ratios taken in one run, not absolute
-numbers across runs.
+(wrk / pgbench), the app and PostgreSQL share the same $(nproc) cores; $machine. Figures vary by ±20% between runs:
+compare the ratios taken in one run rather than absolute numbers across runs.
 
 **Connection string extras:** ${BENCH_CS_EXTRA:-none} (Npgsql defaults otherwise).
 

@@ -52,11 +52,11 @@ command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 ensure_packages "${missing[@]}"
 command -v dotnet >/dev/null 2>&1 || die "Install the .NET 10 SDK, then run ./bench/run.sh again."
 
-APP_PID="" SMTP_PID="" SAMPLER_PID=""
+APP_PID="" SMTP_PID="" SAMPLER_PID="" LOAD_PID=""
 stop_app() { :; } # redefined once the app can be started
 cleanup() {
   trap - INT TERM EXIT
-  for pid in $SAMPLER_PID $SMTP_PID; do kill "$pid" 2>/dev/null || true; done
+  for pid in $SAMPLER_PID $SMTP_PID $LOAD_PID; do kill "$pid" 2>/dev/null || true; done
   stop_app
   stop_private_pg
   if [[ ${BENCH_KEEP_DATA:-0} != 1 ]]; then
@@ -79,6 +79,10 @@ tool() { (cd "$ROOT/bench/Smartbis.Bench.Tool" && dotnet "$TOOL_DLL" "$@"); }
 # A fresh cluster every run, tuned as in shared/MEASUREMENTS.md (synchronous commit stays on: money).
 rm -rf "$PGDIR" "$PGDIR-run" "$OUT"
 mkdir -p "$OUT"
+# The machine's 1-minute load average every 15 s, for the report: how busy the machine was while it ran.
+: >"$OUT/load"
+(while sleep 15; do echo "$(date +%s) $(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/load"; done) &
+LOAD_PID=$!
 : >"$RESULTS"
 start_private_pg "$PGDIR"
 pg_sql -d postgres -c "ALTER SYSTEM SET shared_buffers = '1GB'" -c "ALTER SYSTEM SET max_wal_size = '4GB'" \
@@ -229,6 +233,8 @@ for step in "${GROWTH[@]}"; do
     done
     gen_sql "SELECT bench.finish('$TENANT', 2000)"
     psql_db -c "VACUUM ANALYZE" >/dev/null
+    # Flush the generator's gigabytes now: a timed checkpoint in the middle of a measured run would stall it.
+    psql_db -c "CHECKPOINT" >/dev/null
     t1=$(now_ms)
     gen_seconds=$((gen_seconds + t1 - t0))
     purchases_done=$target

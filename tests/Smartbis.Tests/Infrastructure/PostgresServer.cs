@@ -58,6 +58,36 @@ public sealed class PostgresServer
     /// <summary>The server of this process, started (or connected to) on first use; concurrent callers share it.</summary>
     public static Task<PostgresServer> GetAsync() => Shared.Value;
 
+    /// <summary>
+    /// A throwaway cluster of its own, never the shared one, for a test that restarts PostgreSQL under the app.
+    /// Stop it with <see cref="StopDedicated"/>.
+    /// </summary>
+    public static async Task<PostgresServer> StartDedicatedAsync()
+    {
+        // Committed means on disk for the server (synchronous_commit on, as in production): a crash restart must not
+        // take back what the app acknowledged. (The shared cluster trades that away for speed.)
+        var cluster = await ThrowawayCluster.StartAsync(durableCommits: true);
+        var server = new PostgresServer(cluster.ConnectionString, cluster);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopDedicated();
+        await server.ExecuteAdminAsync("SELECT 1");
+        await server.EnsureAppRoleAsync();
+        return server;
+    }
+
+    /// <summary>
+    /// Restarts a throwaway cluster the way a crash does (<c>pg_ctl restart -m immediate</c>: every backend killed,
+    /// crash recovery on start), on the same port. Returns how long the server was down.
+    /// </summary>
+    public Task<TimeSpan> RestartAsync() =>
+        (cluster ?? throw new InvalidOperationException("Only a throwaway cluster can be restarted by a test.")).RestartAsync();
+
+    /// <summary>Stops a cluster from <see cref="StartDedicatedAsync"/> (other servers' pools are left alone).</summary>
+    public void StopDedicated()
+    {
+        try { admin.Dispose(); } catch { /* stopping anyway */ }
+        cluster?.Stop();
+    }
+
     /// <summary>A superuser connection to the server's maintenance database.</summary>
     public string AdminConnectionString { get; }
 
@@ -329,7 +359,7 @@ internal sealed class ThrowawayCluster
         CommandTimeout = 120,
     }.ConnectionString;
 
-    public static async Task<ThrowawayCluster> StartAsync()
+    public static async Task<ThrowawayCluster> StartAsync(bool durableCommits = false)
     {
         var binDir = FindBinDir();
         var asPostgresUser = Environment.UserName == "root"; // initdb and postgres refuse to run as root
@@ -342,7 +372,7 @@ internal sealed class ThrowawayCluster
         {
             if (asPostgresUser) await Run("chown", ["postgres:postgres", root], root, TimeSpan.FromSeconds(30));
             cluster.StartWatchdog();
-            await cluster.InitDbAsync();
+            await cluster.InitDbAsync(durableCommits);
             await cluster.StartServerAsync();
             return cluster;
         }
@@ -353,7 +383,7 @@ internal sealed class ThrowawayCluster
         }
     }
 
-    private async Task InitDbAsync()
+    private async Task InitDbAsync(bool durableCommits)
     {
         string[] common = ["-D", DataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"];
         var first = await RunPg("initdb", [.. common, "--locale=C.UTF-8"], TimeSpan.FromMinutes(2));
@@ -374,7 +404,7 @@ internal sealed class ThrowawayCluster
             unix_socket_directories = '{root}'
             fsync = off
             full_page_writes = off
-            synchronous_commit = off
+            synchronous_commit = {(durableCommits ? "on" : "off")}
             max_connections = 300
             jit = off
             max_wal_size = '1GB'
@@ -426,6 +456,19 @@ internal sealed class ThrowawayCluster
         foreach (var a in new[] { "-c", script, "smartbis-pg-watchdog", Environment.ProcessId.ToString(), root })
             psi.ArgumentList.Add(a);
         using var _ = Process.Start(psi);
+    }
+
+    public async Task<TimeSpan> RestartAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        // pg_ctl restart starts the server again with the options it was started with (postmaster.opts: the port).
+        var result = await RunPg("pg_ctl", ["restart", "-D", DataDir, "-m", "immediate", "-w", "-t", "60", "-l", LogFile], TimeSpan.FromSeconds(90));
+        if (result.ExitCode != 0)
+        {
+            var log = File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile) : "";
+            throw new InvalidOperationException($"PostgreSQL did not restart:\n{result.Output}\n{log}");
+        }
+        return watch.Elapsed;
     }
 
     public void Stop()

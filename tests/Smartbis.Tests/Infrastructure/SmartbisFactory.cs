@@ -120,9 +120,12 @@ public class DatabaseFixture : IAsyncLifetime
     /// <summary>Add or override app settings (configuration keys) before the factory is created.</summary>
     protected virtual void ConfigureSettings(IDictionary<string, string?> settings) { }
 
+    /// <summary>The PostgreSQL server this class's database lives on: the one shared by the test run, unless overridden.</summary>
+    protected virtual Task<PostgresServer> GetServerAsync() => PostgresServer.GetAsync();
+
     public virtual async Task InitializeAsync()
     {
-        Server = await PostgresServer.GetAsync();
+        Server = await GetServerAsync();
         ConnectionString = await Server.CreateDatabaseAsync(GetType().Name);
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         ConfigureSettings(settings);

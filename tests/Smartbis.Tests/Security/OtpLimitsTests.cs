@@ -9,22 +9,11 @@ namespace Smartbis.Tests.Security;
 /// The portal's one-time-code limits are counted in the database, so they hold when two app instances (two web nodes
 /// behind a load balancer) serve the same member at once: sends per hour and wrong guesses per code.
 /// </summary>
-public sealed class OtpLimitsTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>, IAsyncLifetime
+public sealed class OtpLimitsTests(DatabaseFixture fixture) : TwoNodes(fixture)
 {
-    private SmartbisFactory second = null!;
-
-    public Task InitializeAsync()
-    {
-        second = new SmartbisFactory(fixture.ConnectionString);
-        _ = second.Services;
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await second.DisposeAsync();
-
     private async Task<(FormClient Client, string Token)[]> TwoNodesAsync(string slug)
     {
-        var nodes = new[] { fixture.CreateFormClient(), second.CreateFormClient() };
+        var nodes = new[] { Fixture.CreateFormClient(), Second.CreateFormClient() };
         var result = new List<(FormClient, string)>();
         foreach (var c in nodes) result.Add((c, FormClient.FindAntiforgeryToken(await c.GetPageAsync($"/{slug}/signin?culture=en"))!));
         return result.ToArray();
@@ -33,7 +22,7 @@ public sealed class OtpLimitsTests(DatabaseFixture fixture) : IClassFixture<Data
     [Fact]
     public async Task Twenty_code_requests_split_over_two_instances_send_at_most_the_hourly_limit()
     {
-        var t = await SecurityKit.SeedAsync(fixture, "otp-send");
+        var t = await SecurityKit.SeedAsync(Fixture, "otp-send");
         var nodes = await TwoNodesAsync(t.Slug);
 
         var sends = Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
@@ -45,23 +34,23 @@ public sealed class OtpLimitsTests(DatabaseFixture fixture) : IClassFixture<Data
         var statuses = await Task.WhenAll(sends);
 
         statuses.Should().OnlyContain(s => s == HttpStatusCode.OK || s == HttpStatusCode.TooManyRequests);
-        await using var scope = fixture.CreateScope(t.Id);
+        await using var scope = Fixture.CreateScope(t.Id);
         var codes = await scope.Db.SignInCodes.CountAsync(c => c.CustomerId == t.CustomerId);
         codes.Should().BeLessThanOrEqualTo(CodeLimits.SendsPerWindow, "the hourly limit holds across instances");
         codes.Should().BeGreaterThan(0);
         statuses.Count(s => s == HttpStatusCode.OK).Should().Be(codes, "each accepted request sent exactly one code");
         statuses.Count(s => s == HttpStatusCode.TooManyRequests).Should().Be(20 - codes);
-        var mails = Directory.Exists(fixture.Factory.MailboxPath) ? Directory.GetFiles(fixture.Factory.MailboxPath, "*.eml").Length : 0;
-        mails += Directory.Exists(second.MailboxPath) ? Directory.GetFiles(second.MailboxPath, "*.eml").Length : 0;
+        var mails = Directory.Exists(Fixture.Factory.MailboxPath) ? Directory.GetFiles(Fixture.Factory.MailboxPath, "*.eml").Length : 0;
+        mails += Directory.Exists(Second.MailboxPath) ? Directory.GetFiles(Second.MailboxPath, "*.eml").Length : 0;
         mails.Should().Be(codes, "one email per code, whichever instance sent it");
     }
 
     [Fact]
     public async Task Twenty_wrong_codes_split_over_two_instances_get_at_most_the_per_code_limit_of_guesses()
     {
-        var t = await SecurityKit.SeedAsync(fixture, "otp-guess");
+        var t = await SecurityKit.SeedAsync(Fixture, "otp-guess");
         Guid codeId;
-        await using (var scope = fixture.CreateScope(t.Id))
+        await using (var scope = Fixture.CreateScope(t.Id))
         {
             var row = new SignInCode
             {
@@ -84,7 +73,7 @@ public sealed class OtpLimitsTests(DatabaseFixture fixture) : IClassFixture<Data
         var statuses = await Task.WhenAll(guesses);
         statuses.Should().OnlyContain(s => s == HttpStatusCode.OK || s == HttpStatusCode.TooManyRequests, "wrong codes are refused on the form");
 
-        await using var check = fixture.CreateScope(t.Id);
+        await using var check = Fixture.CreateScope(t.Id);
         (await check.Db.SignInCodes.Where(c => c.Id == codeId).Select(c => c.Attempts).SingleAsync())
             .Should().Be(CodeLimits.AttemptsPerCode, "exactly the per-code limit of guesses was counted, across both instances");
         statuses.Count(s => s == HttpStatusCode.TooManyRequests).Should().Be(20 - CodeLimits.AttemptsPerCode);

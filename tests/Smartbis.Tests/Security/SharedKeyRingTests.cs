@@ -14,31 +14,20 @@ namespace Smartbis.Tests.Security;
 /// lives in PostgreSQL, so what one node protects (a member's cookie, an antiforgery token, a WhatsApp token at rest)
 /// the other reads, and the key is in the database rather than on either node's disk.
 /// </summary>
-public sealed class SharedKeyRingTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>, IAsyncLifetime
+public sealed class SharedKeyRingTests(DatabaseFixture fixture) : TwoNodes(fixture)
 {
-    private SmartbisFactory second = null!;
-
-    public Task InitializeAsync()
-    {
-        second = new SmartbisFactory(fixture.ConnectionString);
-        _ = second.Services;
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await second.DisposeAsync();
-
     [Fact]
     public async Task A_secret_protected_on_one_node_is_read_on_the_other_with_a_key_kept_in_the_database()
     {
-        var protectedOnFirst = fixture.Factory.Services.GetRequiredService<IDataProtectionProvider>()
+        var protectedOnFirst = Fixture.Factory.Services.GetRequiredService<IDataProtectionProvider>()
             .CreateProtector(WhatsAppTokens.Purpose).Protect("EAAG-whatsapp-token");
 
-        second.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(WhatsAppTokens.Purpose)
+        Second.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(WhatsAppTokens.Purpose)
             .Unprotect(protectedOnFirst).Should().Be("EAAG-whatsapp-token");
 
         // The payload names its key (bytes 4–19 after the magic header); that key must be a row of the shared table.
         var keyId = new Guid(WebEncoders.Base64UrlDecode(protectedOnFirst).AsSpan(4, 16));
-        await using var db = fixture.OpenDb();
+        await using var db = Fixture.OpenDb();
         var keys = await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync();
         keys.Should().Contain(xml => xml!.Contains($"id=\"{keyId:D}\""), "the key ring is in PostgreSQL, not on a node's disk");
     }
@@ -46,12 +35,12 @@ public sealed class SharedKeyRingTests(DatabaseFixture fixture) : IClassFixture<
     [Fact]
     public async Task A_member_signed_in_on_one_node_stays_signed_in_on_the_other_and_a_form_from_one_posts_to_the_other()
     {
-        var t = await SecurityKit.SeedAsync(fixture, "shared-keys");
+        var t = await SecurityKit.SeedAsync(Fixture, "shared-keys");
         var cookies = new CookieContainer();
-        using var first = new FormClient(fixture.Factory.CreateDefaultClient(new Uri("https://localhost"), new CookieContainerHandler(cookies)));
-        using var other = new FormClient(second.CreateDefaultClient(new Uri("https://localhost"), new CookieContainerHandler(cookies)));
+        using var first = new FormClient(Fixture.Factory.CreateDefaultClient(new Uri("https://localhost"), new CookieContainerHandler(cookies)));
+        using var other = new FormClient(Second.CreateDefaultClient(new Uri("https://localhost"), new CookieContainerHandler(cookies)));
 
-        await SecurityKit.PortalClientAsync(fixture, t, first);
+        await SecurityKit.PortalClientAsync(Fixture, t, first);
         using (var home = await other.GetAsync($"/{t.Slug}/home"))
             home.StatusCode.Should().Be(HttpStatusCode.OK, "the member's cookie, issued by the first node, is read by the second");
 

@@ -1880,6 +1880,8 @@ namespace Smartbis.Web.Data.Migrations
                     b.HasIndex("TenantId", "StoreId", "OccurredAt")
                         .HasDatabaseName("ix_purchases_tenant_id_store_id_occurred_at");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "StoreId", "OccurredAt"), new[] { "CustomerId" });
+
                     b.HasIndex("TenantId", "StoreId", "ReceiptNumber")
                         .IsUnique()
                         .HasDatabaseName("ix_purchases_tenant_id_store_id_receipt_number")
