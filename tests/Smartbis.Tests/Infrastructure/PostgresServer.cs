@@ -78,8 +78,12 @@ public sealed class PostgresServer
     /// Restarts a throwaway cluster the way a crash does (<c>pg_ctl restart -m immediate</c>: every backend killed,
     /// crash recovery on start), on the same port. Returns how long the server was down.
     /// </summary>
-    public Task<TimeSpan> RestartAsync() =>
-        (cluster ?? throw new InvalidOperationException("Only a throwaway cluster can be restarted by a test.")).RestartAsync();
+    public async Task<TimeSpan> RestartAsync()
+    {
+        var down = await (cluster ?? throw new InvalidOperationException("Only a throwaway cluster can be restarted by a test.")).RestartAsync();
+        admin.Clear(); // its idle connections died with the old server
+        return down;
+    }
 
     /// <summary>Stops a cluster from <see cref="StartDedicatedAsync"/> (other servers' pools are left alone).</summary>
     public void StopDedicated()
