@@ -34,7 +34,7 @@ public static class RoundingArbitraries
 /// Cashback is rounded half-up to the cent, once per purchase: 500 bps of R$ 19,99 is 99,95 centavos → R$ 1,00.
 /// Checked against exact decimal arithmetic rounded with MidpointRounding.AwayFromZero (the same thing for amounts ≥ 0).
 /// </summary>
-public sealed class RoundingTests(LedgerFixture fixture, ITestOutputHelper output) : LedgerTests(fixture)
+public sealed class RoundingTests
 {
     private static long Exact(decimal numerator, decimal denominator) =>
         (long)Math.Round(numerator / denominator, MidpointRounding.AwayFromZero);
@@ -77,7 +77,17 @@ public sealed class RoundingTests(LedgerFixture fixture, ITestOutputHelper outpu
     {
         Money.PercentHalfUp(long.MaxValue / 2, 10_000).Should().Be(long.MaxValue / 2);
         Money.DivideHalfUp((Int128)10_000_000_00 * 10_000_000_00 * 10_000, (Int128)10_000_000_00 * 10_000).Should().Be(10_000_000_00);
-    }
+}
+
+/// <summary>
+/// RecordPurchase against real PostgreSQL for random purchases. A class of its own, apart from the FsCheck properties above:
+/// with FsCheck.Xunit 3.4.0 in the same class, writing to the injected ITestOutputHelper threw "There is no currently active
+/// test". Plain xunit facts own their output helper; the properties need none.
+/// </summary>
+public sealed class RoundingRecordPurchaseTests(LedgerFixture fixture, ITestOutputHelper output) : LedgerTests(fixture)
+{
+    private static long Exact(decimal numerator, decimal denominator) =>
+        (long)Math.Round(numerator / denominator, MidpointRounding.AwayFromZero);
 
     /// <summary>
     /// What RecordPurchase credits, for random amounts, rates, excluded lines and cashback payments (seeded):
