@@ -18,7 +18,6 @@ public static class ApiSetup
         builder.AddSmartbisIntegrations();
         s.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         s.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser());
-        s.AddScoped<ApiIdempotency>();
         s.AddSingleton<ApiRateLimit>();
         s.AddOpenApi("v1", o =>
         {

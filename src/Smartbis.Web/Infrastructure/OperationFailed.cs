@@ -10,6 +10,12 @@ public sealed class OperationFailed : Exception
     public IReadOnlyDictionary<string, string[]> Errors { get; }
     public int Status { get; }
 
+    /// <summary>
+    /// A refusal that still commits what was counted before it (a wrong one-time code or PIN counts against its limit),
+    /// and nothing else: the write's unit gives its idempotency claim back and commits; no ledger work has been done.
+    /// </summary>
+    public bool CommitsAttempt { get; init; }
+
     public OperationFailed(string code, string message, string field = "", int status = 422)
         : this(code, new Dictionary<string, string[]> { [field] = [message] }, status) { }
 

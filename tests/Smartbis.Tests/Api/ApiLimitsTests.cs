@@ -46,14 +46,19 @@ public sealed class ApiLimitsTests(TightApiFixture fixture) : IClassFixture<Tigh
         var t = await fixture.CreateTenantAsync(SampleRules.Plain());
         var api = Fixture.ApiClient(await t.CreateKeyAsync(t.StoreId));
         var customer = await t.EnrollAsync();
-        // Hold the key's lock as a first request in flight would (longer than the app's bound, set to 1 s for this class).
+        // Hold the key as a first request in flight would: its claim inserted by a transaction that has not committed yet
+        // (longer than the app's bound, set to 1 s for this class).
         await using var db = Fixture.OpenDb(t.Id);
-        await db.Database.OpenConnectionAsync();
-        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock({0})", Smartbis.Web.Api.ApiIdempotency.LockId(t.Id, "api:in-flight-1"));
-        var p = await (await api.PostJsonAsync("/api/v1/purchases", new { customer = new { id = customer }, amountCents = 10_00, receiptNumber = "F-1" }, "in-flight-1"))
-            .ProblemAsync(HttpStatusCode.Conflict);
-        p.GetProperty("code").GetString().Should().Be("idempotency_key_in_flight");
-        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock_all()");
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO idempotency_records (tenant_id, key, operation, request_hash, status_code, created_at) VALUES ({0}, {1}, 'record_purchase', 'x', 0, now())",
+                t.Id, Smartbis.Web.Features.Ledger.Idempotency.StorageKey("api", "in-flight-1"));
+            var p = await (await api.PostJsonAsync("/api/v1/purchases", new { customer = new { id = customer }, amountCents = 10_00, receiptNumber = "F-1" }, "in-flight-1"))
+                .ProblemAsync(HttpStatusCode.Conflict);
+            p.GetProperty("code").GetString().Should().Be("idempotency_key_in_flight");
+            await tx.RollbackAsync();
+        }
         (await api.PostJsonAsync("/api/v1/purchases", new { customer = new { id = customer }, amountCents = 10_00, receiptNumber = "F-1" }, "in-flight-1"))
             .StatusCode.Should().Be(HttpStatusCode.Created, "once the first is done the key is free");
     }

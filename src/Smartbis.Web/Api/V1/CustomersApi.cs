@@ -25,26 +25,20 @@ public static class CustomersApi
 
     private static readonly Dictionary<string, string> Fields = new() { ["idempotencyKey"] = ApiIdempotency.Header };
 
-    private static async Task<IResult> CreateAsync(HttpContext http, ApiIdempotency idem, EnrollCustomer enroll, SmartbisDb db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpContext http, EnrollCustomer enroll, CancellationToken ct)
     {
         http.Items[ApiProblemFilter.FieldNamesKey] = Fields;
-        var key = ApiIdempotency.StorageKey(http);
+        var key = ApiIdempotency.Key(http);
         var b = await ApiJson.ReadAsync<CreateCustomerBody>(http);
-        var hash = ApiIdempotency.Hash(b);
-        const string operation = "api_enroll_customer";
-        var (dto, replayed) = await idem.ExclusiveAsync(key, async () =>
-        {
-            // Joining keeps no idempotency record of its own: the API stores the response under the key after it commits.
-            var stored = await idem.FindAsync<CustomerDto>(key, operation, hash, ct);
-            if (stored is not null) return (stored, true);
-            var result = await enroll.ExecuteAsync(new EnrollCustomer.Request(
-                b.Name ?? "", b.Phone, b.Email, b.Cpf, b.BirthDate, b.Consents?.Email ?? false, b.Consents?.Whatsapp ?? false,
-                ConsentWording: "Consent collected by the merchant's system (API)", Source: "api", ReferralCode: b.ReferralCode), ct);
-            var created = (await ReadAsync(db, result.CustomerId, ct))!;
-            await idem.SaveAsync(key, operation, hash, created, 201, clock.GetUtcNow(), ct);
-            return (created, false);
-        }, ct);
-        ApiIdempotency.MarkReplayed(http, replayed);
+        // The key is claimed in the enrolment's own transaction; the answer is built from the stored result, so a replay is identical.
+        var r = await enroll.ExecuteAsync(new EnrollCustomer.Request(
+            b.Name ?? "", b.Phone, b.Email, b.Cpf, b.BirthDate, b.Consents?.Email ?? false, b.Consents?.Whatsapp ?? false,
+            ConsentWording: "Consent collected by the merchant's system (API)", Source: ApiIdempotency.Source, ReferralCode: b.ReferralCode,
+            IdempotencyKey: key), ct);
+        ApiIdempotency.MarkReplayed(http, r.Replayed);
+        // Unclaimed walk-ins hold no vouchers (vouchers are issued to members only): a new member has none.
+        var dto = new CustomerDto(r.CustomerId, r.Name, r.Phone, r.Email, r.CardCode, "active", r.ReferralCode,
+            BalanceDto.Of(r.Balances ?? new Balances(0, 0, 0, 0)), []);
         return Results.Json(dto, ApiJson.Options, statusCode: 201);
     }
 

@@ -26,10 +26,10 @@ public static class PurchasesApi
 
     private static readonly Dictionary<string, string> RefundFields = new() { ["idempotencyKey"] = ApiIdempotency.Header };
 
-    private static async Task<IResult> RecordAsync(HttpContext http, ApiIdempotency idem, RecordPurchase record, SmartbisDb db, CancellationToken ct)
+    private static async Task<IResult> RecordAsync(HttpContext http, RecordPurchase record, SmartbisDb db, CancellationToken ct)
     {
         http.Items[ApiProblemFilter.FieldNamesKey] = PurchaseFields;
-        var key = ApiIdempotency.StorageKey(http);
+        var key = ApiIdempotency.Key(http);
         var b = await ApiJson.ReadAsync<CreatePurchaseBody>(http);
 
         var v = new Validation();
@@ -59,9 +59,9 @@ public static class PurchasesApi
 
         var request = new RecordPurchase.Request(storeId.Value, customerId, customerId is null ? c.Phone : null, b.AmountCents!.Value, b.ReceiptNumber, key,
             b.OccurredAt, b.RedeemCents ?? 0, string.IsNullOrWhiteSpace(b.VoucherCode) ? null : b.VoucherCode,
-            b.Items?.Select(i => new RecordPurchase.Line(i.Category!, i.AmountCents!.Value)).ToList(), Source: "api");
-        // The key is held inside the purchase's own transaction (one connection, one commit per request).
-        var result = await record.ExecuteAsync(request, idem.InFlightWait, ct);
+            b.Items?.Select(i => new RecordPurchase.Line(i.Category!, i.AmountCents!.Value)).ToList(), Source: ApiIdempotency.Source);
+        // The key is claimed inside the purchase's own transaction (one connection, one commit per request).
+        var result = await record.ExecuteAsync(request, ct);
         var r = result.Value;
 
         // A deterministic function of the stored result (and the purchase's immutable creation time): replays are identical.
@@ -74,10 +74,10 @@ public static class PurchasesApi
             ApiJson.Options, statusCode: 201);
     }
 
-    private static async Task<IResult> RefundAsync(HttpContext http, Guid id, ApiIdempotency idem, RefundPurchase refund, SmartbisDb db, CancellationToken ct)
+    private static async Task<IResult> RefundAsync(HttpContext http, Guid id, RefundPurchase refund, SmartbisDb db, CancellationToken ct)
     {
         http.Items[ApiProblemFilter.FieldNamesKey] = RefundFields;
-        var key = ApiIdempotency.StorageKey(http);
+        var key = ApiIdempotency.Key(http);
         var b = await ApiJson.ReadAsync<CreateRefundBody>(http);
         var v = new Validation();
         v.Check(b.AmountCents is not null, "amountCents", "Enter the amount to refund in cents.");
@@ -87,7 +87,7 @@ public static class PurchasesApi
                       ?? throw new ApiProblem(404, "not_found", "Purchase not found.");
         ApiCaller.RequireStore(http, storeId);
 
-        var result = await idem.ExclusiveAsync(key, () => refund.ExecuteAsync(new RefundPurchase.Request(id, b.AmountCents!.Value, b.Reason!, key), ct), ct);
+        var result = await refund.ExecuteAsync(new RefundPurchase.Request(id, b.AmountCents!.Value, b.Reason!, key, Source: ApiIdempotency.Source), ct);
         var r = result.Value;
         ApiIdempotency.MarkReplayed(http, result.Replayed);
         return Results.Json(new RefundDto(r.RefundId, r.PurchaseId, r.AmountCents, r.ReversedEarnCents, r.ClawbackCents, r.ReturnedCreditCents,

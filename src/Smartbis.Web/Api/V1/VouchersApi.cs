@@ -28,14 +28,14 @@ public static class VouchersApi
         return Results.Json(new VoucherDto(Codes.Display(v.Code), v.ValueCents, StatusName(v.Status), v.ExpiresAt.UtcDateTime, v.CustomerId), ApiJson.Options);
     }
 
-    private static async Task<IResult> RedeemAsync(HttpContext http, string code, ApiIdempotency idem, RedeemVoucher redeem, SmartbisDb db, CancellationToken ct)
+    private static async Task<IResult> RedeemAsync(HttpContext http, string code, RedeemVoucher redeem, SmartbisDb db, CancellationToken ct)
     {
         http.Items[ApiProblemFilter.FieldNamesKey] = Fields;
-        var key = ApiIdempotency.StorageKey(http);
+        var key = ApiIdempotency.Key(http);
         var b = http.Request.ContentLength is 0 || (http.Request.ContentLength is null && !http.Request.Headers.ContainsKey("Transfer-Encoding"))
             ? new RedeemVoucherBody(null)
             : await ApiJson.ReadAsync<RedeemVoucherBody>(http);
-        var result = await idem.ExclusiveAsync(key, () => redeem.ExecuteAsync(new RedeemVoucher.Request(code, null, key, b.PurchaseId?.ToString()), ct), ct);
+        var result = await redeem.ExecuteAsync(new RedeemVoucher.Request(code, null, key, b.PurchaseId?.ToString(), ApiIdempotency.Source), ct);
         var r = result.Value;
         var expiresAt = await db.Vouchers.Where(x => x.Id == r.VoucherId).Select(x => x.ExpiresAt).SingleAsync(ct); // never changes
         ApiIdempotency.MarkReplayed(http, result.Replayed);

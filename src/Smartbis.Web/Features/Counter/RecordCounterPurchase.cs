@@ -12,11 +12,12 @@ using Smartbis.Web.Infrastructure;
 namespace Smartbis.Web.Features.Counter;
 
 /// <summary>
-/// A purchase at the counter: the staff-fraud gate (a large redemption needs the customer's one-time code or a
-/// manager's PIN), then the Ledger's RecordPurchase (exactly once per form, by its idempotency key), then the
-/// audit entry and the velocity rules. A replay of the same form skips the gate and records nothing new.
+/// A purchase at the counter, as one transaction under the form's idempotency key: the staff-fraud gate (a large
+/// redemption needs the customer's one-time code or a manager's PIN), the Ledger's purchase, the code marked used,
+/// the audit entry and the velocity rules commit together or not at all. A replay of the same form returns the first
+/// result and skips everything. A wrong code or PIN is counted against its limit (committed on its own, nothing else).
 /// </summary>
-public sealed class RecordCounterPurchase(SmartbisDb db, RecordPurchase record, TimeProvider clock, IPasswordHasher<AppUser> hasher)
+public sealed class RecordCounterPurchase(LedgerUnit unit, TenantContext tenant, TimeProvider clock, IPasswordHasher<AppUser> hasher)
 {
     public sealed record Request(
         Guid StoreId, Guid? CustomerId, string? Phone, long AmountCents, string? ReceiptNumber, string IdempotencyKey,
@@ -25,135 +26,124 @@ public sealed class RecordCounterPurchase(SmartbisDb db, RecordPurchase record, 
 
     public sealed record Result(RecordPurchase.Result Purchase, bool Replayed, string? AuthorizedBy);
 
+    /// <summary>What is stored under the form's key.</summary>
+    public sealed record Recorded(RecordPurchase.Result Purchase, string? AuthorizedBy);
+
+    public const string Operation = "counter_purchase";
+    /// <summary>Wrong guesses a customer's redemption code survives; then it is burned (send a new one).</summary>
     public const int MaxCodeAttempts = 5;
+    /// <summary>Wrong manager PINs one staff member may type in <see cref="PinWindow"/>.</summary>
     public const int MaxPinFailuresPer15Minutes = 5;
+    public static readonly TimeSpan PinWindow = TimeSpan.FromMinutes(15);
 
     public async Task<Result> ExecuteAsync(Request r, AuditActor actor, CancellationToken ct = default)
     {
-        var now = clock.GetUtcNow();
-        var settings = await SaveCounterSettings.LoadAsync(db, ct);
-        var done = !string.IsNullOrWhiteSpace(r.IdempotencyKey)
-                   && await db.IdempotencyRecords.AnyAsync(k => k.Key == r.IdempotencyKey && k.StatusCode != 0, ct);
-
-        Guid? consumedCode = null;
-        string? authorizedBy = null;
-        if (!done && settings.LargeRedemptionCents > 0)
+        if (r.ExcludedCents > r.AmountCents)
+            throw new OperationFailed("validation", "The excluded part cannot be more than the purchase.", "excludedAmount");
+        var lines = r.ExcludedCents > 0 && r.ExcludedCategory is { } cat
+            ? new List<RecordPurchase.Line> { new(cat, r.ExcludedCents), new("general", r.AmountCents - r.ExcludedCents) }
+            : null;
+        var purchase = new RecordPurchase.Request(
+            r.StoreId, r.CustomerId, r.CustomerId is null ? r.Phone : null, r.AmountCents, r.ReceiptNumber, r.IdempotencyKey,
+            PayWithCashbackCents: r.PayWithCashbackCents, VoucherCode: string.IsNullOrWhiteSpace(r.VoucherCode) ? null : r.VoucherCode,
+            Lines: lines, CashierUserId: actor.UserId, Source: "counter");
+        // The gate's inputs (code, PIN) are not part of the request: a resubmission with the code typed is the same purchase.
+        var write = RecordPurchase.Write(purchase) with { Operation = Operation };
+        var done = await unit.RunOnceAsync(tenant.Require(), write, clock, async (db, now) =>
         {
-            var redemption = r.PayWithCashbackCents + await VoucherValueAsync(r.VoucherCode, ct);
-            if (redemption > settings.LargeRedemptionCents)
-            {
-                var customerId = r.CustomerId ?? await db.Customers.Where(c => c.Phone == Phones.ToE164(r.Phone)).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct);
-                if (!string.IsNullOrWhiteSpace(r.ManagerPin))
-                    authorizedBy = "pin:" + await VerifyPinAsync(r.ManagerPin.Trim(), actor, now, ct);
-                else if (!string.IsNullOrWhiteSpace(r.OneTimeCode) && customerId is { } cid)
-                {
-                    consumedCode = await ConsumeCodeAsync(cid, r.OneTimeCode.Trim(), redemption, r.IdempotencyKey, now, ct);
-                    authorizedBy = "code";
-                }
-                else
-                    throw new OperationFailed("authorization_required", new Dictionary<string, string[]>
-                    {
-                        ["authorization"] = [$"Using {Money.Format(redemption)} needs the customer's one-time code or a manager's PIN (above {Money.Format(settings.LargeRedemptionCents)})."],
-                        ["redemptionCents"] = [redemption.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-                    });
-            }
-        }
-
-        Idempotent<RecordPurchase.Result> recorded;
-        try
-        {
-            var lines = r.ExcludedCents > 0 && r.ExcludedCategory is { } cat
-                ? new List<RecordPurchase.Line> { new(cat, r.ExcludedCents), new("general", r.AmountCents - r.ExcludedCents) }
-                : null;
-            if (r.ExcludedCents > r.AmountCents)
-                throw new OperationFailed("validation", "The excluded part cannot be more than the purchase.", "excludedAmount");
-            recorded = await record.ExecuteAsync(new RecordPurchase.Request(
-                r.StoreId, r.CustomerId, r.CustomerId is null ? r.Phone : null, r.AmountCents, r.ReceiptNumber, r.IdempotencyKey,
-                PayWithCashbackCents: r.PayWithCashbackCents, VoucherCode: string.IsNullOrWhiteSpace(r.VoucherCode) ? null : r.VoucherCode,
-                Lines: lines, CashierUserId: actor.UserId, Source: "counter"), ct);
-        }
-        catch (OperationFailed) when (consumedCode is { } id)
-        {
-            // Nothing was recorded: the customer's code stays usable for the corrected purchase.
-            await db.RedemptionCodes.Where(c => c.Id == id && c.UsedForKey == r.IdempotencyKey)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, (DateTimeOffset?)null).SetProperty(c => c.UsedForKey, (string?)null), ct);
-            throw;
-        }
-
-        var p = recorded.Value;
-        if (!recorded.Replayed)
-        {
+            var settings = await SaveCounterSettings.LoadAsync(db, ct);
+            var authorizedBy = await AuthorizeAsync(db, r, actor, settings, now, ct);
+            var p = await RecordPurchase.RecordInUnitAsync(db, now, purchase, ct);
             RecordAudit.Add(db, actor with { StoreId = r.StoreId }, now, "purchase.recorded",
                 $"Purchase {p.ReceiptNumber ?? p.PurchaseId.ToString()} of {Money.Format(p.AmountCents)}: earned {Money.Format(p.EarnedCents)}" +
                 (p.PaidWithCashbackCents + p.PaidWithVoucherCents > 0 ? $", paid {Money.Format(p.PaidWithCashbackCents + p.PaidWithVoucherCents)} with cashback/voucher" : "") +
                 (authorizedBy is null ? "" : $" (authorized by {(authorizedBy == "code" ? "the customer's code" : "a manager's PIN")})"),
                 "purchase", p.PurchaseId, after: new { p.AmountCents, p.PaidWithCashbackCents, p.PaidWithVoucherCents, p.EarnedCents, p.ReceiptNumber, p.CustomerId, authorizedBy });
+            await db.SaveChangesAsync(ct); // the velocity rules read the purchase just recorded
             await DetectAnomalies.AfterPurchaseAsync(db, settings, p.PurchaseId, actor.UserId, now, ct);
-            await SaveAsync(ct);
-        }
-        return new Result(p, recorded.Replayed, authorizedBy);
+            return new Recorded(p, authorizedBy);
+        }, ct);
+        return new Result(done.Value.Purchase, done.Replayed, done.Value.AuthorizedBy);
     }
 
-    /// <summary>Saves audit and flags; a flag opened at the same moment by another request wins the unique index and ours is merged next time.</summary>
-    private async Task SaveAsync(CancellationToken ct)
+    /// <summary>The fraud gate: null when no authorization is needed, "code" or "pin:&lt;manager&gt;" when given and right.</summary>
+    private async Task<string?> AuthorizeAsync(SmartbisDb db, Request r, AuditActor actor, CounterSettings settings, DateTimeOffset now, CancellationToken ct)
     {
-        try
+        if (settings.LargeRedemptionCents <= 0) return null;
+        var redemption = r.PayWithCashbackCents + await VoucherValueAsync(db, r.VoucherCode, ct);
+        if (redemption <= settings.LargeRedemptionCents) return null;
+        var customerId = r.CustomerId ?? await db.Customers.Where(c => c.Phone == Phones.ToE164(r.Phone)).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct);
+        if (!string.IsNullOrWhiteSpace(r.ManagerPin))
+            return "pin:" + await VerifyPinAsync(db, r.ManagerPin.Trim(), actor, now, ct);
+        if (!string.IsNullOrWhiteSpace(r.OneTimeCode) && customerId is { } cid)
         {
-            await db.SaveChangesAsync(ct);
+            await ConsumeCodeAsync(db, cid, r.OneTimeCode.Trim(), redemption, r.IdempotencyKey, now, ct);
+            return "code";
         }
-        catch (DbUpdateException e) when (LedgerUnit.IsRetryable(e))
+        throw new OperationFailed("authorization_required", new Dictionary<string, string[]>
         {
-            foreach (var entry in db.ChangeTracker.Entries<AnomalyFlag>().ToList()) entry.State = EntityState.Detached;
-            await db.SaveChangesAsync(ct);
-        }
+            ["authorization"] = [$"Using {Money.Format(redemption)} needs the customer's one-time code or a manager's PIN (above {Money.Format(settings.LargeRedemptionCents)})."],
+            ["redemptionCents"] = [redemption.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        });
     }
 
-    private async Task<long> VoucherValueAsync(string? typed, CancellationToken ct)
+    private static async Task<long> VoucherValueAsync(SmartbisDb db, string? typed, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(typed)) return 0;
         var code = Codes.Normalize(typed);
         return await db.Vouchers.Where(v => v.Code == code && v.Status == VoucherStatus.Issued).Select(v => v.ValueCents).FirstOrDefaultAsync(ct);
     }
 
-    private async Task<Guid> ConsumeCodeAsync(Guid customerId, string typed, long redemption, string key, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Checks the customer's one-time code under the customer's account lock (the lock the purchase takes next), so
+    /// parallel attempts take turns: a miss adds one to every live code's attempts in the database and is committed
+    /// on its own; a code with <see cref="MaxCodeAttempts"/> misses is burned. A right code is marked used in the
+    /// purchase's transaction: it authorizes this purchase once, or nothing if the purchase is refused.
+    /// </summary>
+    private static async Task ConsumeCodeAsync(SmartbisDb db, Guid customerId, string typed, long redemption, string key, DateTimeOffset now, CancellationToken ct)
     {
-        var candidates = await db.RedemptionCodes
-            .Where(c => c.CustomerId == customerId && c.ExpiresAt > now && (c.UsedAt == null || c.UsedForKey == key) && c.FailedAttempts < MaxCodeAttempts)
-            .OrderByDescending(c => c.CreatedAt).ToListAsync(ct);
+        await new Books(db, now).LockAsync(customerId, ct);
+        var live = db.RedemptionCodes.Where(c => c.CustomerId == customerId && c.ExpiresAt > now && c.UsedAt == null && c.FailedAttempts < MaxCodeAttempts);
+        var candidates = await live.AsNoTracking().OrderByDescending(c => c.CreatedAt).Select(c => new { c.Id, c.CodeHash, c.MaxAmountCents }).ToListAsync(ct);
         var hash = SendRedemptionCode.Hash(db.Tenant.Require(), customerId, typed);
-        var match = candidates.FirstOrDefault(c => c.CodeHash == hash);
+        var match = candidates.FirstOrDefault(c => System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            Convert.FromHexString(c.CodeHash), Convert.FromHexString(hash)));
         if (match is null)
         {
             // Count the miss against the live codes, so guessing burns them.
-            foreach (var c in candidates) c.FailedAttempts++;
-            await db.SaveChangesAsync(ct);
+            if (candidates.Count > 0) await live.ExecuteUpdateAsync(u => u.SetProperty(c => c.FailedAttempts, c => c.FailedAttempts + 1), ct);
             throw new OperationFailed("invalid_code", candidates.Count == 0
                 ? "There is no valid code for this customer: send a new one."
-                : "This code is not right. Check it with the customer.", "oneTimeCode");
+                : "This code is not right. Check it with the customer.", "oneTimeCode") { CommitsAttempt = true };
         }
         if (match.MaxAmountCents < redemption)
             throw new OperationFailed("code_amount", $"This code authorizes up to {Money.Format(match.MaxAmountCents)}: send a new code for this amount.", "oneTimeCode");
-        var claimed = await db.RedemptionCodes
-            .Where(c => c.Id == match.Id && (c.UsedAt == null || c.UsedForKey == key))
+        await db.RedemptionCodes.Where(c => c.Id == match.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now).SetProperty(c => c.UsedForKey, key), ct);
-        if (claimed != 1) throw new OperationFailed("invalid_code", "This code was already used.", "oneTimeCode");
-        return match.Id;
     }
 
-    private async Task<string> VerifyPinAsync(string pin, AuditActor actor, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// A manager's PIN, at most <see cref="MaxPinFailuresPer15Minutes"/> wrong ones per staff member in 15 minutes: counted
+    /// under the staff member's membership row lock, so parallel attempts (on any node) take turns; a wrong PIN is an
+    /// audit entry committed on its own.
+    /// </summary>
+    private async Task<string> VerifyPinAsync(SmartbisDb db, string pin, AuditActor actor, DateTimeOffset now, CancellationToken ct)
     {
-        var failures = await db.Set<AuditEntry>().CountAsync(a => a.Action == "manager_pin.failed" && a.UserId == actor.UserId && a.At > now.AddMinutes(-15), ct);
+        var tenantId = db.Tenant.Require();
+        var userId = actor.UserId ?? throw new OperationFailed("invalid_pin", "This PIN is not a manager's PIN.", "managerPin");
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM memberships WHERE tenant_id = {tenantId} AND user_id = {userId} FOR UPDATE", ct);
+        var since = now - PinWindow;
+        var failures = await db.Set<AuditEntry>().CountAsync(a => a.Action == "manager_pin.failed" && a.UserId == userId && a.At > since, ct);
         if (failures >= MaxPinFailuresPer15Minutes)
             throw new OperationFailed("pin_locked", "Too many wrong PINs: wait 15 minutes or use the customer's code.", "managerPin");
         var pins = await db.ManagerPins
             .Join(db.Memberships.Where(m => m.Role == StaffRole.Owner || m.Role == StaffRole.Manager), p => p.UserId, m => m.UserId, (p, m) => p)
-            .ToListAsync(ct);
+            .AsNoTracking().ToListAsync(ct);
         var match = pins.FirstOrDefault(p => hasher.VerifyHashedPassword(new AppUser { Id = p.UserId }, p.PinHash, pin) != PasswordVerificationResult.Failed);
         if (match is null)
         {
             RecordAudit.Add(db, actor, now, "manager_pin.failed", "A wrong manager PIN was typed at the counter");
-            await db.SaveChangesAsync(ct);
-            throw new OperationFailed("invalid_pin", "This PIN is not a manager's PIN.", "managerPin");
+            throw new OperationFailed("invalid_pin", "This PIN is not a manager's PIN.", "managerPin") { CommitsAttempt = true };
         }
         return match.UserId;
     }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
+using Smartbis.Web.Features.Ledger;
 using Smartbis.Web.Features.Purchases;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Infrastructure;
@@ -9,9 +10,10 @@ namespace Smartbis.Web.Features.Counter;
 
 /// <summary>
 /// A refund from the counter: cashiers only for their own store's purchases of the same (local) day, managers and
-/// owners any; then the Ledger's RefundPurchase, the audit entry and the refund-rate rule.
+/// owners any; then the Ledger's refund, the audit entry and the refund-rate rule — one transaction under the form's
+/// idempotency key (a replay returns the first result and writes nothing).
 /// </summary>
-public sealed class RefundAtCounter(SmartbisDb db, RefundPurchase refund, TimeProvider clock)
+public sealed class RefundAtCounter(LedgerUnit unit, TenantContext tenant, TimeProvider clock)
 {
     public sealed record Request(Guid PurchaseId, long AmountCents, string Reason, string IdempotencyKey);
 
@@ -37,21 +39,20 @@ public sealed class RefundAtCounter(SmartbisDb db, RefundPurchase refund, TimePr
 
     public async Task<RefundPurchase.Result> ExecuteAsync(Request r, CurrentStaff staff, Guid? storeId, AuditActor actor, CancellationToken ct = default)
     {
-        var now = clock.GetUtcNow();
-        var visible = await FindAsync(db, staff, storeId, r.PurchaseId, now, ct)
-                      ?? throw new OperationFailed("not_found", "Purchase not found.", "purchaseId", 404);
-        if (!visible.Refundable)
-            throw new OperationFailed("refund_not_allowed", "Cashiers can refund only today's purchases: ask a manager.", "", 403);
-        var result = await refund.ExecuteAsync(new RefundPurchase.Request(r.PurchaseId, r.AmountCents, r.Reason, r.IdempotencyKey, actor.UserId), ct);
-        if (!result.Replayed)
+        var refund = new RefundPurchase.Request(r.PurchaseId, r.AmountCents, r.Reason, r.IdempotencyKey, actor.UserId, Source: "counter");
+        var done = await unit.RunOnceAsync(tenant.Require(), RefundPurchase.Write(refund), clock, async (db, now) =>
         {
-            var v = result.Value;
+            var visible = await FindAsync(db, staff, storeId, r.PurchaseId, now, ct)
+                          ?? throw new OperationFailed("not_found", "Purchase not found.", "purchaseId", 404);
+            if (!visible.Refundable)
+                throw new OperationFailed("refund_not_allowed", "Cashiers can refund only today's purchases: ask a manager.", "", 403);
+            var v = await RefundPurchase.RefundInUnitAsync(db, now, refund, ct);
             RecordAudit.Add(db, actor with { StoreId = visible.StoreId }, now, "purchase.refunded",
                 $"Refund of {Money.Format(v.AmountCents)} ({r.Reason.Trim()}): cashback reversed {Money.Format(v.ReversedEarnCents)}, returned {Money.Format(v.ReturnedCreditCents)}",
                 "purchase", r.PurchaseId, after: new { v.RefundId, v.AmountCents, v.ReversedEarnCents, v.ReturnedCreditCents, v.ClawbackCents, reason = r.Reason.Trim() });
             await DetectAnomalies.AfterRefundAsync(db, await SaveCounterSettings.LoadAsync(db, ct), actor.UserId, visible.StoreId, now, ct);
-            await db.SaveChangesAsync(ct);
-        }
-        return result.Value;
+            return v;
+        }, ct);
+        return done.Value;
     }
 }

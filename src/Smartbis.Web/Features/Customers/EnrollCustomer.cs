@@ -17,16 +17,35 @@ public sealed class EnrollCustomer(LedgerUnit unit, TenantContext tenant, TimePr
     public sealed record Request(
         string Name, string? Phone, string? Email, string? Cpf = null, DateOnly? BirthDate = null,
         bool EmailConsent = false, bool WhatsAppConsent = false, string? ConsentWording = null,
-        string Source = "portal", string? ReferralCode = null, string? Locale = null);
+        string Source = "portal", string? ReferralCode = null, string? Locale = null, string? IdempotencyKey = null);
 
-    public sealed record Result(Guid CustomerId, bool ClaimedWalkIn, string CardCode, string ReferralCode, long WelcomeBonusCents);
+    /// <summary>The member as joined (what the API answers, stored with the idempotency key so a replay answers the same).</summary>
+    public sealed record Result(Guid CustomerId, bool ClaimedWalkIn, string CardCode, string ReferralCode, long WelcomeBonusCents,
+        string Name = "", string? Phone = null, string? Email = null, Balances? Balances = null, bool Replayed = false);
 
-    public Task<Result> ExecuteAsync(Request request, CancellationToken ct = default)
+    public const string Operation = "enroll_customer";
+
+    /// <summary>
+    /// Joins in one transaction, with its audit entry when an <paramref name="actor"/> is given (counter, dashboard). With an
+    /// idempotency key (counter form, API) a retry returns the first result (Replayed); without one (portal join, import),
+    /// a second join is refused as a duplicate by the unique phone and email.
+    /// </summary>
+    public async Task<Result> ExecuteAsync(Request request, Audit.AuditActor? actor = null, CancellationToken ct = default)
     {
         var (phone, email, cpf) = Validate(request, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-        return unit.RunAsync(tenant.Require(), async db =>
+        if (request.IdempotencyKey is null)
+            return await unit.RunAsync(tenant.Require(), db => JoinAsync(db, clock.GetUtcNow(), request, phone, email, cpf, actor, ct), ct);
+        var write = new IdempotentWrite(request.Source, request.IdempotencyKey, Operation, Idempotency.Hash(request with { IdempotencyKey = "" }), 201);
+        var done = await unit.RunOnceAsync(tenant.Require(), write, clock, (db, now) => JoinAsync(db, now, request, phone, email, cpf, actor, ct), ct);
+        return done.Replayed ? done.Value with { Replayed = true } : done.Value;
+    }
+
+    public Task<Result> ExecuteAsync(Request request, CancellationToken ct) => ExecuteAsync(request, null, ct);
+
+    private static async Task<Result> JoinAsync(SmartbisDb db, DateTimeOffset now, Request request, string? phone, string? email, string? cpf,
+        Audit.AuditActor? actor, CancellationToken ct)
+    {
         {
-            var now = clock.GetUtcNow();
             var books = new Books(db, now);
             var byPhone = phone is null ? null : await db.Customers.SingleOrDefaultAsync(c => c.Phone == phone, ct);
             var byEmail = email is null ? null : await db.Customers.SingleOrDefaultAsync(c => c.Email == email, ct);
@@ -71,16 +90,19 @@ public sealed class EnrollCustomer(LedgerUnit unit, TenantContext tenant, TimePr
 
             var rules = await RulesInForce.AtAsync(db, now, ct);
             long welcome = 0;
+            var account = await books.LockAsync(customer.Id, ct);
             if (rules.WelcomeBonusCents > 0)
-            {
-                var account = await books.LockAsync(customer.Id, ct);
                 welcome = books.Credit(account, EntryKind.WelcomeBonus, rules.WelcomeBonusCents, "Welcome bonus for joining the program",
                     now, rules.ExpiryDays, ruleVersion: rules.Version).Lot?.AmountCents ?? 0;
-            }
             books.Emit(Events.CustomerJoined, customer.Id, customer.Id, new { customerId = customer.Id, claimedWalkIn = claimed, source = request.Source, referredBy = referrer });
+            if (actor is not null)
+                Audit.RecordAudit.Add(db, actor, now, "customer.enrolled",
+                    $"{customer.Name} enrolled ({request.Source}){(claimed ? " (claimed walk-in credit)" : "")}{(referrer is null ? "" : $" with referral code {Codes.Normalize(request.ReferralCode)}")}",
+                    "customer", customer.Id);
             await db.SaveChangesAsync(ct);
-            return new Result(customer.Id, claimed, customer.CardCode, customer.ReferralCode, welcome);
-        }, ct);
+            return new Result(customer.Id, claimed, customer.CardCode, customer.ReferralCode, welcome, customer.Name, customer.Phone, customer.Email,
+                Balances.Of(account));
+        }
     }
 
     public static Customer NewCustomer(DateTimeOffset now) =>

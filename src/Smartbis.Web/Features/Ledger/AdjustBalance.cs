@@ -13,7 +13,10 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
 {
     public sealed record Request(Guid CustomerId, long AmountCents, string Reason, string AuthorUserId, string IdempotencyKey);
 
-    public async Task<Idempotent<Balances>> ExecuteAsync(Request r, CancellationToken ct = default)
+    /// <param name="actor">Who adjusts, for the audit entry written in the same transaction (none for scripts and tests).</param>
+    public Task<Idempotent<Balances>> ExecuteAsync(Request r, CancellationToken ct = default) => ExecuteAsync(r, null, ct);
+
+    public async Task<Idempotent<Balances>> ExecuteAsync(Request r, Audit.AuditActor? actor, CancellationToken ct = default)
     {
         var v = new Validation();
         Idempotency.ValidateKey(r.IdempotencyKey, v);
@@ -22,14 +25,12 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
         v.Check(!string.IsNullOrWhiteSpace(r.Reason) && r.Reason.Length <= 300, "reason", "Say why (up to 300 characters): the customer sees it in their history.");
         v.Check(!string.IsNullOrWhiteSpace(r.AuthorUserId), "authorUserId", "An adjustment needs its author.");
         v.ThrowIfInvalid();
-        var hash = Idempotency.Hash(r with { IdempotencyKey = "" });
-        return await unit.RunAsync(tenant.Require(), async db =>
+        var write = new IdempotentWrite("app", r.IdempotencyKey, "adjust_balance", Idempotency.Hash(r with { IdempotencyKey = "" }));
+        return await unit.RunOnceAsync(tenant.Require(), write, clock, async (db, now) =>
         {
-            var now = clock.GetUtcNow();
-            var replay = await Idempotency.ClaimAsync<Balances>(db, r.IdempotencyKey, "adjust_balance", hash, now, ct);
-            if (replay is not null) return new Idempotent<Balances>(replay, true);
             var books = new Books(db, now);
             var account = await books.LockAsync(r.CustomerId, ct);
+            var before = Balances.Of(account);
             if (r.AmountCents > 0)
             {
                 var rules = await RulesInForce.AtAsync(db, now, ct);
@@ -45,10 +46,16 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
                 books.Post(account, EntryKind.Adjustment, r.Reason.Trim(), available: -debit, authorUserId: r.AuthorUserId);
             }
             books.Emit(Events.BalanceAdjusted, r.CustomerId, null, new { amountCents = r.AmountCents, reason = r.Reason.Trim(), author = r.AuthorUserId });
-            await db.SaveChangesAsync(ct);
             var result = Balances.Of(account);
-            await Idempotency.CompleteAsync(db, r.IdempotencyKey, result, 200, ct);
-            return new Idempotent<Balances>(result, false);
+            if (actor is not null)
+            {
+                var tenantRow = await db.Tenants.Where(t => t.Id == db.Tenant.Require()).Select(t => new { t.CurrencyCode }).SingleAsync(ct);
+                var name = await db.Customers.Where(c => c.Id == r.CustomerId).Select(c => c.Name).SingleAsync(ct);
+                Audit.RecordAudit.Add(db, actor, now, "balance.adjusted",
+                    $"Balance of {name} adjusted by {Money.Format(r.AmountCents, tenantRow.CurrencyCode)}: {r.Reason.Trim()}", "customer", r.CustomerId,
+                    before, result);
+            }
+            return result;
         }, ct);
     }
 }

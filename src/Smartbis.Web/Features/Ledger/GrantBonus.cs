@@ -22,12 +22,9 @@ public sealed class GrantBonus(LedgerUnit unit, TenantContext tenant, TimeProvid
         Idempotency.ValidateKey(r.IdempotencyKey, v);
         v.Check(r.AmountCents is null or > 0, "amountCents", "A bonus must be more than zero.");
         v.ThrowIfInvalid();
-        var hash = Idempotency.Hash(r with { IdempotencyKey = "" });
-        return await unit.RunAsync(tenant.Require(), async db =>
+        var write = new IdempotentWrite("job", r.IdempotencyKey, "grant_bonus", Idempotency.Hash(r with { IdempotencyKey = "" }));
+        return await unit.RunOnceAsync(tenant.Require(), write, clock, async (db, now) =>
         {
-            var now = clock.GetUtcNow();
-            var replay = await Idempotency.ClaimAsync<Result>(db, r.IdempotencyKey, "grant_bonus", hash, now, ct);
-            if (replay is not null) return new Idempotent<Result>(replay, true);
             var books = new Books(db, now);
             var account = await books.LockAsync(r.CustomerId, ct);
             var rules = await RulesInForce.AtAsync(db, now, ct);
@@ -40,10 +37,7 @@ public sealed class GrantBonus(LedgerUnit unit, TenantContext tenant, TimeProvid
             if (amount <= 0) throw new OperationFailed("no_bonus", "The program has no bonus of this kind.", "kind");
             books.Credit(account, kind, amount, r.Reason ?? words, now, rules.ExpiryDays, ruleVersion: rules.Version);
             books.Emit(Events.BonusGranted, r.CustomerId, null, new { kind = r.Kind.ToString().ToLowerInvariant(), amountCents = amount });
-            await db.SaveChangesAsync(ct);
-            var result = new Result(amount, Balances.Of(account));
-            await Idempotency.CompleteAsync(db, r.IdempotencyKey, result, 200, ct);
-            return new Idempotent<Result>(result, false);
+            return new Result(amount, Balances.Of(account));
         }, ct);
     }
 }

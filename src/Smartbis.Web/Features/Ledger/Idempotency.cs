@@ -11,9 +11,24 @@ namespace Smartbis.Web.Features.Ledger;
 public sealed record Idempotent<T>(T Value, bool Replayed);
 
 /// <summary>
-/// Claims an idempotency key inside the operation's transaction. A concurrent request with the same key
-/// waits on the unique index until the first commits, then gets its result; the same key with another
-/// request is refused.
+/// What makes a write happen once: the caller's key (a form's hidden key, the API's Idempotency-Key header, a job's
+/// natural key such as "birthday:{customer}:{year}"), where it came from, the operation and a hash of the request.
+/// </summary>
+/// <param name="Source">Who chose the key ("api", "counter", "app", "job", "portal"): keys of different sources never meet.</param>
+/// <param name="Status">The status the first result is stored with (201 for a creation, 200 otherwise).</param>
+public sealed record IdempotentWrite(string Source, string Key, string Operation, string RequestHash, int Status = 200)
+{
+    /// <summary>How the key is stored: the source and the SHA-256 of the key, so no two distinct keys can ever be stored alike.</summary>
+    public string StoredKey => Idempotency.StorageKey(Source, Key);
+}
+
+/// <summary>
+/// The one idempotency mechanism of every retried write (counter, dashboard, API, jobs), used through
+/// <see cref="LedgerUnit.RunOnceAsync{T}"/>: the key is claimed inside the write's own transaction (a row of
+/// idempotency_records, unique per tenant and key); a concurrent request with the same key waits on that unique
+/// index, at most a bounded time (then 409 idempotency_key_in_flight), until the first commits, and then gets the
+/// first result; the same key with another request is refused (422 idempotency_key_reused). The result is stored
+/// by the write's own SaveChanges, so the write and its key commit together or not at all.
 /// </summary>
 public static class Idempotency
 {
@@ -22,6 +37,14 @@ public static class Idempotency
     public static string Hash(object request) =>
         Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), JsonSerializerOptions.Web)));
 
+    /// <summary>
+    /// "source:" + the lowercase hex SHA-256 of the key (69–76 characters): any key of 1–255 characters, and no key can be
+    /// typed to look like another's stored form (a key used to be stored as typed, and one over the limit as
+    /// "api:sha256:&lt;hash&gt;", which the literal key "sha256:&lt;hash&gt;" collided with).
+    /// </summary>
+    public static string StorageKey(string source, string key) =>
+        source + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
     public static void ValidateKey(string? key, Validation v)
     {
         v.Check(!string.IsNullOrWhiteSpace(key), "idempotencyKey", "An idempotency key is required.");
@@ -29,47 +52,40 @@ public static class Idempotency
             "idempotencyKey", "The idempotency key must be 1 to 255 printable ASCII characters.");
     }
 
-    /// <summary>The advisory lock of a key in a tenant (shared by the API's session lock and <see cref="LockAsync"/>).</summary>
-    public static long LockId(Guid tenantId, string key) =>
-        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"{tenantId}:{key}")), 0);
-
     /// <summary>
-    /// Holds the key for the rest of the transaction (pg_advisory_xact_lock), waiting at most <paramref name="wait"/> for
-    /// a request in flight with the same key; past that, 409 idempotency_key_in_flight. Same round trip, same connection
-    /// as the operation: no session lock to release, nothing left behind if the connection dies.
+    /// Claims the key in the current transaction: null when this call owns it, else the stored first result. Waits at
+    /// most <paramref name="wait"/> for a transaction in flight with the same key (a transaction-local lock_timeout,
+    /// reset in the same round trip, so only this wait is bounded).
     /// </summary>
-    public static async Task LockAsync(SmartbisDb db, string key, TimeSpan wait, CancellationToken ct)
+    public static async Task<T?> ClaimAsync<T>(SmartbisDb db, IdempotentWrite w, DateTimeOffset now, TimeSpan wait, CancellationToken ct)
+        where T : class
     {
-        var lockId = LockId(db.Tenant.Require(), key);
-        var timeoutMs = Math.Max(1, (int)wait.TotalMilliseconds);
+        var tenantId = db.Tenant.Require();
+        var key = w.StoredKey;
+        var timeoutMs = Math.Max(1, (int)wait.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        int inserted;
         try
         {
-            // Transaction-local timeout, reset right after: only this wait is bounded, not the account lock that follows.
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"SELECT set_config('lock_timeout', {timeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture)}, true); SELECT pg_advisory_xact_lock({lockId}); SET LOCAL lock_timeout TO DEFAULT;", ct);
+            // Only the INSERT counts as rows affected (set_config is a SELECT, SET LOCAL a utility statement).
+            inserted = await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                 SELECT set_config('lock_timeout', {timeoutMs}, true);
+                 INSERT INTO idempotency_records (tenant_id, key, operation, request_hash, status_code, created_at)
+                 VALUES ({tenantId}, {key}, {w.Operation}, {w.RequestHash}, 0, {now})
+                 ON CONFLICT (tenant_id, key) DO NOTHING;
+                 SET LOCAL lock_timeout TO DEFAULT;
+                 """, ct);
         }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.LockNotAvailable)
         {
             throw new OperationFailed("idempotency_key_in_flight",
-                "A request with this Idempotency-Key is still being processed. Retry in a few seconds with the same key to get its result.", "idempotencyKey", 409);
+                "A request with this idempotency key is still being processed. Retry in a few seconds with the same key to get its result.",
+                "idempotencyKey", 409);
         }
-    }
-
-    /// <summary>Returns the stored result when the key was already used for the same request; null when this call owns the key.</summary>
-    public static async Task<T?> ClaimAsync<T>(SmartbisDb db, string key, string operation, string requestHash, DateTimeOffset now, CancellationToken ct)
-        where T : class
-    {
-        var tenantId = db.Tenant.Require();
-        var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-             INSERT INTO idempotency_records (tenant_id, key, operation, request_hash, status_code, created_at)
-             VALUES ({tenantId}, {key}, {operation}, {requestHash}, 0, {now})
-             ON CONFLICT (tenant_id, key) DO NOTHING
-             """, ct);
         if (inserted == 1) return null;
 
         var existing = await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.Key == key, ct);
-        if (existing.Operation != operation || existing.RequestHash != requestHash)
+        if (existing.Operation != w.Operation || existing.RequestHash != w.RequestHash)
             throw new OperationFailed("idempotency_key_reused",
                 "This idempotency key was already used for a different request. Use a new key for a new request.", "idempotencyKey");
         return existing.Response?.Deserialize<T>(JsonSerializerOptions.Web)
@@ -80,21 +96,21 @@ public static class Idempotency
     /// Stores the result under the claimed key with the operation's own SaveChanges (one batch with its rows, no extra
     /// round trip): the claimed row is attached and only its response and status are written.
     /// </summary>
-    public static void Complete<T>(SmartbisDb db, string key, string operation, string requestHash, T response, int statusCode)
+    public static void Complete<T>(SmartbisDb db, IdempotentWrite w, T response)
     {
-        var record = new IdempotencyRecord { TenantId = db.Tenant.Require(), Key = key, Operation = operation, RequestHash = requestHash };
+        var record = new IdempotencyRecord { TenantId = db.Tenant.Require(), Key = w.StoredKey, Operation = w.Operation, RequestHash = w.RequestHash };
         var entry = db.IdempotencyRecords.Attach(record);
         record.Response = JsonSerializer.SerializeToDocument(response, JsonSerializerOptions.Web);
-        record.StatusCode = statusCode;
+        record.StatusCode = w.Status;
         entry.Property(r => r.Response).IsModified = true;
         entry.Property(r => r.StatusCode).IsModified = true;
     }
 
-    public static Task CompleteAsync<T>(SmartbisDb db, string key, T response, int statusCode, CancellationToken ct)
+    /// <summary>Gives the claim back (a refused write that commits only its attempt counters): the key stays free for the corrected request.</summary>
+    public static Task ReleaseAsync(SmartbisDb db, IdempotentWrite w, CancellationToken ct)
     {
-        var json = JsonSerializer.Serialize(response, JsonSerializerOptions.Web);
         var tenantId = db.Tenant.Require();
         return db.Database.ExecuteSqlInterpolatedAsync(
-            $"UPDATE idempotency_records SET response = {json}::jsonb, status_code = {statusCode} WHERE tenant_id = {tenantId} AND key = {key}", ct);
+            $"DELETE FROM idempotency_records WHERE tenant_id = {tenantId} AND key = {w.StoredKey} AND status_code = 0", ct);
     }
 }

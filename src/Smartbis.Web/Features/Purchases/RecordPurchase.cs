@@ -31,31 +31,20 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
 
     public const string Operation = "record_purchase";
 
-    public Task<Idempotent<Result>> ExecuteAsync(Request request, CancellationToken ct = default) => ExecuteAsync(request, null, ct);
-
-    /// <summary>
-    /// With <paramref name="inFlightWait"/>, a request with the same key in flight is waited for at most that long inside this
-    /// transaction (<see cref="Idempotency.LockAsync"/>, the API's bound); without, the key's unique index makes it wait.
-    /// </summary>
-    public async Task<Idempotent<Result>> ExecuteAsync(Request request, TimeSpan? inFlightWait, CancellationToken ct = default)
+    /// <summary>Records the purchase once per idempotency key, in one transaction (<see cref="LedgerUnit.RunOnceAsync{T}"/>).</summary>
+    public Task<Idempotent<Result>> ExecuteAsync(Request request, CancellationToken ct = default)
     {
         var phone = Validate(request);
-        var hash = Idempotency.Hash(request with { IdempotencyKey = "", CashierUserId = null });
-        return await unit.RunAsync(tenant.Require(), async db =>
-        {
-            // A failed save fails the whole unit (which retries from scratch): no savepoint around each SaveChanges (two round trips).
-            db.Database.AutoSavepointsEnabled = false;
-            if (inFlightWait is { } wait) await Idempotency.LockAsync(db, request.IdempotencyKey, wait, ct);
-            var now = clock.GetUtcNow();
-            var replay = await Idempotency.ClaimAsync<Result>(db, request.IdempotencyKey, Operation, hash, now, ct);
-            if (replay is not null) return new Idempotent<Result>(replay, true);
-
-            var result = await RecordAsync(db, new Books(db, now), request, phone, ct);
-            Idempotency.Complete(db, request.IdempotencyKey, Operation, hash, result, 201);
-            await db.SaveChangesAsync(ct); // one batch: purchase, lot, entries, outbox, account, the key's result
-            return new Idempotent<Result>(result, false);
-        }, ct);
+        return unit.RunOnceAsync(tenant.Require(), Write(request), clock, (db, now) => RecordAsync(db, new Books(db, now), request, phone, ct), ct);
     }
+
+    /// <summary>The purchase's idempotency: its key in its source's namespace ("counter", "api"), the request without who typed it.</summary>
+    public static IdempotentWrite Write(Request r) =>
+        new(r.Source, r.IdempotencyKey, Operation, Idempotency.Hash(r with { IdempotencyKey = "", CashierUserId = null }), 201);
+
+    /// <summary>Records the purchase inside a caller's unit (the counter's, which adds its fraud gate, audit and flags to the same transaction).</summary>
+    public static Task<Result> RecordInUnitAsync(SmartbisDb db, DateTimeOffset now, Request r, CancellationToken ct) =>
+        RecordAsync(db, new Books(db, now), r, Validate(r), ct);
 
     /// <summary>Records the purchase in the change tracker; the caller saves (with the key's result, in one batch).</summary>
     private static async Task<Result> RecordAsync(SmartbisDb db, Books books, Request r, string? phone, CancellationToken ct)

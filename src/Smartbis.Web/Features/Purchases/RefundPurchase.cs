@@ -17,28 +17,38 @@ namespace Smartbis.Web.Features.Purchases;
 /// </summary>
 public sealed class RefundPurchase(LedgerUnit unit, TenantContext tenant, TimeProvider clock)
 {
-    public sealed record Request(Guid PurchaseId, long AmountCents, string Reason, string IdempotencyKey, string? UserId = null);
+    /// <param name="Source">Who chose the idempotency key ("app", "counter", "api"): its namespace.</param>
+    public sealed record Request(Guid PurchaseId, long AmountCents, string Reason, string IdempotencyKey, string? UserId = null, string Source = "app");
 
     public sealed record Result(Guid RefundId, Guid PurchaseId, long AmountCents, long ReversedEarnCents, long ReturnedCreditCents,
         long ClawbackCents, long MoneyToReturnCents, long RefundedTotalCents, Balances Balances);
 
-    public async Task<Idempotent<Result>> ExecuteAsync(Request request, CancellationToken ct = default)
+    public const string Operation = "refund_purchase";
+
+    /// <summary>Refunds once per idempotency key, in one transaction (<see cref="LedgerUnit.RunOnceAsync{T}"/>).</summary>
+    public Task<Idempotent<Result>> ExecuteAsync(Request request, CancellationToken ct = default)
+    {
+        Validate(request);
+        return unit.RunOnceAsync(tenant.Require(), Write(request), clock, (db, now) => RefundAsync(db, new Books(db, now), request, ct), ct);
+    }
+
+    public static IdempotentWrite Write(Request r) =>
+        new(r.Source, r.IdempotencyKey, Operation, Idempotency.Hash(r with { IdempotencyKey = "", UserId = null }), 201);
+
+    /// <summary>Refunds inside a caller's unit (the counter's, which adds its permission check, audit and flags to the same transaction).</summary>
+    public static Task<Result> RefundInUnitAsync(SmartbisDb db, DateTimeOffset now, Request r, CancellationToken ct)
+    {
+        Validate(r);
+        return RefundAsync(db, new Books(db, now), r, ct);
+    }
+
+    private static void Validate(Request r)
     {
         var v = new Validation();
-        Idempotency.ValidateKey(request.IdempotencyKey, v);
-        v.Check(request.AmountCents > 0, "amountCents", "Enter the amount to refund (more than zero).");
-        v.Check(!string.IsNullOrWhiteSpace(request.Reason) && request.Reason.Length <= 300, "reason", "Say why (up to 300 characters).");
+        Idempotency.ValidateKey(r.IdempotencyKey, v);
+        v.Check(r.AmountCents > 0, "amountCents", "Enter the amount to refund (more than zero).");
+        v.Check(!string.IsNullOrWhiteSpace(r.Reason) && r.Reason.Length <= 300, "reason", "Say why (up to 300 characters).");
         v.ThrowIfInvalid();
-        var hash = Idempotency.Hash(request with { IdempotencyKey = "", UserId = null });
-        return await unit.RunAsync(tenant.Require(), async db =>
-        {
-            var now = clock.GetUtcNow();
-            var replay = await Idempotency.ClaimAsync<Result>(db, request.IdempotencyKey, "refund_purchase", hash, now, ct);
-            if (replay is not null) return new Idempotent<Result>(replay, true);
-            var result = await RefundAsync(db, new Books(db, now), request, ct);
-            await Idempotency.CompleteAsync(db, request.IdempotencyKey, result, 201, ct);
-            return new Idempotent<Result>(result, false);
-        }, ct);
     }
 
     private static async Task<Result> RefundAsync(SmartbisDb db, Books books, Request r, CancellationToken ct)

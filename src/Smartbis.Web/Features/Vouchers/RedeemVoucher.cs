@@ -12,21 +12,19 @@ namespace Smartbis.Web.Features.Vouchers;
 /// </summary>
 public sealed class RedeemVoucher(LedgerUnit unit, TenantContext tenant, TimeProvider clock)
 {
-    public sealed record Request(string Code, Guid? CustomerId, string IdempotencyKey, string? Reference = null);
+    /// <param name="Source">Who chose the idempotency key ("api", "app"): its namespace.</param>
+    public sealed record Request(string Code, Guid? CustomerId, string IdempotencyKey, string? Reference = null, string Source = "app");
     public sealed record Result(Guid VoucherId, Guid CustomerId, string Code, long ValueCents, DateTimeOffset RedeemedAt, Balances Balances);
 
-    public async Task<Idempotent<Result>> ExecuteAsync(Request request, CancellationToken ct = default)
+    public Task<Idempotent<Result>> ExecuteAsync(Request request, CancellationToken ct = default)
     {
         var v = new Validation();
         Idempotency.ValidateKey(request.IdempotencyKey, v);
         v.Check(!string.IsNullOrWhiteSpace(request.Code), "code", "Enter the voucher code.");
         v.ThrowIfInvalid();
-        var hash = Idempotency.Hash(request with { IdempotencyKey = "" });
-        return await unit.RunAsync(tenant.Require(), async db =>
+        var write = new IdempotentWrite(request.Source, request.IdempotencyKey, "redeem_voucher", Idempotency.Hash(request with { IdempotencyKey = "" }));
+        return unit.RunOnceAsync(tenant.Require(), write, clock, async (db, now) =>
         {
-            var now = clock.GetUtcNow();
-            var replay = await Idempotency.ClaimAsync<Result>(db, request.IdempotencyKey, "redeem_voucher", hash, now, ct);
-            if (replay is not null) return new Idempotent<Result>(replay, true);
             var books = new Books(db, now);
             // Account first, then voucher: the same lock order as RecordPurchase, so the two never deadlock.
             var code = Codes.Normalize(request.Code);
@@ -40,10 +38,7 @@ public sealed class RedeemVoucher(LedgerUnit unit, TenantContext tenant, TimePro
                 purchaseId = await db.Purchases.Where(p => p.Id == named && p.CustomerId == voucher.CustomerId).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(ct)
                              ?? throw new OperationFailed("purchase_not_found", "No purchase of this voucher's customer has this id.", "purchaseId", 404);
             Apply(books, account, voucher, purchaseId);
-            await db.SaveChangesAsync(ct);
-            var result = new Result(voucher.Id, voucher.CustomerId, Codes.Display(voucher.Code), voucher.ValueCents, now, Balances.Of(account));
-            await Idempotency.CompleteAsync(db, request.IdempotencyKey, result, 200, ct);
-            return new Idempotent<Result>(result, false);
+            return new Result(voucher.Id, voucher.CustomerId, Codes.Display(voucher.Code), voucher.ValueCents, now, Balances.Of(account));
         }, ct);
     }
 

@@ -44,6 +44,8 @@ public sealed class IndexModel(
         public bool EmailConsent { get; set; }
         public bool WhatsAppConsent { get; set; }
         public string? ReferralCode { get; set; }
+        /// <summary>Made when the form is rendered: a resubmission of this form is the same enrolment.</summary>
+        public string IdempotencyKey { get; set; } = "";
     }
 
     public sealed record RecentRow(Guid Id, DateTimeOffset At, string? Receipt, string Customer, long AmountCents, long EarnedCents,
@@ -91,6 +93,7 @@ public sealed class IndexModel(
         if (!string.IsNullOrEmpty(WalkInPhone)) WalkIn = Phones.ToE164(WalkInPhone);
         if (ShowEnrol) Enrol.Phone ??= Found?.Query.Phone is { } p ? Phones.Display(p) : WalkInPhone ?? Query;
         Purchase.IdempotencyKey = NewKey(); // made when the form is rendered: a resubmission of this form is the same purchase
+        Enrol.IdempotencyKey = NewKey();
         Purchase.CustomerId = Card?.Id;
         Purchase.Phone = Card is null ? WalkIn : null;
         await LoadContextAsync();
@@ -179,11 +182,8 @@ public sealed class IndexModel(
             var result = await enroll.ExecuteAsync(new EnrollCustomer.Request(
                 Enrol.Name ?? "", Enrol.Phone, Enrol.Email, EmailConsent: Enrol.EmailConsent, WhatsAppConsent: Enrol.WhatsAppConsent,
                 ConsentWording: L["The customer agreed at the counter to receive messages about their cashback on the ticked channels."],
-                Source: "counter", ReferralCode: Enrol.ReferralCode, Locale: Locale), HttpContext.RequestAborted);
-            RecordAudit.Add(Db, Actor(), Clock.GetUtcNow(), "customer.enrolled",
-                $"{Enrol.Name?.Trim()} enrolled at the counter{(result.ClaimedWalkIn ? " (claimed walk-in credit)" : "")}{(string.IsNullOrWhiteSpace(Enrol.ReferralCode) ? "" : $" with referral code {Codes.Normalize(Enrol.ReferralCode)}")}",
-                "customer", result.CustomerId);
-            await Db.SaveChangesAsync();
+                Source: "counter", ReferralCode: Enrol.ReferralCode, Locale: Locale,
+                IdempotencyKey: string.IsNullOrWhiteSpace(Enrol.IdempotencyKey) ? NewKey() : Enrol.IdempotencyKey), Actor(), HttpContext.RequestAborted);
             return Redirect($"/counter?c={result.CustomerId}&enrolled=true");
         }
         catch (OperationFailed e) when (e.Status != 404)

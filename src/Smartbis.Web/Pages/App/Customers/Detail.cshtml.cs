@@ -67,15 +67,9 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
         var userId = User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)!.Value;
         try
         {
-            var result = await adjust.ExecuteAsync(new AdjustBalance.Request(id, amount, Adjust.Reason!.Trim(), userId, Adjust.IdempotencyKey));
-            if (!result.Replayed)
-            {
-                // The ledger entry carries author and reason; the audit log gets its own record right after it commits.
-                RecordAudit.Add(db, AuditActor.From(HttpContext, staff), clock.GetUtcNow(), "balance.adjusted",
-                    $"Balance of {Customer.Name} adjusted by {Money.Format(amount, Tenant.CurrencyCode)}: {Adjust.Reason!.Trim()}", "customer", id,
-                    Balances, result.Value);
-                await db.SaveChangesAsync();
-            }
+            // The ledger entry and the audit entry commit together, once per form (its idempotency key).
+            await adjust.ExecuteAsync(new AdjustBalance.Request(id, amount, Adjust.Reason!.Trim(), userId, Adjust.IdempotencyKey),
+                AuditActor.From(HttpContext, staff), HttpContext.RequestAborted);
         }
         catch (OperationFailed failed)
         {
