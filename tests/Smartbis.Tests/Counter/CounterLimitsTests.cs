@@ -97,6 +97,26 @@ public sealed partial class CounterLimitsTests(SmtpDatabaseFixture fixture) : IC
         (await kit.BalancesAsync(customer)).AvailableCents.Should().Be(100_00);
     }
 
+    [Fact]
+    public async Task Thirty_parallel_code_requests_send_at_most_the_hourly_limit()
+    {
+        var (kit, customer, email) = await RichCustomerAsync("limit-send");
+        using var client = await kit.SignInAsync(kit.Tenant.Cashier);
+        var (token, key) = await CounterKit.OpenPurchaseFormAsync(client, customer);
+        var results = await Task.WhenAll(Enumerable.Range(0, Parallel).Select(async _ =>
+        {
+            using var r = await client.PostAsync("/counter?handler=SendCode", CounterKit.PurchaseFields(customer, key, "200,00", cashback: "100,00"), token);
+            return (r.StatusCode, Text: await CounterKit.TextAsync(r));
+        }));
+        results.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
+        results.Count(r => r.Text.Contains("data-testid=\"code-sent\"")).Should().Be(SendRedemptionCode.MaxPerHour,
+            "the hourly limit is counted under the customer's row lock: parallel requests take turns");
+        (await kit.DbAsync(db => db.RedemptionCodes.CountAsync(c => c.CustomerId == customer))).Should().Be(SendRedemptionCode.MaxPerHour);
+        (await kit.DbAsync(db => db.Set<AuditEntry>().CountAsync(a => a.Action == "redemption_code.sent"))).Should().Be(SendRedemptionCode.MaxPerHour);
+        // Codes are sent before the page answers (the SMTP server stores a message before it says 250).
+        fixture.Smtp.Messages.Count(m => m.To.Mailboxes.Any(x => x.Address == email)).Should().Be(SendRedemptionCode.MaxPerHour, "one email per code sent");
+    }
+
     [GeneratedRegex(@"\b\d{6}\b")]
     private static partial Regex SixDigits();
 }

@@ -34,24 +34,33 @@ public sealed class SendRedemptionCode(SmartbisDb db, IEmailSender email, WhatsA
         if (!byWhatsApp && customer.Email is null)
             throw new OperationFailed("no_email", "This customer has no email to receive a code: ask a manager for their PIN.", "code");
         var now = clock.GetUtcNow();
-        var recent = await db.RedemptionCodes.CountAsync(c => c.CustomerId == customerId && c.CreatedAt > now.AddHours(-1), ct);
-        if (recent >= MaxPerHour)
-            throw new OperationFailed("too_many_codes", "Too many codes were sent to this customer in the last hour: ask a manager for their PIN.", "code");
-
+        var tenantId = db.Tenant.Require();
         var settings = await SaveCounterSettings.LoadAsync(db, ct);
-        var tenant = await db.Tenants.Where(t => t.Id == db.Tenant.Require()).Select(t => new { t.Name, t.CurrencyCode, t.Locale }).SingleAsync(ct);
+        var tenant = await db.Tenants.Where(t => t.Id == tenantId).Select(t => new { t.Name, t.CurrencyCode, t.Locale }).SingleAsync(ct);
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
         var row = new RedemptionCode
         {
-            CustomerId = customerId, CodeHash = Hash(db.Tenant.Require(), customerId, code), MaxAmountCents = amountCents,
+            CustomerId = customerId, CodeHash = Hash(tenantId, customerId, code), MaxAmountCents = amountCents,
             SentTo = byWhatsApp ? Phones.Mask(customer.Phone!) : Emails.Mask(customer.Email!), CreatedAt = now, ExpiresAt = now.AddMinutes(settings.CodeValidityMinutes),
             CreatedByUserId = actor.UserId,
         };
-        db.RedemptionCodes.Add(row);
-        RecordAudit.Add(db, actor, now, "redemption_code.sent",
-            $"One-time code sent to {row.SentTo} for a redemption of up to {Money.Format(amountCents, tenant.CurrencyCode, tenant.Locale)}",
-            "customer", customerId, after: new { amountCents, row.SentTo, row.ExpiresAt });
-        await db.SaveChangesAsync(ct);
+        // Count and insert under the customer's row lock: parallel requests (on any web node) take turns, so the
+        // hourly limit is a limit and not a race (the same shape as the portal's sign-in codes).
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM customers WHERE tenant_id = {tenantId} AND id = {customerId} FOR UPDATE", ct);
+            var since = now.AddHours(-1);
+            var recent = await db.RedemptionCodes.CountAsync(c => c.CustomerId == customerId && c.CreatedAt > since, ct);
+            if (recent >= MaxPerHour)
+                throw new OperationFailed("too_many_codes", "Too many codes were sent to this customer in the last hour: ask a manager for their PIN.", "code");
+            db.RedemptionCodes.Add(row);
+            RecordAudit.Add(db, actor, now, "redemption_code.sent",
+                $"One-time code sent to {row.SentTo} for a redemption of up to {Money.Format(amountCents, tenant.CurrencyCode, tenant.Locale)}",
+                "customer", customerId, after: new { amountCents, row.SentTo, row.ExpiresAt });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        });
 
         var locale = customer.Locale ?? tenant.Locale;
         if (byWhatsApp)
