@@ -72,6 +72,9 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
                     ?? throw new OperationFailed("not_found", "Store not found.", "storeId", 404);
         var (store, tenantRow) = (found.Store, found.Tenant);
         if (!store.Active) throw new OperationFailed("store_inactive", "This store is inactive.", "storeId");
+        if (occurredAt > now + CounterSettings.FutureSkew)
+            throw new OperationFailed("occurred_at_in_future",
+                $"occurredAt cannot be in the future (at most {CounterSettings.FutureSkew.TotalMinutes:0} minutes ahead of {now:yyyy-MM-dd HH:mm} UTC).", "occurredAt");
         var backdated = now - occurredAt > CounterSettings.BackdatedFlagAfter;
         if (backdated) await CheckBackdatingWindowAsync(db, occurredAt, now, ct);
 
@@ -224,11 +227,9 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
                 "occurredAt");
     }
 
-    private string? Validate(Request r)
+    private static string? Validate(Request r)
     {
         var v = new Validation();
-        if (r.OccurredAt is { } at && at.ToUniversalTime() > clock.GetUtcNow() + CounterSettings.FutureSkew)
-            v.Add("occurredAt", $"occurredAt cannot be in the future (at most {CounterSettings.FutureSkew.TotalMinutes:0} minutes ahead of {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC).");
         Idempotency.ValidateKey(r.IdempotencyKey, v);
         v.Check(r.AmountCents > 0, "amountCents", "Enter the purchase amount (more than zero).");
         v.Check(r.AmountCents <= 10_000_000_00, "amountCents", "The amount is too large for one purchase.");
