@@ -84,6 +84,29 @@ public sealed class ApiOccurredAtTests(LedgerFixture fixture) : LedgerTests(fixt
     }
 
     [Fact]
+    public async Task Birth_dates_with_extreme_years_offsets_or_times_are_refused_naming_birthDate()
+    {
+        var t = await NewTenantAsync(SampleRules.Plain());
+        var api = Fixture.ApiClient(await t.CreateKeyAsync(t.StoreId));
+        var before = await t.RowCountsAsync();
+        using (new AssertionScope())
+        {
+            foreach (var (value, status) in new[]
+                     {
+                         ("0001-01-01", HttpStatusCode.UnprocessableEntity), ("1899-12-31", HttpStatusCode.UnprocessableEntity),
+                         ("9999-12-31", HttpStatusCode.UnprocessableEntity), ("2026-03-03", HttpStatusCode.UnprocessableEntity),
+                         ("0000-01-01", HttpStatusCode.BadRequest), ("1990-05-17T00:00:00-03:00", HttpStatusCode.BadRequest),
+                         ("1990-02-30", HttpStatusCode.BadRequest), ("17/05/1990", HttpStatusCode.BadRequest),
+                     })
+            {
+                var body = $"{{\"name\":\"A\",\"phone\":\"{LedgerTestKit.NewPhone()}\",\"birthDate\":\"{value}\"}}";
+                await (await api.PostJsonAsync("/api/v1/customers", body)).ProblemAsync(status, "birthDate");
+            }
+        }
+        (await t.RowCountsAsync()).Should().Be(before);
+    }
+
+    [Fact]
     public async Task Backdating_never_makes_cashback_available_or_expire_sooner()
     {
         var t = await NewTenantAsync(SampleRules.Velluto()); // 7 days pending, 90 days expiry
