@@ -53,6 +53,10 @@ public static class ApiSetup
                         Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 255 },
                     });
                 }
+                // Query strings are bound as text and parsed strictly by ApiQuery (a 400 naming the parameter): the document
+                // still says what they hold.
+                foreach (var p in op.Parameters?.OfType<OpenApiParameter>().Where(p => p.Name == "limit") ?? [])
+                    p.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = V1.CustomersApi.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture) };
                 return Task.CompletedTask;
             });
         });

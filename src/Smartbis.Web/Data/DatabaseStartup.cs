@@ -9,7 +9,10 @@ public static class DatabaseStartup
     {
         var cs = DatabaseMigrator.AppConnectionString(builder.Configuration);
         builder.Services.AddScoped<Features.Tenancy.TenantContext>();
-        builder.Services.AddDbContext<SmartbisDb>(o => SmartbisDbSetup.Configure(o, cs));
+        var pools = PoolSizes.From(builder.Configuration);
+        builder.Services.AddSingleton(pools);
+        builder.Services.AddDbContext<SmartbisDb>(o => SmartbisDbSetup.Configure(o, cs, pools.App));
+        builder.Services.AddHostedService<ConnectionBudgetCheck>();
         builder.Services.AddScoped<DemoSeed>();
         builder.Services.AddScoped<DemoHistory>();
         return builder;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -6,21 +7,65 @@ namespace Smartbis.Web.Data;
 public static class SmartbisDbSetup
 {
     /// <summary>The one place that says how SmartbisDb talks to PostgreSQL (app, tests, design time).</summary>
-    public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(WithDefaults(connectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+    public static void Configure(DbContextOptionsBuilder options, string connectionString, int? maxPoolSize = null) =>
+        options.UseNpgsql(WithDefaults(connectionString, maxPoolSize), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
                .UseSnakeCaseNamingConvention()
                .AddInterceptors(TenantSessionInterceptor.Instance);
 
     /// <summary>
     /// Npgsql's automatic preparation, unless the connection string says otherwise: the app sends the same few dozen
     /// statements all day, and preparing them saved 15–35% per request on a 2-core machine (shared/MEASUREMENTS.md).
+    /// The pool's size, unless the connection string states it (<c>Maximum Pool Size</c>): <paramref name="maxPoolSize"/>
+    /// (<c>Smartbis:Database:MaxPoolSize</c>, see <see cref="PoolSizes"/>).
     /// </summary>
-    public static string WithDefaults(string connectionString)
+    public static string WithDefaults(string connectionString, int? maxPoolSize = null)
     {
         var b = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase) &&
-            !connectionString.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        if (!States(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
             b.MaxAutoPrepare = 64;
+        if (maxPoolSize is { } size && !PoolSizes.StatesPoolSize(connectionString))
+            b.MaxPoolSize = size;
         return b.ConnectionString;
     }
+
+    internal static bool States(string connectionString, params string[] keys)
+    {
+        var parsed = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return keys.Any(parsed.ContainsKey);
+    }
+}
+
+/// <summary>
+/// How many PostgreSQL connections a node may hold (docs/reliability.md, "Connections and 503"). Npgsql's default pool (100)
+/// equals PostgreSQL's default max_connections (100): one busy node could take every backend and the next connection
+/// failed with 53300 (500s under load). Each node now holds at most <see cref="App"/> connections for pages, the API and
+/// jobs' work, plus <see cref="Jobs"/> for Hangfire's own storage; nodes × (App + Jobs) must stay below
+/// max_connections − superuser_reserved_connections (a warning at start says when it does not).
+/// </summary>
+public sealed record PoolSizes(int App, int Jobs, int Nodes)
+{
+    /// <summary>
+    /// <c>Smartbis:Database:MaxPoolSize</c> (default 4 × cores, from 8 to 32 — a small pool was also the faster one:
+    /// shared/MEASUREMENTS.md), <c>Smartbis:Database:JobsMaxPoolSize</c> (default Hangfire workers + 5),
+    /// <c>Smartbis:Database:Nodes</c> (default 1, only for the warning). A connection string that states
+    /// <c>Maximum Pool Size</c> wins over the setting.
+    /// </summary>
+    public static PoolSizes From(IConfiguration config)
+    {
+        var app = config.GetValue<int?>("Smartbis:Database:MaxPoolSize") ?? Math.Clamp(4 * Environment.ProcessorCount, 8, 32);
+        var workers = config.GetValue("Smartbis:Hangfire:Workers", Math.Max(2, Environment.ProcessorCount));
+        var jobs = config.GetValue<int?>("Smartbis:Database:JobsMaxPoolSize") ?? Math.Max(0, workers) + 5;
+        var nodes = config.GetValue<int?>("Smartbis:Database:Nodes") ?? 1;
+        if (app < 1) throw new InvalidOperationException("Smartbis:Database:MaxPoolSize must be at least 1.");
+        if (jobs < 1) throw new InvalidOperationException("Smartbis:Database:JobsMaxPoolSize must be at least 1.");
+        return new PoolSizes(app, jobs, Math.Max(1, nodes));
+    }
+
+    public static bool StatesPoolSize(string connectionString) =>
+        SmartbisDbSetup.States(connectionString, "Maximum Pool Size", "Max Pool Size", "MaxPoolSize");
+
+    /// <summary>Hangfire's connection string: its own pool, sized for its workers (unless the string states a size).</summary>
+    public string ForJobs(string connectionString) =>
+        StatesPoolSize(connectionString) ? connectionString
+            : new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = Jobs }.ConnectionString;
 }

@@ -64,8 +64,15 @@ public static class WebSetup
             app.UseHsts();
             app.UseHttpsRedirection();
         }
-        app.UseExceptionHandler("/error/500");
+        // No database connection in time (pool timeout, 53300, 57P03, refused) is a 503 with Retry-After, not a 500.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/error/500",
+            StatusCodeSelector = e => DatabaseUnavailable.Is(e) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePagesWithReExecute("/error/{0}");
+        // /api answers for itself, in problem+json, whatever fails (inside the two above, so it answers first).
+        app.UseMiddleware<Api.ApiErrorMiddleware>();
         // The error page is rendered as a GET: re-executing a refused POST would read its (possibly unreadable) form
         // again to select a handler, turning a 400 into a 500.
         app.Use((http, next) =>

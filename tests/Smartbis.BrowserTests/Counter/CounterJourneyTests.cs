@@ -287,8 +287,14 @@ public sealed partial class CounterJourneyTests(BrowserFixture browser, CounterS
         if (buyCents > 0)
         {
             var store = await scope.Db.Stores.OrderBy(s => s.Name).Select(s => s.Id).FirstAsync();
-            await scope.Get<RecordPurchase>().ExecuteAsync(new RecordPurchase.Request(store, joined.CustomerId, null, buyCents, null,
-                LedgerTestKit.NewKey(), OccurredAt: daysAgo == 0 ? null : DateTimeOffset.UtcNow.AddDays(-daysAgo)));
+            var bought = await scope.Get<RecordPurchase>().ExecuteAsync(new RecordPurchase.Request(store, joined.CustomerId, null, buyCents, null,
+                LedgerTestKit.NewKey()));
+            // A purchase made days ago: its lot is moved back as if recorded then (backdating a purchase no longer shortens
+            // its pending period, and the default backdating window is 72 hours).
+            if (daysAgo > 0)
+                await scope.Db.CreditLots.Where(l => l.PurchaseId == bought.Value.PurchaseId).ExecuteUpdateAsync(u => u
+                    .SetProperty(l => l.AvailableAt, l => l.AvailableAt.AddDays(-daysAgo))
+                    .SetProperty(l => l.ExpiresAt, l => l.ExpiresAt == null ? (DateTimeOffset?)null : l.ExpiresAt.Value.AddDays(-daysAgo)));
         }
         return (joined.CustomerId, phone);
     }

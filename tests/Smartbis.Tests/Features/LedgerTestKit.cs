@@ -71,6 +71,16 @@ public sealed class TestTenant(LedgerFixture fixture, Guid id, Guid storeId, str
         return store.Id;
     }
 
+    /// <summary>The tenant's backdating window (hours a purchase's occurredAt may lie in the past), as the owner sets it.</summary>
+    public async Task SetBackdatingWindowAsync(int hours)
+    {
+        await using var scope = Scope();
+        var s = await Smartbis.Web.Features.Counter.SaveCounterSettings.LoadAsync(scope.Db);
+        await scope.Get<Smartbis.Web.Features.Counter.SaveCounterSettings>().ExecuteAsync(new Smartbis.Web.Features.Counter.SaveCounterSettings.Request(
+            s.LargeRedemptionCents, s.CodeValidityMinutes, s.BurstPurchases, s.BurstWindowMinutes, s.FlagOwnAccount, s.RefundRateBps,
+            s.RefundRateMinPurchases, s.RefundRateWindowDays, hours), Smartbis.Web.Features.Audit.AuditActor.System);
+    }
+
     public Task<ProgramRules> SaveRulesAsync(ProgramRules rules, DateTimeOffset? effectiveFrom = null) =>
         RunAsync<SaveProgramRules, ProgramRules>(s => s.ExecuteAsync(rules, null, effectiveFrom));
 

@@ -79,16 +79,18 @@ public static class CustomersApi
         return Results.Json(await ReadAsync(db, id, ct) ?? throw NotFound(), ApiJson.Options);
     }
 
-    private static async Task<IResult> EntriesAsync(SmartbisDb db, Guid id, int? limit, string? cursor, CancellationToken ct)
+    public const int MaxLimit = 200;
+
+    // Query strings are read as text and parsed here, so that "abc", "1e3" or "99999999999" is a 400 naming the parameter
+    // (minimal API binding would refuse them with an empty 400 or an exception).
+    private static async Task<IResult> EntriesAsync(SmartbisDb db, Guid id, string? limit, string? cursor, CancellationToken ct)
     {
+        var take = ApiQuery.Int(limit, "limit", 1, MaxLimit) ?? 50;
+        (DateTimeOffset At, Guid Id)? after = string.IsNullOrEmpty(cursor) ? null : DecodeCursor(cursor);
         if (!await db.Customers.AnyAsync(c => c.Id == id, ct)) throw NotFound();
-        var take = Math.Clamp(limit ?? 50, 1, 200);
         var q = db.LedgerEntries.Where(e => e.CustomerId == id);
-        if (!string.IsNullOrEmpty(cursor))
-        {
-            var (at, after) = DecodeCursor(cursor);
-            q = q.Where(e => EF.Functions.LessThan(ValueTuple.Create(e.CreatedAt, e.Id), ValueTuple.Create(at, after)));
-        }
+        if (after is var (at, afterId))
+            q = q.Where(e => EF.Functions.LessThan(ValueTuple.Create(e.CreatedAt, e.Id), ValueTuple.Create(at, afterId)));
         var rows = await q.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Take(take + 1)
             .Select(e => new
             {
@@ -138,20 +140,20 @@ public static class CustomersApi
     private static string EncodeCursor(DateTimeOffset at, Guid id) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{at.UtcTicks}:{id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
+    /// <summary>A cursor this API returned, or a 400 naming <c>cursor</c> (never an exception: forged cursors are input like any other).</summary>
     private static (DateTimeOffset, Guid) DecodeCursor(string cursor)
     {
-        try
-        {
-            var b64 = cursor.Replace('-', '+').Replace('_', '/');
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=')));
-            var parts = text.Split(':');
-            return (new DateTimeOffset(long.Parse(parts[0]), TimeSpan.Zero), Guid.Parse(parts[1]));
-        }
-        catch (Exception e) when (e is FormatException or IndexOutOfRangeException or ArgumentException)
-        {
-            throw new ApiProblem(400, "invalid_cursor", "This cursor is not valid: pass nextCursor from the previous page.",
-                new Dictionary<string, string[]> { ["cursor"] = ["Not a cursor returned by this API."] });
-        }
+        var b64 = cursor.Replace('-', '+').Replace('_', '/');
+        var bytes = new byte[96];
+        if (cursor.Length <= 128
+            && Convert.TryFromBase64String(b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '='), bytes, out var n)
+            && Encoding.UTF8.GetString(bytes, 0, n).Split(':') is [var ticksText, var idText]
+            && long.TryParse(ticksText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+            && ticks >= DateTimeOffset.UnixEpoch.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            && Guid.TryParseExact(idText, "D", out var id))
+            return (new DateTimeOffset(ticks, TimeSpan.Zero), id);
+        throw new ApiProblem(400, "invalid_cursor", "This cursor is not valid: pass nextCursor from the previous page.",
+            new Dictionary<string, string[]> { ["cursor"] = ["Not a cursor returned by this API."] });
     }
 
     private static ApiProblem Invalid(string field, string message) =>

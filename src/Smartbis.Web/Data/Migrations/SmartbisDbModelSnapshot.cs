@@ -740,6 +740,12 @@ namespace Smartbis.Web.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
 
+                    b.Property<int>("BackdatingWindowHours")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(72)
+                        .HasColumnName("backdating_window_hours");
+
                     b.Property<int>("BurstPurchases")
                         .HasColumnType("integer")
                         .HasColumnName("burst_purchases");
@@ -786,6 +792,8 @@ namespace Smartbis.Web.Data.Migrations
 
                     b.ToTable("counter_settings", null, t =>
                         {
+                            t.HasCheckConstraint("ck_counter_settings_backdating_window", "backdating_window_hours BETWEEN 1 AND 2160");
+
                             t.HasCheckConstraint("ck_counter_settings_positive", "large_redemption_cents >= 0 AND code_validity_minutes > 0 AND burst_purchases > 0 AND burst_window_minutes > 0 AND refund_rate_bps > 0 AND refund_rate_min_purchases > 0 AND refund_rate_window_days > 0");
                         });
                 });

@@ -5,7 +5,7 @@ using Smartbis.Web.Features.Tenancy;
 
 namespace Smartbis.Web.Features.Counter;
 
-public enum AnomalyKind { Burst, OwnAccount, RefundRate }
+public enum AnomalyKind { Burst, OwnAccount, RefundRate, Backdated }
 
 /// <summary>
 /// Something a velocity rule found suspicious, for a manager to look at. One open flag per (kind, subject):

@@ -25,6 +25,18 @@ public sealed class CounterSettings : ITenantOwned
     /// <summary>...once they recorded at least this many purchases in it (a rate of 1 in 2 means nothing).</summary>
     public int RefundRateMinPurchases { get; set; } = 10;
     public int RefundRateWindowDays { get; set; } = 30;
+    /// <summary>
+    /// How far in the past a purchase's occurredAt may be (hours), for offline tills that sync late; older is refused (422).
+    /// Set by the owner. A purchase backdated by more than <see cref="BackdatedFlagAfter"/> is flagged for managers.
+    /// </summary>
+    public int BackdatingWindowHours { get; set; } = DefaultBackdatingWindowHours;
+
+    public const int DefaultBackdatingWindowHours = 72;
+    public const int MaxBackdatingWindowHours = 24 * 90;
+    /// <summary>How far ahead of the server's clock a purchase's occurredAt may be (a till's clock skew).</summary>
+    public static readonly TimeSpan FutureSkew = TimeSpan.FromMinutes(5);
+    /// <summary>A purchase whose occurredAt is this much older than its recording is "backdated" (an anomaly flag).</summary>
+    public static readonly TimeSpan BackdatedFlagAfter = TimeSpan.FromHours(1);
     public DateTimeOffset UpdatedAt { get; set; }
     public string? UpdatedByUserId { get; set; }
 }
@@ -38,9 +50,11 @@ public sealed class CounterSettingsConfiguration : IEntityTypeConfiguration<Coun
             t.HasCheckConstraint("ck_counter_settings_positive",
                 "large_redemption_cents >= 0 AND code_validity_minutes > 0 AND burst_purchases > 0 AND burst_window_minutes > 0 " +
                 "AND refund_rate_bps > 0 AND refund_rate_min_purchases > 0 AND refund_rate_window_days > 0");
+            t.HasCheckConstraint("ck_counter_settings_backdating_window", $"backdating_window_hours BETWEEN 1 AND {CounterSettings.MaxBackdatingWindowHours}");
         });
         b.HasKey(s => s.TenantId);
         b.HasOne<Tenant>().WithOne().HasForeignKey<CounterSettings>(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
         b.Property(s => s.UpdatedByUserId).HasMaxLength(450);
+        b.Property(s => s.BackdatingWindowHours).HasDefaultValue(CounterSettings.DefaultBackdatingWindowHours);
     }
 }

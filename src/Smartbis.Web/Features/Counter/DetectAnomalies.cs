@@ -14,7 +14,7 @@ public static class DetectAnomalies
 {
     /// <summary>One row of evidence: a purchase (earned, redeemed) or a refund (reason). What is the English line for logs and exports.</summary>
     public sealed record Evidence(Guid PurchaseId, DateTimeOffset At, string Store, long AmountCents, string? Receipt, string? Cashier, string What,
-        long EarnedCents = 0, long RedeemedCents = 0, string? RefundReason = null);
+        long EarnedCents = 0, long RedeemedCents = 0, string? RefundReason = null, DateTimeOffset? OccurredAt = null);
 
     /// <summary>A burst of purchases for one customer, and a cashier earning on their own phone or email.</summary>
     public static async Task AfterPurchaseAsync(SmartbisDb db, CounterSettings s, Guid purchaseId, string? cashierUserId, DateTimeOffset now, CancellationToken ct)
@@ -41,6 +41,29 @@ public static class DetectAnomalies
                     own, now, ct);
             }
         }
+    }
+
+    /// <summary>
+    /// A purchase recorded more than an hour after it happened (an offline till syncing late, or someone backdating): one
+    /// open flag per store, whose evidence is the latest 50 such purchases (each with when it happened and when it was
+    /// recorded). Added to the purchase's own change tracker, so it commits with the purchase.
+    /// </summary>
+    public static async Task BackdatedAsync(SmartbisDb db, Purchases.Purchase purchase, string storeName, DateTimeOffset now, CancellationToken ct)
+    {
+        var subject = $"store:{purchase.StoreId}";
+        var flag = db.AnomalyFlags.Local.FirstOrDefault(f => f.Kind == AnomalyKind.Backdated && f.SubjectKey == subject && f.ReviewedAt is null)
+                   ?? await db.AnomalyFlags.SingleOrDefaultAsync(f => f.Kind == AnomalyKind.Backdated && f.SubjectKey == subject && f.ReviewedAt == null, ct);
+        var earlier = flag is null ? [] : flag.Evidence.Deserialize<List<Evidence>>(JsonSerializerOptions.Web) ?? [];
+        var cashier = purchase.CashierUserId is null ? null
+            : await db.Users.Where(u => u.Id == purchase.CashierUserId).Select(u => u.Email).SingleOrDefaultAsync(ct);
+        var late = now - purchase.OccurredAt;
+        var evidence = new Evidence(purchase.Id, now, storeName, purchase.AmountCents, purchase.ReceiptNumber, cashier,
+            $"happened {purchase.OccurredAt:yyyy-MM-dd HH:mm} UTC, recorded {late.TotalHours:0.#} h later", OccurredAt: purchase.OccurredAt);
+        var list = new List<Evidence> { evidence };
+        list.AddRange(earlier.Take(49));
+        await RaiseAsync(db, AnomalyKind.Backdated, subject, null, null, purchase.StoreId,
+            $"{list.Count} purchase(s) at {storeName} recorded more than {CounterSettings.BackdatedFlagAfter.TotalHours:0} h after they happened " +
+            $"(latest: {late.TotalHours:0.#} h)", list, now, ct);
     }
 
     /// <summary>A cashier whose refunds are an unusual share of the purchases they recorded.</summary>

@@ -10,7 +10,7 @@ public sealed class SaveCounterSettings(SmartbisDb db, TimeProvider clock)
 {
     public sealed record Request(
         long LargeRedemptionCents, int CodeValidityMinutes, int BurstPurchases, int BurstWindowMinutes, bool FlagOwnAccount,
-        int RefundRateBps, int RefundRateMinPurchases, int RefundRateWindowDays);
+        int RefundRateBps, int RefundRateMinPurchases, int RefundRateWindowDays, int? BackdatingWindowHours = null);
 
     /// <summary>The tenant's settings, or the defaults when it never saved any (not tracked).</summary>
     public static async Task<CounterSettings> LoadAsync(SmartbisDb db, CancellationToken ct = default) =>
@@ -26,6 +26,8 @@ public sealed class SaveCounterSettings(SmartbisDb db, TimeProvider clock)
         v.Check(r.RefundRateBps is >= 1 and <= 10_000, "refundRatePercent", "Between 0.01% and 100%.");
         v.Check(r.RefundRateMinPurchases is >= 1 and <= 100_000, "refundRateMinPurchases", "At least 1 purchase.");
         v.Check(r.RefundRateWindowDays is >= 1 and <= 365, "refundRateWindowDays", "Between 1 and 365 days.");
+        v.Check(r.BackdatingWindowHours is null or (>= 1 and <= CounterSettings.MaxBackdatingWindowHours), "backdatingWindowHours",
+            "Between 1 hour and 2160 hours (90 days).");
         v.ThrowIfInvalid();
 
         var row = await db.CounterSettings.SingleOrDefaultAsync(ct);
@@ -39,6 +41,7 @@ public sealed class SaveCounterSettings(SmartbisDb db, TimeProvider clock)
         row.RefundRateBps = r.RefundRateBps;
         row.RefundRateMinPurchases = r.RefundRateMinPurchases;
         row.RefundRateWindowDays = r.RefundRateWindowDays;
+        if (r.BackdatingWindowHours is { } hours) row.BackdatingWindowHours = hours; // null: unchanged (only the owner sets it)
         row.UpdatedAt = clock.GetUtcNow();
         row.UpdatedByUserId = actor.UserId;
         RecordAudit.Add(db, actor, row.UpdatedAt, "counter_settings.updated", "Counter fraud-control thresholds changed",
@@ -49,6 +52,6 @@ public sealed class SaveCounterSettings(SmartbisDb db, TimeProvider clock)
     private static object Snapshot(CounterSettings s) => new
     {
         s.LargeRedemptionCents, s.CodeValidityMinutes, s.BurstPurchases, s.BurstWindowMinutes, s.FlagOwnAccount,
-        s.RefundRateBps, s.RefundRateMinPurchases, s.RefundRateWindowDays,
+        s.RefundRateBps, s.RefundRateMinPurchases, s.RefundRateWindowDays, s.BackdatingWindowHours,
     };
 }

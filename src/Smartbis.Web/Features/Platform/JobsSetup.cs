@@ -11,7 +11,8 @@ public static class JobsSetup
     /// </summary>
     public static IHostApplicationBuilder AddSmartbisJobs(this IHostApplicationBuilder builder)
     {
-        var cs = Data.DatabaseMigrator.AppConnectionString(builder.Configuration);
+        // Hangfire's storage has a pool of its own, sized for its workers (Smartbis:Database:JobsMaxPoolSize).
+        var cs = Data.PoolSizes.From(builder.Configuration).ForJobs(Data.DatabaseMigrator.AppConnectionString(builder.Configuration));
         builder.Services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
+using Smartbis.Web.Features.Counter;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Ledger;
 using Smartbis.Web.Features.Programs;
@@ -30,6 +31,7 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         DateTimeOffset? AvailableAt, DateTimeOffset? ExpiresAt, Balances Balances, DateTimeOffset? CreatedAt = null);
 
     public const string Operation = "record_purchase";
+    public const int MaxLines = 500;
 
     /// <summary>Records the purchase once per idempotency key, in one transaction (<see cref="LedgerUnit.RunOnceAsync{T}"/>).</summary>
     public Task<Idempotent<Result>> ExecuteAsync(Request request, CancellationToken ct = default)
@@ -50,7 +52,8 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
     private static async Task<Result> RecordAsync(SmartbisDb db, Books books, Request r, string? phone, CancellationToken ct)
     {
         var now = books.Now;
-        var occurredAt = r.OccurredAt ?? now;
+        // Any offset is accepted and stored as UTC (a POS in São Paulo sends -03:00; PostgreSQL's timestamptz takes UTC only).
+        var occurredAt = (r.OccurredAt ?? now).ToUniversalTime();
         // The store and its tenant's settings in one read.
         var found = await db.Stores.Where(s => s.Id == r.StoreId)
                         .Join(db.Tenants, s => s.TenantId, t => t.Id, (s, t) => new { Store = s, Tenant = t })
@@ -58,6 +61,11 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
                     ?? throw new OperationFailed("not_found", "Store not found.", "storeId", 404);
         var (store, tenantRow) = (found.Store, found.Tenant);
         if (!store.Active) throw new OperationFailed("store_inactive", "This store is inactive.", "storeId");
+        if (occurredAt > now + CounterSettings.FutureSkew)
+            throw new OperationFailed("occurred_at_in_future",
+                $"occurredAt cannot be in the future (at most {CounterSettings.FutureSkew.TotalMinutes:0} minutes ahead of {now:yyyy-MM-dd HH:mm} UTC).", "occurredAt");
+        var backdated = now - occurredAt > CounterSettings.BackdatedFlagAfter;
+        if (backdated) await CheckBackdatingWindowAsync(db, occurredAt, now, ct);
 
         var receipt = string.IsNullOrWhiteSpace(r.ReceiptNumber) ? null : r.ReceiptNumber.Trim();
         if (receipt is not null)
@@ -131,9 +139,12 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         purchase.Lines = lines.Select((l, i) => new PurchaseLine { LineNo = i + 1, Category = l.Category.Trim(), AmountCents = l.AmountCents, Excluded = IsExcluded(rules, l.Category) }).ToList();
         db.Purchases.Add(purchase);
 
+        // The pending period runs from when the purchase was recorded (never from a backdated occurredAt): backdating
+        // cannot make cashback available sooner, nor make it expire sooner (expiry counts from availability).
         var credited = books.Credit(account, EntryKind.Earn, earned,
             $"{rate / 100m:0.##}% cashback on your purchase at {store.Name}",
-            occurredAt.AddDays(rules.PendingDays), rules.ExpiryDays, purchase.Id, rules.Version, rate, r.CashierUserId);
+            Max(occurredAt, now).AddDays(rules.PendingDays), rules.ExpiryDays, purchase.Id, rules.Version, rate, r.CashierUserId);
+        if (backdated) await DetectAnomalies.BackdatedAsync(db, purchase, store.Name, now, ct);
         if (earned > 0)
             books.Emit(Events.CashbackEarned, customer.Id, purchase.Id, new
             {
@@ -192,6 +203,19 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         return walkIn;
     }
 
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
+
+    /// <summary>occurredAt may be at most the tenant's backdating window in the past (CounterSettings, default 72 hours).</summary>
+    private static async Task CheckBackdatingWindowAsync(SmartbisDb db, DateTimeOffset occurredAt, DateTimeOffset now, CancellationToken ct)
+    {
+        var hours = await db.CounterSettings.Select(c => (int?)c.BackdatingWindowHours).SingleOrDefaultAsync(ct)
+                    ?? CounterSettings.DefaultBackdatingWindowHours;
+        if (occurredAt < now.AddHours(-hours))
+            throw new OperationFailed("occurred_at_too_old",
+                $"occurredAt can be at most {hours} hours in the past (this merchant's backdating window); this purchase is from {occurredAt:yyyy-MM-dd HH:mm} UTC.",
+                "occurredAt");
+    }
+
     private static string? Validate(Request r)
     {
         var v = new Validation();
@@ -205,9 +229,13 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         v.Check(r.CustomerId is not null || phone is not null, "phone", "Choose a customer or enter a valid phone number.");
         if (r.Lines is { Count: > 0 } lines)
         {
+            v.Check(lines.Count <= MaxLines, "lines", $"At most {MaxLines} lines per purchase.");
             v.Check(lines.All(l => l.AmountCents >= 0), "lines", "Line amounts cannot be negative.");
             v.Check(lines.All(l => !string.IsNullOrWhiteSpace(l.Category) && l.Category.Length <= 60), "lines", "Each line needs a category (up to 60 characters).");
-            v.Check(lines.Sum(l => l.AmountCents) == r.AmountCents, "lines", "The lines must add up to the purchase amount.");
+            // Summed in 128 bits: lines near long.MaxValue must be refused, not overflow (or wrap) into a match.
+            var sum = Int128.Zero;
+            foreach (var l in lines) sum += l.AmountCents;
+            v.Check(sum == r.AmountCents, "lines", "The lines must add up to the purchase amount.");
         }
         v.ThrowIfInvalid();
         return phone;

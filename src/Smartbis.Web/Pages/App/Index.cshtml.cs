@@ -9,7 +9,8 @@ using Smartbis.Web.Features.Tenancy;
 namespace Smartbis.Web.Pages.App;
 
 /// <summary>The overview: the program's results for a date range and store, from the daily roll-up.</summary>
-public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, RollUpDailyStats rollUp, TimeProvider clock) : PageModel
+public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, RollUpDailyStats rollUp, TimeProvider clock,
+    Microsoft.Extensions.Localization.IStringLocalizer<Infrastructure.SharedResource> T) : PageModel
 {
     public static readonly string[] Presets = ["7d", "30d", "90d", "180d", "month", "custom"];
 
@@ -35,6 +36,7 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, RollUpDailySta
         // The roll-up runs every 5 minutes from its job; the page reads what it holds (and rolls up only if the job is late).
         AsOf = await rollUp.CatchUpAsync(Tenant.Id, ct);
         var today = Overview.Today(clock.GetUtcNow(), Tenant.TimeZone);
+        (From, To) = Infrastructure.DateFilters.Check(ModelState, nameof(From), From, nameof(To), To, today, T);
         (FromDay, ToDay) = Range switch
         {
             "7d" => (today.AddDays(-6), today),

@@ -66,6 +66,7 @@ public sealed class ProgramRulesTests(LedgerFixture fixture) : LedgerTests(fixtu
         Clock.StartAt(new DateTimeOffset(2026, 3, 20, 12, 0, 0, TimeSpan.Zero));
         var shop = await NewTenantAsync(rules);
         var ana = await shop.EnrollAsync();
+        await shop.SetBackdatingWindowAsync(60 * 24); // purchases weeks back: the tenant allows 60 days (default 72 hours)
 
         // São Paulo is UTC−3: 02:30 UTC on the 10th is still the 9th there, 03:30 UTC is the 10th.
         var rate = async (string utc) => (await shop.BuyAsync(ana, 100_00, occurredAt: DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture))).RateBps;
@@ -84,6 +85,7 @@ public sealed class ProgramRulesTests(LedgerFixture fixture) : LedgerTests(fixtu
         Clock.StartAt(new DateTimeOffset(2026, 3, 20, 12, 0, 0, TimeSpan.Zero));
         var shop = await NewTenantAsync(rules);
         var ana = await shop.EnrollAsync();
+        await shop.SetBackdatingWindowAsync(60 * 24); // purchases weeks back: the tenant allows 60 days (default 72 hours)
 
         // 3 March 2026 is a Tuesday.
         var mondayNightLocal = await shop.BuyAsync(ana, 100_00, occurredAt: new DateTimeOffset(2026, 3, 3, 2, 0, 0, TimeSpan.Zero));
@@ -109,6 +111,7 @@ public sealed class ProgramRulesTests(LedgerFixture fixture) : LedgerTests(fixtu
         Clock.StartAt(new DateTimeOffset(2026, 4, 20, 12, 0, 0, TimeSpan.Zero));
         var shop = await NewTenantAsync(rules);
         var ana = await shop.EnrollAsync();
+        await shop.SetBackdatingWindowAsync(60 * 24); // purchases weeks back: the tenant allows 60 days (default 72 hours)
 
         (await shop.BuyAsync(ana, 100_00, occurredAt: new DateTimeOffset(2026, 3, 10, 15, 0, 0, TimeSpan.Zero))).RateBps.Should().Be(800);
         (await shop.BuyAsync(ana, 100_00, occurredAt: new DateTimeOffset(2026, 3, 11, 15, 0, 0, TimeSpan.Zero))).RateBps.Should().Be(600);
@@ -121,6 +124,7 @@ public sealed class ProgramRulesTests(LedgerFixture fixture) : LedgerTests(fixtu
         var start = Clock.Now;
         var shop = await NewTenantAsync(SampleRules.Plain(500), rulesFrom: start.AddDays(-30));
         var ana = await shop.EnrollAsync();
+        await shop.SetBackdatingWindowAsync(60 * 24); // purchases weeks back: the tenant allows 60 days (default 72 hours)
         Clock.Advance(TimeSpan.FromDays(10));
         var v2 = await shop.SaveRulesAsync(SampleRules.Plain(800)); // in force from now
 

@@ -36,7 +36,11 @@ public sealed class IndexModel(
         public decimal RefundRatePercent { get; set; }
         public int RefundRateMinPurchases { get; set; }
         public int RefundRateWindowDays { get; set; }
+        public int BackdatingWindowHours { get; set; } = CounterSettings.DefaultBackdatingWindowHours;
     }
+
+    /// <summary>Only the owner sets the backdating window (a manager sees it, the field disabled; a forged value is ignored).</summary>
+    public bool IsOwner => staff.Role == StaffRole.Owner;
 
     public IStringLocalizer<CounterText> L => l;
     public CounterSettings Thresholds { get; private set; } = new();
@@ -47,11 +51,13 @@ public sealed class IndexModel(
         AnomalyKind.Burst => l["{0} purchases for {1} within {2} minutes (limit {3})", f.Evidence.Count, f.Customer ?? "?", Thresholds.BurstWindowMinutes, Thresholds.BurstPurchases],
         AnomalyKind.OwnAccount => l["{0} recorded {1} purchase(s) for their own phone or email ({2})", f.Cashier ?? "?", f.Evidence.Count, f.Customer ?? "?"],
         AnomalyKind.RefundRate => l["{0} refunded {1} purchase(s) in {2} days: at least {3}% of the purchases they recorded", f.Cashier ?? "?", f.Evidence.Count, Thresholds.RefundRateWindowDays, (Thresholds.RefundRateBps / 100m).ToString("0.##")],
+        AnomalyKind.Backdated => l["{0} purchase(s) at {1} recorded more than an hour after they happened", f.Evidence.Count, f.Store ?? "?"],
         _ => f.Summary,
     };
 
     public string What(DetectAnomalies.Evidence e) =>
         e.RefundReason is not null ? l["refund: {0}", e.RefundReason]
+        : e.OccurredAt is { } happened ? l["happened {0}, recorded {1}", When(happened), When(e.At)]
         : e.RedeemedCents > 0 ? l["earned {0}, redeemed {1}", Fmt(e.EarnedCents), Fmt(e.RedeemedCents)]
         : l["earned {0}", Fmt(e.EarnedCents)];
     public IReadOnlyList<FlagView> Open { get; private set; } = [];
@@ -77,7 +83,7 @@ public sealed class IndexModel(
             LargeRedemption = (s.LargeRedemptionCents / 100m).ToString("0.00", System.Globalization.CultureInfo.GetCultureInfo(Locale)),
             CodeValidityMinutes = s.CodeValidityMinutes, BurstPurchases = s.BurstPurchases, BurstWindowMinutes = s.BurstWindowMinutes,
             FlagOwnAccount = s.FlagOwnAccount, RefundRatePercent = s.RefundRateBps / 100m, RefundRateMinPurchases = s.RefundRateMinPurchases,
-            RefundRateWindowDays = s.RefundRateWindowDays,
+            RefundRateWindowDays = s.RefundRateWindowDays, BackdatingWindowHours = s.BackdatingWindowHours,
         };
         await LoadAsync();
     }
@@ -101,13 +107,16 @@ public sealed class IndexModel(
         var cents = Money.Parse(Settings.LargeRedemption, Locale);
         if (cents is null && !string.IsNullOrWhiteSpace(Settings.LargeRedemption))
             ModelState.AddModelError("Settings.LargeRedemption", l["Type an amount, e.g. {0}, or leave it empty.", "50,00"]);
+        // A decimal that binds can still be far beyond a percentage (7.9e28 × 100 overflows): refused beside the field.
+        if (Settings.RefundRatePercent is < 0.01m or > 100m && ModelState.GetFieldValidationState("Settings.RefundRatePercent") != Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+            ModelState.AddModelError("Settings.RefundRatePercent", l["Between 0.01% and 100%."]);
         if (ModelState.IsValid)
         {
             try
             {
                 await saveSettings.ExecuteAsync(new SaveCounterSettings.Request(cents ?? 0, Settings.CodeValidityMinutes, Settings.BurstPurchases,
                     Settings.BurstWindowMinutes, Settings.FlagOwnAccount, (int)Math.Round(Settings.RefundRatePercent * 100), Settings.RefundRateMinPurchases,
-                    Settings.RefundRateWindowDays), AuditActor.From(HttpContext, staff));
+                    Settings.RefundRateWindowDays, IsOwner ? Settings.BackdatingWindowHours : null), AuditActor.From(HttpContext, staff));
                 Message = l["Fraud-control settings saved."];
                 return Redirect("/app/anomalies");
             }
@@ -118,6 +127,7 @@ public sealed class IndexModel(
                     ["largeRedemption"] = "LargeRedemption", ["codeValidityMinutes"] = "CodeValidityMinutes", ["burstPurchases"] = "BurstPurchases",
                     ["burstWindowMinutes"] = "BurstWindowMinutes", ["refundRatePercent"] = "RefundRatePercent",
                     ["refundRateMinPurchases"] = "RefundRateMinPurchases", ["refundRateWindowDays"] = "RefundRateWindowDays",
+                    ["backdatingWindowHours"] = "BackdatingWindowHours",
                 };
                 foreach (var (field, messages) in e.Errors)
                 foreach (var m in messages)

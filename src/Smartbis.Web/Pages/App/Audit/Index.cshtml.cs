@@ -11,7 +11,8 @@ namespace Smartbis.Web.Pages.App.Audit;
 
 /// <summary>The audit log: who did what, when, with before/after; filter by kind of action, person and dates.</summary>
 [Authorize(Policy = Policies.Manager)]
-public sealed class IndexModel(SmartbisDb db, CurrentStaff staff) : PageModel
+public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider clock,
+    Microsoft.Extensions.Localization.IStringLocalizer<Infrastructure.SharedResource> T) : PageModel
 {
     public const int PageSize = 50;
     public static readonly string[] Areas = ["settings", "program", "store", "staff", "balance", "customer", "customers", "purchase", "voucher", "tenant"];
@@ -30,12 +31,14 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff) : PageModel
 
     public async Task OnGetAsync()
     {
+        (From, To) = Infrastructure.DateFilters.Check(ModelState, nameof(From), From, nameof(To), To,
+            Overview.Today(clock.GetUtcNow(), staff.Tenant!.TimeZone), T);
         var q = db.Set<AuditEntry>().AsNoTracking();
         if (!string.IsNullOrWhiteSpace(Area)) q = q.Where(a => a.Action.StartsWith(Area + "."));
         if (!string.IsNullOrWhiteSpace(Who)) q = q.Where(a => a.Actor.Contains(Who.Trim()));
         if (From is { } f) { var start = Overview.StartOf(f, Zone); q = q.Where(a => a.At >= start); }
         if (To is { } t) { var end = Overview.StartOf(t.AddDays(1), Zone); q = q.Where(a => a.At < end); }
-        PageNumber = Math.Max(1, PageNumber);
+        PageNumber = Math.Clamp(PageNumber, 1, 100_000); // (p − 1) × 50 must not overflow into a negative OFFSET
         var rows = await q.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Skip((PageNumber - 1) * PageSize).Take(PageSize + 1)
             .Select(a => new { a.Id, a.At, a.Actor, a.Action, a.Summary, a.SubjectType, a.SubjectId, a.Before, a.After, a.IpAddress }).ToListAsync();
         HasMore = rows.Count > PageSize;

@@ -12,7 +12,8 @@ namespace Smartbis.Web.Pages.App.Reports;
 
 /// <summary>Liability and breakage: for the accountant who books what the merchant owes. CSV export is audited.</summary>
 [Authorize(Policy = Policies.Manager)]
-public sealed class LiabilityModel(SmartbisDb db, CurrentStaff staff, RollUpDailyStats rollUp, TimeProvider clock) : PageModel
+public sealed class LiabilityModel(SmartbisDb db, CurrentStaff staff, RollUpDailyStats rollUp, TimeProvider clock,
+    Microsoft.Extensions.Localization.IStringLocalizer<Infrastructure.SharedResource> T) : PageModel
 {
     [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
@@ -53,6 +54,7 @@ public sealed class LiabilityModel(SmartbisDb db, CurrentStaff staff, RollUpDail
     {
         await rollUp.ExecuteAsync(Tenant.Id);
         var today = Overview.Today(clock.GetUtcNow(), Tenant.TimeZone);
+        (From, To) = Infrastructure.DateFilters.Check(ModelState, nameof(From), From, nameof(To), To, today, T);
         (FromDay, ToDay) = From is { } f && To is { } t && f <= t && t.DayNumber - f.DayNumber <= 1100 ? (f, t) : (today.AddDays(-179), today);
         Report = await LiabilityReport.LoadAsync(db, Tenant.TimeZone, FromDay, ToDay, clock.GetUtcNow());
     }
