@@ -77,6 +77,7 @@ public sealed class RoundingTests
     {
         Money.PercentHalfUp(long.MaxValue / 2, 10_000).Should().Be(long.MaxValue / 2);
         Money.DivideHalfUp((Int128)10_000_000_00 * 10_000_000_00 * 10_000, (Int128)10_000_000_00 * 10_000).Should().Be(10_000_000_00);
+    }
 }
 
 /// <summary>
