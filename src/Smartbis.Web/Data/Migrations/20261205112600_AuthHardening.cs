@@ -1,11 +1,17 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Rls = Smartbis.Web.Data.RowLevelSecurity;
 
 #nullable disable
 
 namespace Smartbis.Web.Data.Migrations
 {
-    /// <inheritdoc />
+    /// <summary>
+    /// Issue 14 (sign-in hardening): attempt_counters (AttemptLimit: attempts per tenant, scope, subject and window,
+    /// counted by one atomic upsert), portal_sessions (server-side member sessions, revoked at sign-out, deletion and
+    /// blocking), and decoy sign-in codes (customer_id null, identifier_hash set) so that an unknown email or phone is
+    /// answered exactly like a member's. Both new tables are tenant-owned: tenant_id leads their keys, RLS forced.
+    /// </summary>
     public partial class AuthHardening : Migration
     {
         /// <inheritdoc />
@@ -72,11 +78,19 @@ namespace Smartbis.Web.Data.Migrations
                 name: "ix_portal_sessions_tenant_id_customer_id",
                 table: "portal_sessions",
                 columns: new[] { "tenant_id", "customer_id" });
+
+            Rls.EnableOn(migrationBuilder, "attempt_counters");
+            Rls.EnableOn(migrationBuilder, "portal_sessions");
+            // A code is a member's or a decoy's, never both nor neither.
+            migrationBuilder.Sql(
+                "ALTER TABLE portal_sign_in_codes ADD CONSTRAINT ck_portal_sign_in_codes_owner CHECK ((customer_id IS NULL) <> (identifier_hash IS NULL));");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("ALTER TABLE portal_sign_in_codes DROP CONSTRAINT ck_portal_sign_in_codes_owner;");
+            migrationBuilder.Sql("DELETE FROM portal_sign_in_codes WHERE customer_id IS NULL;");
             migrationBuilder.DropTable(
                 name: "attempt_counters");
 
