@@ -100,31 +100,30 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
                          ?? throw new OperationFailed("invalid_identifier", "Enter a valid email or mobile phone number.", "identifier");
         if (client is not null) await limits.CountAsync(CodeLimits.ClientSends, client, ct);
         var customerId = await FindMemberAsync(db, normalized, ct);
-        if (customerId is { } id)
+        if (customerId is not { } id) return await DecoyAsync(CodeOwner.Decoy(db.Tenant.Require(), normalized), ct);
+        try
         {
-            try
-            {
-                return await ExecuteAsync(id, CodePurpose.SignIn, ct, preferWhatsApp: !normalized.Contains('@'));
-            }
-            catch (OperationFailed f) when (f.Code == "no_email")
-            {
-                log.LogInformation("Sign-in code not sent: customer {CustomerId} has no email and the business no WhatsApp", id);
-            }
+            return await ExecuteAsync(id, CodePurpose.SignIn, ct, preferWhatsApp: !normalized.Contains('@'));
         }
-        return await DecoyAsync(normalized, ct);
+        catch (OperationFailed f) when (f.Code == "no_email")
+        {
+            // A member who cannot be sent a code (no email, no WhatsApp) must not answer differently: a code row that is
+            // never sent, so the wrong guesses and the lock that follow are the ones anyone gets.
+            log.LogInformation("Sign-in code not sent: customer {CustomerId} has no email and the business no WhatsApp", id);
+            return await DecoyAsync(CodeOwner.Member(id), ct);
+        }
     }
 
-    /// <summary>What a member's code request does, minus sending: the same rows, locks and limits, about the same time.</summary>
-    private async Task<Result> DecoyAsync(string normalized, CancellationToken ct)
+    /// <summary>What a code request does, minus sending: the same rows, locks and limits, about the same time. Never accepted.</summary>
+    private async Task<Result> DecoyAsync(CodeOwner owner, CancellationToken ct)
     {
-        var tenantId = db.Tenant.Require();
         var now = clock.GetUtcNow();
         var row = new SignInCode
         {
-            IdentifierHash = CodeOwner.Decoy(tenantId, normalized).IdentifierHash, Purpose = CodePurpose.SignIn,
+            CustomerId = owner.CustomerId, IdentifierHash = owner.IdentifierHash, Purpose = CodePurpose.SignIn,
             CodeHash = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)), SentTo = "", CreatedAt = now, ExpiresAt = now + CodeLimits.Validity,
         };
-        await WriteAsync(CodeOwner.Decoy(tenantId, normalized), row, ct);
+        await WriteAsync(owner, row, ct);
         await Task.Delay(timings.Typical, ct);
         return new Result(null, "", row.ExpiresAt);
     }
@@ -328,7 +327,7 @@ public sealed class VerifySignInCode(SmartbisDb db, TimeProvider clock, AttemptL
             return code;
         });
 
-        // A decoy's hash is of random bytes: compared all the same (same work), and refused whatever was typed.
+        // A decoy's hash is of 32 random bytes, not of a code: compared all the same (same work), and never equal.
         var typedHash = SendSignInCode.Hash(tenantId, owner.CustomerId ?? Guid.Empty, digits);
         if (!CryptographicOperations.FixedTimeEquals(Convert.FromHexString(latest.CodeHash), Convert.FromHexString(typedHash)) || owner.CustomerId is null)
             throw new OperationFailed("wrong_code", "This code is not right. Check the latest message we sent you.", "code");
