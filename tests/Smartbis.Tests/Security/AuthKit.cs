@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Portal;
+using Smartbis.Web.Features.Programs;
+using Microsoft.EntityFrameworkCore;
 
 namespace Smartbis.Tests.Security;
 
@@ -43,6 +45,8 @@ public static partial class AuthKit
     {
         var members = new List<(Guid, string)>();
         await using var scope = factory.CreateScope(tenantId);
+        if (!await scope.Db.ProgramRules.AnyAsync())
+            await scope.Get<SaveProgramRules>().ExecuteAsync(Features.SampleRules.Plain(), null, DateTimeOffset.UtcNow.AddDays(-1));
         for (var i = 0; i < count; i++)
         {
             var email = $"m{i}@{slug}.test";
