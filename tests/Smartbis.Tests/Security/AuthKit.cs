@@ -20,6 +20,23 @@ public static partial class AuthKit
         return client;
     }
 
+    /// <summary>A browser-like client (cookies kept, redirects not followed) whose every request comes from a new IP.</summary>
+    public static FormClient EachRequestFromAnotherIp(SmartbisFactory factory) =>
+        new(factory.CreateDefaultClient(new Uri("https://localhost"), new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(), new RotatingIp()));
+
+    private sealed class RotatingIp : DelegatingHandler
+    {
+        private static int next;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var n = Interlocked.Increment(ref next);
+            request.Headers.Remove("X-Forwarded-For");
+            request.Headers.Add("X-Forwarded-For", $"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}");
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
     /// <summary>"name=value" of a cookie set by <paramref name="response"/>: what an attacker copies out of a browser.</summary>
     public static string CopyCookie(HttpResponseMessage response, string name)
     {
