@@ -71,10 +71,10 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, InviteStaff in
         Answer(await remove.ExecuteAsync(id, CurrentUserId ?? "", staff.Role!.Value, AuditActor.From(HttpContext, staff), HttpContext.RequestAborted),
             "/app/staff?done=removed");
 
-    private IActionResult Answer(RemoveStaffMember.Outcome outcome, string done) => outcome switch
+    private IActionResult Answer(StaffChange outcome, string done) => outcome switch
     {
-        RemoveStaffMember.Outcome.NotFound => NotFound(),
-        RemoveStaffMember.Outcome.Forbidden => Forbid(),
+        StaffChange.NotFound => NotFound(),
+        StaffChange.Forbidden => Forbid(),
         _ => Redirect(done),
     };
 
