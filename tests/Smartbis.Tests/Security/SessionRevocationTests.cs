@@ -148,4 +148,50 @@ public sealed class SessionRevocationTests(DatabaseFixture fixture) : TwoNodes(f
         using var after = await AuthKit.ReplayAsync(Second, copy, $"/{t.Slug}/home");
         ShouldGoToSignIn(after, $"/{t.Slug}/signin", "blocking revoked the member's sessions for good");
     }
+
+    [Fact]
+    public async Task Deleting_the_account_revokes_every_session_of_the_member()
+    {
+        var t = await TenantKit.CreateAsync(Fixture.Factory, "revoke-delete");
+        var member = (await AuthKit.MembersWithCodesAsync(Fixture.Factory, t.Id, t.Slug, 1))[0];
+        async Task<(FormClient Client, string Cookie)> SignIn()
+        {
+            var client = Fixture.CreateFormClient();
+            await using (var db = Fixture.OpenDb(t.Id))
+            {
+                db.SignInCodes.Add(new SignInCode
+                {
+                    TenantId = t.Id, CustomerId = member.Id, Purpose = CodePurpose.SignIn, CodeHash = SendSignInCode.Hash(t.Id, member.Id, "135790"),
+                    SentTo = "m***@test", CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(10),
+                });
+                await db.SaveChangesAsync();
+            }
+            using var r = await client.SubmitAsync($"/{t.Slug}/signin",
+                new Dictionary<string, string> { ["Identifier"] = member.Email, ["Code"] = "135790" }, $"/{t.Slug}/signin?handler=Verify");
+            r.StatusCode.Should().Be(HttpStatusCode.Redirect);
+            return (client, AuthKit.CopyCookie(r, "smartbis.customer"));
+        }
+        var (phone, _) = await SignIn();
+        var (_, laptop) = await SignIn(); // a second device
+
+        await using (var db = Fixture.OpenDb(t.Id))
+        {
+            db.SignInCodes.Add(new SignInCode
+            {
+                TenantId = t.Id, CustomerId = member.Id, Purpose = CodePurpose.DeleteAccount, CodeHash = SendSignInCode.Hash(t.Id, member.Id, "246802"),
+                SentTo = "m***@test", CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(10),
+            });
+            await db.SaveChangesAsync();
+        }
+        using (var deleted = await phone.SubmitAsync($"/{t.Slug}/preferences", new Dictionary<string, string> { ["Code"] = "246802" },
+                   $"/{t.Slug}/preferences?handler=Delete"))
+            deleted.StatusCode.Should().Be(HttpStatusCode.Redirect);
+
+        using var after = await AuthKit.ReplayAsync(Second, laptop, $"/{t.Slug}/home");
+        ShouldGoToSignIn(after, $"/{t.Slug}/signin", "the other device's session ended with the account");
+        await using var check = Fixture.OpenDb(t.Id);
+        (await check.PortalSessions.Where(s => s.CustomerId == member.Id).Select(s => s.RevokedAt).ToListAsync())
+            .Should().HaveCount(2).And.OnlyContain(r => r != null, "both sessions are revoked");
+        phone.Dispose();
+    }
 }
