@@ -7,6 +7,7 @@ using Smartbis.Web.Features.Ledger;
 using Smartbis.Web.Features.Onboarding;
 using Smartbis.Web.Features.Platform;
 using Smartbis.Web.Features.Portal;
+using Smartbis.Web.Features.Security;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Infrastructure;
 
@@ -17,6 +18,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddSmartbisData();
 builder.AddSmartbisDataProtection();
 builder.AddSmartbisIdentity();
+builder.AddSmartbisSecurity();
 builder.AddSmartbisLedger();
 builder.AddSmartbisJobs();
 builder.AddSmartbisEmail();

@@ -7,5 +7,6 @@ namespace Smartbis.Web.Data;
 public sealed partial class SmartbisDb
 {
     public DbSet<SignInCode> SignInCodes => Set<SignInCode>();
+    public DbSet<PortalSession> PortalSessions => Set<PortalSession>();
     public DbSet<Referral> Referrals => Set<Referral>();
 }

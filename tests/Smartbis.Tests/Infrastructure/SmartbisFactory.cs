@@ -41,6 +41,9 @@ public class SmartbisFactory(string connectionString, IReadOnlyDictionary<string
             ["Smartbis:MigrateOnStart"] = "false",
             ["Smartbis:Seed:Demo"] = "false",
             ["Smartbis:MailboxPath"] = MailboxPath,
+            // Staff security stamps are read on every request (production caches them 30 s per node), so a test sees
+            // a revoked session refused at once, on either of two nodes.
+            ["Smartbis:Auth:StaffSessionCheckSeconds"] = "0",
             // Request logs of hundreds of tests are noise; warnings and errors still show.
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };

@@ -46,7 +46,7 @@ public sealed class PortalPagesTests(LedgerFixture fixture) : LedgerTests(fixtur
     }
 
     [Fact]
-    public async Task Joining_with_a_referral_link_records_the_referral_and_a_known_email_is_offered_sign_in()
+    public async Task Joining_with_a_referral_link_records_the_referral_and_a_known_email_gets_the_same_answer_and_changes_nothing()
     {
         var t = await NewTenantAsync(Velluto());
         var referrer = await t.JoinAsync(email: "ref@example.com");
@@ -72,9 +72,10 @@ public sealed class PortalPagesTests(LedgerFixture fixture) : LedgerTests(fixtur
         {
             ["Input.Name"] = "Nina Again", ["Input.Email"] = "NINA@example.com", ["Input.AcceptTerms"] = "true",
         });
-        duplicate.StatusCode.Should().Be(HttpStatusCode.OK);
-        var html = Text(await duplicate.Content.ReadAsStringAsync());
-        html.Should().Contain("data-testid=\"duplicate\"").And.Contain($"/{t.Slug}/signin").And.Contain("Este email já participa do programa");
+        duplicate.StatusCode.Should().Be(HttpStatusCode.Redirect, "a member's email is answered as a new join: nobody learns who is a member");
+        duplicate.Headers.Location!.ToString().Should().Be($"/{t.Slug}/signin?joined=true");
+        (await t.WithDbAsync(db => db.Customers.CountAsync(c => c.Email == "nina@example.com" && c.Name == "Nina Nova"))).Should().Be(1, "Nina is not changed");
+        (await t.WithDbAsync(db => db.SignInCodes.CountAsync(c => c.CustomerId == nina.Id))).Should().Be(2, "Nina herself got a new code");
 
         using var noTerms = await other.SubmitAsync($"/{t.Slug}/join", new Dictionary<string, string> { ["Input.Name"] = "X", ["Input.Email"] = "x@example.com" });
         Text(await noTerms.Content.ReadAsStringAsync()).Should().Contain("Aceite as regras do programa");

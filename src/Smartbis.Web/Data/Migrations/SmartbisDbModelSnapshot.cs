@@ -1620,6 +1620,37 @@ namespace Smartbis.Web.Data.Migrations
                     b.ToTable("onboarding_progress", (string)null);
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Portal.PortalSession", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_portal_sessions");
+
+                    b.HasIndex("TenantId", "CustomerId")
+                        .HasDatabaseName("ix_portal_sessions_tenant_id_customer_id");
+
+                    b.ToTable("portal_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Portal.SignInCode", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -1644,13 +1675,18 @@ namespace Smartbis.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<Guid>("CustomerId")
+                    b.Property<Guid?>("CustomerId")
                         .HasColumnType("uuid")
                         .HasColumnName("customer_id");
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
+
+                    b.Property<string>("IdentifierHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("identifier_hash");
 
                     b.Property<string>("Purpose")
                         .IsRequired()
@@ -1677,6 +1713,10 @@ namespace Smartbis.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "CustomerId", "CreatedAt")
                         .HasDatabaseName("ix_portal_sign_in_codes_tenant_id_customer_id_created_at");
+
+                    b.HasIndex("TenantId", "IdentifierHash", "CreatedAt")
+                        .HasDatabaseName("ix_portal_sign_in_codes_tenant_id_identifier_hash_created_at")
+                        .HasFilter("identifier_hash IS NOT NULL");
 
                     b.ToTable("portal_sign_in_codes", (string)null);
                 });
@@ -2161,6 +2201,36 @@ namespace Smartbis.Web.Data.Migrations
                         .HasName("pk_stats_watermarks");
 
                     b.ToTable("stats_watermarks", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Security.AttemptCounter", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_start");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.HasKey("TenantId", "Scope", "Subject", "WindowStart")
+                        .HasName("pk_attempt_counters");
+
+                    b.ToTable("attempt_counters", (string)null);
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Staff.StaffInvitation", b =>
@@ -2892,13 +2962,22 @@ namespace Smartbis.Web.Data.Migrations
                         .HasConstraintName("fk_onboarding_progress_tenants_tenant_id");
                 });
 
-            modelBuilder.Entity("Smartbis.Web.Features.Portal.SignInCode", b =>
+            modelBuilder.Entity("Smartbis.Web.Features.Portal.PortalSession", b =>
                 {
                     b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
                         .WithMany()
                         .HasForeignKey("TenantId", "CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
+                        .HasConstraintName("fk_portal_sessions_customers_tenant_id_customer_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Portal.SignInCode", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_portal_sign_in_codes_customers_tenant_id_customer_id");
                 });
 

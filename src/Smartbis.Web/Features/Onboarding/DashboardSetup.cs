@@ -13,6 +13,9 @@ public static class DashboardSetup
         s.AddScoped<RollUpDailyStats>();
         s.AddScoped<Staff.InviteStaff>();
         s.AddScoped<Staff.AcceptInvitation>();
+        s.AddScoped<Staff.RemoveStaffMember>();
+        s.AddScoped<Staff.ChangeStaffRole>();
+        s.AddScoped<Customers.BlockCustomer>();
         return builder;
     }
 }

@@ -40,6 +40,8 @@ public sealed class DeleteAccount(LedgerUnit unit, TenantContext tenant, TimePro
             customer.EmailConsent = customer.WhatsAppConsent = false;
             // Codes hold a masked email: nothing of the person is left behind.
             await db.SignInCodes.Where(c => c.CustomerId == customerId).ExecuteDeleteAsync(ct);
+            // Every session of the member ends with the account, on every device and web node.
+            await PortalSessions.RevokeAllTrackedAsync(db, customerId, now, ct);
             books.Emit(Event, customerId, customerId, new { customerId, result.ForfeitedPendingCents, result.ForfeitedAvailableCents, result.ForfeitedVoucherCents });
             await db.SaveChangesAsync(ct);
             return result;

@@ -7,6 +7,7 @@ using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Notifications.Email;
 using Smartbis.Web.Features.Notifications.WhatsApp;
+using Smartbis.Web.Features.Security;
 using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Features.Portal;
@@ -22,28 +23,146 @@ public static class CodeLimits
     public static readonly TimeSpan SendWindow = TimeSpan.FromHours(1);
     /// <summary>Wrong guesses per member across all their codes in <see cref="SendWindow"/>.</summary>
     public const int AttemptsPerWindow = 15;
+
+    /// <summary>Code requests per client (IP) in one business, whoever they are for (<see cref="AttemptLimit"/>).</summary>
+    public static readonly AttemptRule ClientSends = new("portal.code.send", 10, TimeSpan.FromMinutes(15));
+    /// <summary>Code guesses per client (IP) in one business, across members: one client cannot spray guesses over many members.</summary>
+    public static readonly AttemptRule ClientGuesses = new("portal.code.guess", 20, TimeSpan.FromMinutes(15));
+    /// <summary>Join attempts per client (IP) in one business: bounds probing phones and emails through the join form.</summary>
+    public static readonly AttemptRule ClientJoins = new("portal.join", 20, TimeSpan.FromMinutes(15));
+}
+
+/// <summary>
+/// Whose codes: a member's, or the decoy codes of an identifier that is no member's (kept by a hash of it). Decoys
+/// go through the same rows, limits and refusals as a member's codes, and are never sent and never accepted.
+/// </summary>
+public readonly record struct CodeOwner(Guid? CustomerId, string? IdentifierHash)
+{
+    public static CodeOwner Member(Guid customerId) => new(customerId, null);
+    public static CodeOwner Decoy(Guid tenantId, string normalizedIdentifier) =>
+        new(null, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"portal-id:{tenantId:N}:{normalizedIdentifier}"))));
+
+    public System.Linq.Expressions.Expression<Func<SignInCode, bool>> Codes()
+    {
+        if (CustomerId is { } id) return c => c.CustomerId == id;
+        var hash = IdentifierHash;
+        return c => c.CustomerId == null && c.IdentifierHash == hash;
+    }
+
+    /// <summary>Takes the owner's lock for the transaction: the member's row, or an advisory lock on the decoy's hash.</summary>
+    public Task LockAsync(SmartbisDb db, Guid tenantId, CancellationToken ct) => CustomerId is { } id
+        ? db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM customers WHERE tenant_id = {tenantId} AND id = {id} FOR UPDATE", ct)
+        : db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"portal-code:" + tenantId.ToString("N") + IdentifierHash}, 0))", ct);
+}
+
+/// <summary>
+/// How long sending a code takes (SMTP or WhatsApp), so that answering for an identifier that is no member's takes
+/// about as long: a moving average per web node, capped.
+/// </summary>
+public sealed class SendTimings
+{
+    private long averageTicks = TimeSpan.FromMilliseconds(50).Ticks;
+    private static readonly TimeSpan Cap = TimeSpan.FromSeconds(2);
+
+    public void Record(TimeSpan took)
+    {
+        var t = Math.Min(took.Ticks, Cap.Ticks);
+        long seen, next;
+        do { seen = Interlocked.Read(ref averageTicks); next = seen + (t - seen) / 8; }
+        while (Interlocked.CompareExchange(ref averageTicks, next, seen) != seen);
+    }
+
+    public TimeSpan Typical => TimeSpan.FromTicks(Interlocked.Read(ref averageTicks));
 }
 
 /// <summary>
 /// Sends a member a six-digit one-time code straight away (not through the outbox: the member is waiting on the
 /// page): by WhatsApp when they typed their phone (or have no email) and the business has WhatsApp set up, else by
-/// email. Earlier codes of the same purpose stop working. Limited per member per hour (429).
+/// email. Earlier codes of the same purpose stop working. Limited per member per hour and per client (IP) (429).
+/// An email or phone that is no member's gets the same answer (a decoy code row, never sent), so the sign-in page
+/// does not tell who is a member.
 /// </summary>
-public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCodes whatsApp, TimeProvider clock, ILogger<SendSignInCode> log)
+public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCodes whatsApp, TimeProvider clock, AttemptLimit limits,
+    SendTimings timings, ILogger<SendSignInCode> log)
 {
-    public sealed record Result(Guid CustomerId, string SentTo, DateTimeOffset ExpiresAt);
+    /// <param name="CustomerId">The member, or null when the identifier is no member's (nothing was sent).</param>
+    public sealed record Result(Guid? CustomerId, string SentTo, DateTimeOffset ExpiresAt);
 
-    /// <summary>Finds the member by email or phone and sends them a code.</summary>
-    public async Task<Result> ToIdentifierAsync(string identifier, CancellationToken ct = default)
+    /// <summary>
+    /// The sign-in page's "send me a code": counts the request against the client's limit, then sends the member a
+    /// code, or writes a decoy for an identifier that is no member's (or a member who cannot receive codes). Both
+    /// answer alike.
+    /// </summary>
+    /// <param name="client">The requesting client (<see cref="ClientKey"/>), counted against <see cref="CodeLimits.ClientSends"/>; null when not a web request.</param>
+    public async Task<Result> ToIdentifierAsync(string identifier, string? client = null, CancellationToken ct = default)
     {
-        var customerId = await FindMemberAsync(db, identifier, ct)
-                         ?? throw new OperationFailed("not_member", "We found no member with this email or phone. Check it, or join the program.", "identifier", 404);
-        return await ExecuteAsync(customerId, CodePurpose.SignIn, ct, preferWhatsApp: !identifier.Contains('@'));
+        var normalized = NormalizeIdentifier(identifier)
+                         ?? throw new OperationFailed("invalid_identifier", "Enter a valid email or mobile phone number.", "identifier");
+        if (client is not null) await limits.CountAsync(CodeLimits.ClientSends, client, ct);
+        var customerId = await FindMemberAsync(db, normalized, ct);
+        if (customerId is not { } id) return await DecoyAsync(CodeOwner.Decoy(db.Tenant.Require(), normalized), ct);
+        try
+        {
+            return await ExecuteAsync(id, CodePurpose.SignIn, ct, preferWhatsApp: !normalized.Contains('@'));
+        }
+        catch (OperationFailed f) when (f.Code == "no_email")
+        {
+            // A member who cannot be sent a code (no email, no WhatsApp) must not answer differently: a code row that is
+            // never sent, so the wrong guesses and the lock that follow are the ones anyone gets.
+            log.LogInformation("Sign-in code not sent: customer {CustomerId} has no email and the business no WhatsApp", id);
+            return await DecoyAsync(CodeOwner.Member(id), ct);
+        }
+    }
+
+    /// <summary>What a code request does, minus sending: the same rows, locks and limits, about the same time. Never accepted.</summary>
+    private async Task<Result> DecoyAsync(CodeOwner owner, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var row = new SignInCode
+        {
+            CustomerId = owner.CustomerId, IdentifierHash = owner.IdentifierHash, Purpose = CodePurpose.SignIn,
+            CodeHash = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)), SentTo = "", CreatedAt = now, ExpiresAt = now + CodeLimits.Validity,
+        };
+        await WriteAsync(owner, row, ct);
+        await Task.Delay(timings.Typical, ct);
+        return new Result(null, "", row.ExpiresAt);
+    }
+
+    /// <summary>An email (normalized) or a phone (E.164), or null when it is neither.</summary>
+    public static string? NormalizeIdentifier(string? identifier) =>
+        string.IsNullOrWhiteSpace(identifier) || identifier.Length > 254 ? null
+        : identifier.Contains('@') ? Emails.Normalize(identifier) : Phones.ToE164(identifier);
+
+    /// <summary>
+    /// Under the owner's lock: refuses past the hourly limits, supersedes the owner's earlier codes of the purpose,
+    /// inserts the new one. Parallel requests (on any web node) take turns, so the hourly limit is a limit and not a race.
+    /// </summary>
+    private async Task WriteAsync(CodeOwner owner, SignInCode row, CancellationToken ct)
+    {
+        var tenantId = db.Tenant.Require();
+        var now = row.CreatedAt;
+        var since = now - CodeLimits.SendWindow;
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await owner.LockAsync(db, tenantId, ct);
+            var recent = await db.SignInCodes.Where(owner.Codes()).Where(c => c.CreatedAt > since)
+                .GroupBy(_ => 1).Select(g => new { Sent = g.Count(), Attempts = g.Sum(c => c.Attempts) }).SingleOrDefaultAsync(ct);
+            if (recent is not null && (recent.Sent >= CodeLimits.SendsPerWindow || recent.Attempts >= CodeLimits.AttemptsPerWindow))
+                throw TooMany();
+            await db.SignInCodes.Where(owner.Codes()).Where(c => c.Purpose == row.Purpose && c.UsedAt == null && c.SupersededAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.SupersededAt, now), ct);
+            db.SignInCodes.Add(row);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        });
     }
 
     /// <param name="preferWhatsApp">The member identified themselves by phone: send there when the business can.</param>
-    public async Task<Result> ExecuteAsync(Guid customerId, CodePurpose purpose, CancellationToken ct = default, bool preferWhatsApp = false)
+    /// <param name="client">The requesting client (<see cref="ClientKey"/>), counted against <see cref="CodeLimits.ClientSends"/>; null when already counted.</param>
+    public async Task<Result> ExecuteAsync(Guid customerId, CodePurpose purpose, CancellationToken ct = default, bool preferWhatsApp = false, string? client = null)
     {
+        if (client is not null) await limits.CountAsync(CodeLimits.ClientSends, client, ct);
         var customer = await db.Customers.Where(c => c.Id == customerId && c.JoinedAt != null && c.Status == CustomerStatus.Active)
                            .Select(c => new { c.Id, c.Name, c.Email, c.Phone, c.Locale }).SingleOrDefaultAsync(ct)
                        ?? throw new OperationFailed("not_member", "We found no member with this email or phone. Check it, or join the program.", "identifier", 404);
@@ -52,7 +171,6 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
         if (!byWhatsApp && customer.Email is null)
             throw new OperationFailed("no_email", "Codes are sent by email, and this member has no email address. Ask the store to add one.", "identifier");
         var now = clock.GetUtcNow();
-        var since = now - CodeLimits.SendWindow;
         var tenantId = db.Tenant.Require();
         var tenant = await db.Tenants.Where(t => t.Id == tenantId).Select(t => new { t.Name, t.Locale }).SingleAsync(ct);
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
@@ -62,37 +180,35 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
             SentTo = byWhatsApp ? Phones.Mask(customer.Phone!) : Emails.Mask(customer.Email!),
             CreatedAt = now, ExpiresAt = now + CodeLimits.Validity,
         };
-        // Count and insert under the member's row lock: parallel requests (on any web node) take turns, so the
-        // hourly limit is a limit and not a race.
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        await WriteAsync(CodeOwner.Member(customerId), row, ct);
+        var sending = System.Diagnostics.Stopwatch.StartNew();
+        try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM customers WHERE tenant_id = {tenantId} AND id = {customerId} FOR UPDATE", ct);
-            var recent = await db.SignInCodes.Where(c => c.CustomerId == customerId && c.CreatedAt > since)
-                .GroupBy(_ => 1).Select(g => new { Sent = g.Count(), Attempts = g.Sum(c => c.Attempts) }).SingleOrDefaultAsync(ct);
-            if (recent is not null && (recent.Sent >= CodeLimits.SendsPerWindow || recent.Attempts >= CodeLimits.AttemptsPerWindow))
-                throw TooMany();
-            await db.SignInCodes.Where(c => c.CustomerId == customerId && c.Purpose == purpose && c.UsedAt == null && c.SupersededAt == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.SupersededAt, now), ct);
-            db.SignInCodes.Add(row);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        });
+            return await DeliverAsync(customer.Id, customer.Name, customer.Email, customer.Phone, customer.Locale ?? tenant.Locale, tenant.Name,
+                byWhatsApp, settings, purpose, code, row, ct);
+        }
+        finally
+        {
+            timings.Record(sending.Elapsed);
+        }
+    }
 
-        var locale = customer.Locale ?? tenant.Locale;
+    private async Task<Result> DeliverAsync(Guid customerId, string name, string? address, string? phone, string locale, string tenantName,
+        bool byWhatsApp, MessagingSettings? settings, CodePurpose purpose, string code, SignInCode row, CancellationToken ct)
+    {
         if (byWhatsApp)
         {
             try
             {
-                await whatsApp.SendAsync(settings!, customer.Phone!, locale, code, ct);
+                await whatsApp.SendAsync(settings!, phone!, locale, code, ct);
                 return new Result(customerId, row.SentTo, row.ExpiresAt);
             }
             catch (WhatsAppException e)
             {
                 log.LogWarning("Sign-in code for customer {CustomerId} not sent by WhatsApp: {Error}", customerId, e.Message);
-                if (customer.Email is null)
+                if (address is null)
                     throw new OperationFailed("send_failed", "We could not send the code by WhatsApp just now. Try again in a moment.", "identifier", 503);
-                row.SentTo = Emails.Mask(customer.Email); // the same code goes by email instead
+                row.SentTo = Emails.Mask(address); // the same code goes by email instead
                 await db.SaveChangesAsync(ct);
             }
         }
@@ -100,17 +216,17 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
         var minutes = (int)CodeLimits.Validity.TotalMinutes;
         var (subject, text) = (purpose, pt) switch
         {
-            (CodePurpose.SignIn, true) => ($"{code} é o seu código de acesso — {tenant.Name}",
-                $"Olá, {customer.Name}. Seu código para entrar no programa {tenant.Name} é {code}. Ele vale por {minutes} minutos. Se não foi você, ignore este email."),
-            (CodePurpose.SignIn, false) => ($"{code} is your sign-in code — {tenant.Name}",
-                $"Hello {customer.Name}. Your code to sign in to the {tenant.Name} program is {code}. It is valid for {minutes} minutes. If this was not you, ignore this email."),
-            (_, true) => ($"{code} confirma a exclusão da sua conta — {tenant.Name}",
-                $"Olá, {customer.Name}. Para confirmar a exclusão da sua conta no programa {tenant.Name}, informe o código {code}. Ele vale por {minutes} minutos. Se não foi você, ignore este email e sua conta continua como está."),
-            _ => ($"{code} confirms deleting your account — {tenant.Name}",
-                $"Hello {customer.Name}. To confirm deleting your account in the {tenant.Name} program, enter the code {code}. It is valid for {minutes} minutes. If this was not you, ignore this email and your account stays as it is."),
+            (CodePurpose.SignIn, true) => ($"{code} é o seu código de acesso — {tenantName}",
+                $"Olá, {name}. Seu código para entrar no programa {tenantName} é {code}. Ele vale por {minutes} minutos. Se não foi você, ignore este email."),
+            (CodePurpose.SignIn, false) => ($"{code} is your sign-in code — {tenantName}",
+                $"Hello {name}. Your code to sign in to the {tenantName} program is {code}. It is valid for {minutes} minutes. If this was not you, ignore this email."),
+            (_, true) => ($"{code} confirma a exclusão da sua conta — {tenantName}",
+                $"Olá, {name}. Para confirmar a exclusão da sua conta no programa {tenantName}, informe o código {code}. Ele vale por {minutes} minutos. Se não foi você, ignore este email e sua conta continua como está."),
+            _ => ($"{code} confirms deleting your account — {tenantName}",
+                $"Hello {name}. To confirm deleting your account in the {tenantName} program, enter the code {code}. It is valid for {minutes} minutes. If this was not you, ignore this email and your account stays as it is."),
         };
-        await email.SendAsync(new EmailMessage(customer.Email!, subject,
-            $"<p>{WebUtility.HtmlEncode(text)}</p><p style=\"font-size:2rem;letter-spacing:.3rem\"><strong>{code}</strong></p>", text, customer.Name), ct);
+        await email.SendAsync(new EmailMessage(address!, subject,
+            $"<p>{WebUtility.HtmlEncode(text)}</p><p style=\"font-size:2rem;letter-spacing:.3rem\"><strong>{code}</strong></p>", text, name), ct);
         return new Result(customerId, row.SentTo, row.ExpiresAt);
     }
 
@@ -137,32 +253,60 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
 }
 
 /// <summary>
-/// Checks a typed code against the member's latest code of that purpose. The attempt is counted first, under the
-/// member's row lock (the hourly limit across codes) with one atomic UPDATE (… attempts + 1 WHERE attempts &lt; limit,
-/// the per-code limit), so parallel guesses cannot exceed either limit; a right code is then marked used with another
-/// conditional UPDATE, so it works once. Too many attempts → 429.
+/// Checks a typed code against the owner's latest code of that purpose. The attempt is counted first: against the
+/// client's limit across members (<see cref="CodeLimits.ClientGuesses"/>, an atomic upsert), then under the owner's
+/// lock (the hourly limit across codes) with one atomic UPDATE (… attempts + 1 WHERE attempts &lt; limit, the per-code
+/// limit), so parallel guesses cannot exceed any limit; a right code is then marked used with another conditional
+/// UPDATE, so it works once. Too many attempts → 429. A decoy (an identifier that is no member's) is refused exactly
+/// like a member's wrong code.
 /// </summary>
-public sealed class VerifySignInCode(SmartbisDb db, TimeProvider clock)
+public sealed class VerifySignInCode(SmartbisDb db, TimeProvider clock, AttemptLimit limits)
 {
-    public async Task VerifyAsync(Guid customerId, CodePurpose purpose, string? typed, CancellationToken ct = default)
+    /// <summary>The sign-in page: the member of the typed email or phone, once their code is right.</summary>
+    public async Task<Guid> VerifyIdentifierAsync(string? identifier, string? typed, string client, CancellationToken ct = default)
+    {
+        var digits = Digits(typed);
+        var normalized = SendSignInCode.NormalizeIdentifier(identifier)
+                         ?? throw new OperationFailed("invalid_identifier", "Enter a valid email or mobile phone number.", "identifier");
+        await limits.CountAsync(CodeLimits.ClientGuesses, client, ct);
+        var customerId = await SendSignInCode.FindMemberAsync(db, normalized, ct);
+        var owner = customerId is { } id ? CodeOwner.Member(id) : CodeOwner.Decoy(db.Tenant.Require(), normalized);
+        await CheckAsync(owner, CodePurpose.SignIn, digits, ct);
+        return customerId!.Value; // a decoy never gets here: CheckAsync refuses it as a wrong code
+    }
+
+    /// <param name="client">The requesting client (<see cref="ClientKey"/>), counted against <see cref="CodeLimits.ClientGuesses"/>; null when not a web request.</param>
+    public async Task VerifyAsync(Guid customerId, CodePurpose purpose, string? typed, CancellationToken ct = default, string? client = null)
+    {
+        var digits = Digits(typed);
+        if (client is not null) await limits.CountAsync(CodeLimits.ClientGuesses, client, ct);
+        await CheckAsync(CodeOwner.Member(customerId), purpose, digits, ct);
+    }
+
+    private static string Digits(string? typed)
     {
         var digits = new string((typed ?? "").Where(char.IsDigit).ToArray());
         if (digits.Length != 6) throw new OperationFailed("invalid_code", "Enter the six-digit code we sent you.", "code");
+        return digits;
+    }
+
+    private async Task CheckAsync(CodeOwner owner, CodePurpose purpose, string digits, CancellationToken ct)
+    {
         var tenantId = db.Tenant.Require();
         var now = clock.GetUtcNow();
 
         var since = now - CodeLimits.SendWindow;
-        // The member's row lock makes "count the hour's wrong guesses, then add one" a single step across parallel
+        // The owner's lock makes "count the hour's wrong guesses, then add one" a single step across parallel
         // requests on any web node; the per-code limit is still the atomic UPDATE below.
         var latest = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM customers WHERE tenant_id = {tenantId} AND id = {customerId} FOR UPDATE", ct);
-            var attempts = await db.SignInCodes.Where(c => c.CustomerId == customerId && c.CreatedAt > since).SumAsync(c => c.Attempts, ct);
+            await owner.LockAsync(db, tenantId, ct);
+            var attempts = await db.SignInCodes.Where(owner.Codes()).Where(c => c.CreatedAt > since).SumAsync(c => c.Attempts, ct);
             if (attempts >= CodeLimits.AttemptsPerWindow) throw SendSignInCode.TooMany();
 
             var code = await db.SignInCodes.AsNoTracking()
-                .Where(c => c.CustomerId == customerId && c.Purpose == purpose && c.SupersededAt == null)
+                .Where(owner.Codes()).Where(c => c.Purpose == purpose && c.SupersededAt == null)
                 .OrderByDescending(c => c.CreatedAt).Select(c => new { c.Id, c.CodeHash, c.ExpiresAt, c.UsedAt, c.Attempts })
                 .FirstOrDefaultAsync(ct);
             if (code is null || code.UsedAt is not null || code.ExpiresAt <= now)
@@ -183,8 +327,9 @@ public sealed class VerifySignInCode(SmartbisDb db, TimeProvider clock)
             return code;
         });
 
-        if (!CryptographicOperations.FixedTimeEquals(
-                Convert.FromHexString(latest.CodeHash), Convert.FromHexString(SendSignInCode.Hash(tenantId, customerId, digits))))
+        // A decoy's hash is of 32 random bytes, not of a code: compared all the same (same work), and never equal.
+        var typedHash = SendSignInCode.Hash(tenantId, owner.CustomerId ?? Guid.Empty, digits);
+        if (!CryptographicOperations.FixedTimeEquals(Convert.FromHexString(latest.CodeHash), Convert.FromHexString(typedHash)) || owner.CustomerId is null)
             throw new OperationFailed("wrong_code", "This code is not right. Check the latest message we sent you.", "code");
 
         var used = await db.SignInCodes.Where(c => c.Id == latest.Id && c.UsedAt == null && c.ExpiresAt > now)

@@ -7,6 +7,7 @@ public static class PortalSetup
         builder.AddCustomerSession();
         var s = builder.Services;
         s.AddScoped<SendSignInCode>();
+        s.AddSingleton<SendTimings>();
         s.AddScoped<VerifySignInCode>();
         s.AddScoped<DeleteAccount>();
         s.AddScoped<ExportMyData>();

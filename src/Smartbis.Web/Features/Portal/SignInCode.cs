@@ -16,7 +16,14 @@ public sealed class SignInCode : ITenantOwned
 {
     public Guid TenantId { get; set; }
     public Guid Id { get; set; } = Guid.CreateVersion7();
-    public Guid CustomerId { get; set; }
+    /// <summary>The member; null for a decoy (an identifier that is no member's, see <see cref="IdentifierHash"/>).</summary>
+    public Guid? CustomerId { get; set; }
+    /// <summary>
+    /// For a decoy only: a hash of the typed identifier that belongs to no member. The sign-in page answers an unknown
+    /// email or phone exactly as a member's (a code row, the same limits, the same refusals) and sends nothing, so the
+    /// page never tells who is a member.
+    /// </summary>
+    public string? IdentifierHash { get; set; }
     public CodePurpose Purpose { get; set; }
     public required string CodeHash { get; set; }
     /// <summary>Masked address it was sent to ("m***@example.com").</summary>
@@ -40,5 +47,7 @@ public sealed class SignInCodeConfiguration : IEntityTypeConfiguration<SignInCod
         b.Property(c => c.CodeHash).HasMaxLength(64);
         b.Property(c => c.SentTo).HasMaxLength(254);
         b.HasIndex(c => new { c.TenantId, c.CustomerId, c.CreatedAt });
+        b.Property(c => c.IdentifierHash).HasMaxLength(64);
+        b.HasIndex(c => new { c.TenantId, c.IdentifierHash, c.CreatedAt }).HasFilter("identifier_hash IS NOT NULL");
     }
 }

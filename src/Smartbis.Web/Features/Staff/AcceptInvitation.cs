@@ -11,7 +11,7 @@ namespace Smartbis.Web.Features.Staff;
 /// Accepts an invitation by its token: creates the account (name and password) or links the existing account of
 /// that email (its password must be given), and adds the membership. The token works once and until it expires.
 /// </summary>
-public sealed class AcceptInvitation(SmartbisDb db, UserManager<AppUser> users, TimeProvider clock)
+public sealed class AcceptInvitation(SmartbisDb db, UserManager<AppUser> users, CheckStaffPassword checkPassword, TimeProvider clock)
 {
     public sealed record Found(StaffInvitation Invitation, Tenant Tenant, string? StoreName, bool AccountExists);
 
@@ -43,6 +43,17 @@ public sealed class AcceptInvitation(SmartbisDb db, UserManager<AppUser> users, 
         var inv = found.Invitation;
         db.Tenant.Set(found.Tenant.Id, found.Tenant.Slug);
         var now = clock.GetUtcNow();
+        // An existing account's password is checked like sign-in's, before (outside) the transaction below so that a
+        // failure is counted even though the acceptance is refused: 5 failures lock the account for 15 minutes.
+        var existing = await users.FindByEmailAsync(inv.Email);
+        if (existing is not null)
+        {
+            var check = await checkPassword.ExecuteAsync(existing, r.Password ?? "", ct);
+            if (check.IsLockedOut)
+                throw new OperationFailed("account_locked", "Too many failed attempts. This account is locked for 15 minutes.", nameof(r.Password), 429);
+            if (!check.Succeeded)
+                throw new OperationFailed("invalid_invitation", "You already have an account: enter its password to accept.", nameof(r.Password));
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var user = await users.FindByEmailAsync(inv.Email);
         if (user is null)
@@ -57,8 +68,9 @@ public sealed class AcceptInvitation(SmartbisDb db, UserManager<AppUser> users, 
             var created = await users.CreateAsync(user, r.Password!);
             if (!created.Succeeded) throw new OperationFailed("invalid_invitation", string.Join(" ", created.Errors.Select(e => e.Description)), nameof(r.Password));
         }
-        else if (!await users.CheckPasswordAsync(user, r.Password ?? ""))
+        else if (existing is null || user.Id != existing.Id)
         {
+            // The account appeared (or changed) since the check: its password was not the one checked.
             throw new OperationFailed("invalid_invitation", "You already have an account: enter its password to accept.", nameof(r.Password));
         }
         if (await db.Memberships.AnyAsync(m => m.UserId == user.Id, ct))

@@ -45,6 +45,9 @@ public static class IdentitySetup
             o.LogoutPath = "/account/signout";
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            // Every request checks the cookie's security stamp (cached briefly per node): sign-out, a removed membership
+            // or a changed role rotate it, and every copy of the cookie dies (StaffSessions.cs).
+            o.Events.OnValidatePrincipal = StaffSessionCheck.ValidateAsync;
             // A signed-in user without the right role gets a real 403 page, not a redirect loop.
             o.Events.OnRedirectToAccessDenied = ctx =>
             {
@@ -53,6 +56,14 @@ public static class IdentitySetup
             };
         });
 
+        builder.Services.AddMemoryCache();
+        builder.Services.Configure<StaffSessionOptions>(o =>
+        {
+            if (builder.Configuration.GetValue<double?>("Smartbis:Auth:StaffSessionCheckSeconds") is { } seconds)
+                o.CheckInterval = TimeSpan.FromSeconds(seconds);
+        });
+        builder.Services.AddSingleton<StaffSessionCheck>();
+        builder.Services.AddScoped<RevokeStaffSessions>();
         builder.Services.Configure<OperatorOptions>(builder.Configuration.GetSection("Smartbis"));
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Staff, p => p.RequireClaim(StaffClaims.Role))
@@ -61,6 +72,7 @@ public static class IdentitySetup
             .AddPolicy(Policies.Operator, p => p.AddRequirements(new OperatorRequirement()));
         builder.Services.AddSingleton<IAuthorizationHandler, OperatorHandler>();
         builder.Services.AddScoped<CurrentStaff>();
+        builder.Services.AddScoped<CheckStaffPassword>();
         return builder;
     }
 }

@@ -34,7 +34,8 @@ public sealed class StaffTenantMiddleware(RequestDelegate next)
 
     /// <summary>
     /// The one place that reads memberships across tenants: a user's own memberships, to find the tenant to work in.
-    /// The chosen tenant wins when the user still belongs to it; otherwise the oldest membership.
+    /// With a chosen tenant (the cookie's), only that membership counts: a removed membership is no access, never a
+    /// silent switch to another business. Without one (sign-in), the oldest membership.
     /// </summary>
     public static async Task<(Membership?, Tenant?)> FindMembershipAsync(SmartbisDb db, string userId, Guid chosen, CancellationToken ct)
     {
@@ -43,7 +44,7 @@ public sealed class StaffTenantMiddleware(RequestDelegate next)
             .Join(db.Tenants.Where(t => t.Status == TenantStatus.Active), m => m.TenantId, t => t.Id, (m, t) => new { m, t })
             .OrderBy(x => x.m.CreatedAt)
             .ToListAsync(ct));
-        var row = rows.FirstOrDefault(x => x.t.Id == chosen) ?? rows.FirstOrDefault();
+        var row = chosen == Guid.Empty ? rows.FirstOrDefault() : rows.FirstOrDefault(x => x.t.Id == chosen);
         return (row?.m, row?.t);
     }
 }

@@ -15,8 +15,11 @@ namespace Smartbis.Web.Pages.Account;
 
 public sealed class SignInModel(
     SignInManager<AppUser> signIn, SmartbisDb db, IOptionsMonitor<OperatorOptions> operators,
-    IStringLocalizer<SharedResource> T, ILogger<SignInModel> log) : PageModel
+    IStringLocalizer<SharedResource> T, ILogger<SignInModel> log, CheckStaffPassword checkPassword) : PageModel
 {
+    /// <summary>The one answer to every refused sign-in (unknown email, wrong password, locked account).</summary>
+    public const string Refused = "Email or password is incorrect, or the account is locked for 15 minutes after 5 failed attempts.";
+
     public sealed class InputModel
     {
         [Required(ErrorMessage = "Enter your email.")]
@@ -39,23 +42,16 @@ public sealed class SignInModel(
     {
         if (!ModelState.IsValid) return Page();
         var user = await signIn.UserManager.FindByEmailAsync(Input.Email.Trim());
-        if (user is null)
-        {
-            ModelState.AddModelError("", T["Email or password is incorrect."]);
-            return Page();
-        }
-        var result = await CheckPasswordOneAtATimeAsync(user);
-        if (result.IsLockedOut)
-        {
-            log.LogWarning("Sign-in refused: account {UserId} is locked out", user.Id);
-            ModelState.AddModelError("", T["Too many failed attempts. This account is locked for 15 minutes."]);
-            return Page();
-        }
+        // One answer for an unknown email, a wrong password and a locked account: the page never tells which
+        // addresses have an account (CheckStaffPassword also makes them take about as long).
+        var result = await checkPassword.ExecuteAsync(user, Input.Password, HttpContext.RequestAborted);
         if (!result.Succeeded)
         {
-            ModelState.AddModelError("", T["Email or password is incorrect."]);
+            if (result.IsLockedOut) log.LogWarning("Sign-in refused: account {UserId} is locked out", user!.Id);
+            ModelState.AddModelError("", T[Refused]);
             return Page();
         }
+        if (user is null) return Page(); // a success has a user; this tells the compiler
 
         var (membership, tenant) = await StaffTenantMiddleware.FindMembershipAsync(db, user.Id, Guid.Empty, HttpContext.RequestAborted);
         var isOperator = operators.CurrentValue.IsOperator(user.Email);
@@ -76,20 +72,4 @@ public sealed class SignInModel(
             _ => "/app",
         });
     }
-
-    /// <summary>
-    /// Identity reads the failure count, checks the password and writes the count back without a lock, so 50 parallel
-    /// wrong passwords would all be checked before any of them locks the account. Holding the user's row lock for the
-    /// check makes the attempts of one account take turns: after the 5th failure the rest see the lockout.
-    /// </summary>
-    private async Task<Microsoft.AspNetCore.Identity.SignInResult> CheckPasswordOneAtATimeAsync(AppUser user) =>
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(HttpContext.RequestAborted);
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM users WHERE id = {user.Id} FOR UPDATE", HttpContext.RequestAborted);
-            await db.Entry(user).ReloadAsync(HttpContext.RequestAborted);
-            var result = await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
-            await tx.CommitAsync(HttpContext.RequestAborted);
-            return result;
-        });
 }

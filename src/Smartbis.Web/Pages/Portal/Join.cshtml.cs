@@ -4,15 +4,19 @@ using Smartbis.Web.Data;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Portal;
 using Smartbis.Web.Features.Programs;
+using Smartbis.Web.Features.Security;
 using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Pages.Portal;
 
 /// <summary>
-/// Joining the program (EnrollCustomer): a phone known as a walk-in claims its credit, a known phone/email is offered
-/// sign-in instead, a referral code (?ref= or typed) is recorded. Then a sign-in code is sent to the email.
+/// Joining the program (EnrollCustomer): a phone known as a walk-in claims its credit, a referral code (?ref= or typed)
+/// is recorded. Then a sign-in code is sent to the email and the sign-in page opens at its code step.
+/// The page does not tell who is a member: an email or phone that already belongs to one gets the very answer of a new
+/// join (the existing member is sent a sign-in code, nothing else changes), and a join without email shows a panel
+/// with nothing of the member in it. Joins are limited per client (IP) (<see cref="CodeLimits.ClientJoins"/>).
 /// </summary>
-public sealed class JoinModel(SmartbisDb db, EnrollCustomer enroll, SendSignInCode sendCode, TimeProvider clock) : PortalPage
+public sealed class JoinModel(SmartbisDb db, EnrollCustomer enroll, SendSignInCode sendCode, AttemptLimit limits, TimeProvider clock) : PortalPage
 {
     public const string IdentifierKey = "portal:identifier";
 
@@ -30,8 +34,8 @@ public sealed class JoinModel(SmartbisDb db, EnrollCustomer enroll, SendSignInCo
     }
 
     [BindProperty] public InputModel Input { get; set; } = new();
-    public bool Duplicate { get; private set; }
-    public EnrollCustomer.Result? Joined { get; private set; }
+    /// <summary>Joined without an email (or already a member by that phone): the panel that says how to use it.</summary>
+    public bool Joined { get; private set; }
     public string? Referral { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string? @ref)
@@ -58,33 +62,56 @@ public sealed class JoinModel(SmartbisDb db, EnrollCustomer enroll, SendSignInCo
         }
         try
         {
-            Joined = await enroll.ExecuteAsync(new EnrollCustomer.Request(
+            await limits.CountAsync(CodeLimits.ClientJoins, ClientKey.Of(HttpContext), HttpContext.RequestAborted);
+        }
+        catch (OperationFailed failed)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            AttemptLimit.SetRetryAfter(Response, failed);
+            ShowErrors(failed);
+            await LoadReferralAsync();
+            return Page();
+        }
+        Guid memberId;
+        try
+        {
+            memberId = (await enroll.ExecuteAsync(new EnrollCustomer.Request(
                 Input.Name, Input.Phone, Input.Email, BirthDate: Input.BirthDate,
                 EmailConsent: Input.EmailConsent, WhatsAppConsent: Input.WhatsAppConsent,
                 ConsentWording: $"{P["Send me news and offers by email."]} | {P["Send me news and offers by WhatsApp."]} | {P["I accept the program rules."]}",
                 Source: "portal", ReferralCode: string.IsNullOrWhiteSpace(Input.ReferralCode) ? null : Input.ReferralCode,
-                Locale: System.Globalization.CultureInfo.CurrentUICulture.Name));
+                Locale: System.Globalization.CultureInfo.CurrentUICulture.Name))).CustomerId;
+        }
+        catch (OperationFailed failed) when (failed.Code == "duplicate" && failed.Errors.TryGetValue("existingCustomerId", out var existing)
+                                             && Guid.TryParse(existing.FirstOrDefault(), out var existingId))
+        {
+            // Already a member by this email or phone: answer as for a new member (below) and change nothing; the
+            // member (not the typist) gets a sign-in code at their own address, as if they had asked for one.
+            memberId = existingId;
         }
         catch (OperationFailed failed)
         {
-            Duplicate = failed.Code == "duplicate" && failed.Errors.ContainsKey("existingCustomerId");
             ShowErrors(failed, Fields);
             await LoadReferralAsync();
             return Page();
         }
 
         var email = Emails.Normalize(Input.Email);
-        if (email is null) return Page(); // joined; the success panel explains how to use it
+        if (email is null)
+        {
+            Joined = true; // the panel says how to use a phone-only membership; it shows nothing of the member
+            return Page();
+        }
         try
         {
-            await sendCode.ExecuteAsync(Joined.CustomerId, CodePurpose.SignIn);
-            TempData[IdentifierKey] = email;
-            return Redirect(Link("/signin?joined=true"));
+            await sendCode.ExecuteAsync(memberId, CodePurpose.SignIn, HttpContext.RequestAborted);
         }
         catch (OperationFailed)
         {
-            return Redirect(Link("/signin?joined=true")); // joined all the same: they can ask for a code there
+            // joined all the same (or already a member): they can ask for a code on the sign-in page
         }
+        TempData[IdentifierKey] = email;
+        return Redirect(Link("/signin?joined=true"));
     }
 
     private static readonly Dictionary<string, string> Fields = new()

@@ -55,11 +55,13 @@ public sealed class PreferencesModel(SmartbisDb db, UpdatePreferences update, Ex
         if (!await LoadMemberAsync()) return Tenant is null ? NotFound() : ToSignIn();
         try
         {
-            DeleteCodeSentTo = (await sendCode.ExecuteAsync(CustomerId!.Value, CodePurpose.DeleteAccount)).SentTo;
+            DeleteCodeSentTo = (await sendCode.ExecuteAsync(CustomerId!.Value, CodePurpose.DeleteAccount, HttpContext.RequestAborted,
+                client: Features.Security.ClientKey.Of(HttpContext))).SentTo;
         }
         catch (OperationFailed failed)
         {
             if (failed.Status == 429) Response.StatusCode = 429;
+            Features.Security.AttemptLimit.SetRetryAfter(Response, failed);
             foreach (var m in failed.Errors.Values.SelectMany(x => x)) ModelState.AddModelError(nameof(Code), P[m]);
         }
         return Page();
@@ -70,11 +72,12 @@ public sealed class PreferencesModel(SmartbisDb db, UpdatePreferences update, Ex
         if (!await LoadMemberAsync()) return Tenant is null ? NotFound() : ToSignIn();
         try
         {
-            await verify.VerifyAsync(CustomerId!.Value, CodePurpose.DeleteAccount, Code);
+            await verify.VerifyAsync(CustomerId!.Value, CodePurpose.DeleteAccount, Code, HttpContext.RequestAborted, Features.Security.ClientKey.Of(HttpContext));
         }
         catch (OperationFailed failed)
         {
             if (failed.Status == 429) Response.StatusCode = 429;
+            Features.Security.AttemptLimit.SetRetryAfter(Response, failed);
             DeleteCodeSentTo = "";
             foreach (var m in failed.Errors.Values.SelectMany(x => x)) ModelState.AddModelError(nameof(Code), P[m]);
             return Page();

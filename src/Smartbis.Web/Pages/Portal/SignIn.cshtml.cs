@@ -1,20 +1,21 @@
 using Microsoft.AspNetCore.Mvc;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Portal;
+using Smartbis.Web.Features.Security;
 using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Pages.Portal;
 
 /// <summary>
 /// Passwordless sign-in: email or phone → a six-digit code by email or WhatsApp → the code → the member's own session cookie.
-/// Too many codes or attempts answer 429 with a clear message.
+/// An email or phone that is no member's gets the same code step with the same words ("if it belongs to a member, we
+/// sent a code"): the page never tells who is a member. Too many codes or attempts (per member, per client IP) answer
+/// 429 with a clear message and Retry-After when the client limit is the cause.
 /// </summary>
 public sealed class SignInModel(SmartbisDb db, SendSignInCode sendCode, VerifySignInCode verify) : PortalPage
 {
     [BindProperty] public string? Identifier { get; set; }
     [BindProperty] public string? Code { get; set; }
-    /// <summary>Where the code went (masked), once sent: the page shows the code step.</summary>
-    public string? SentTo { get; private set; }
     public bool CodeStep { get; private set; }
     public bool Joined { get; private set; }
 
@@ -27,7 +28,6 @@ public sealed class SignInModel(SmartbisDb db, SendSignInCode sendCode, VerifySi
         {
             Identifier = identifier;
             CodeStep = true;
-            SentTo = identifier.Contains('@') ? Smartbis.Web.Features.Customers.Emails.Mask(identifier) : null;
         }
         return Page();
     }
@@ -37,8 +37,7 @@ public sealed class SignInModel(SmartbisDb db, SendSignInCode sendCode, VerifySi
         if (!await LoadAsync(db)) return NotFound();
         try
         {
-            var sent = await sendCode.ToIdentifierAsync(Identifier ?? "");
-            SentTo = sent.SentTo;
+            await sendCode.ToIdentifierAsync(Identifier ?? "", ClientKey.Of(HttpContext), HttpContext.RequestAborted);
             CodeStep = true;
         }
         catch (OperationFailed failed)
@@ -52,28 +51,24 @@ public sealed class SignInModel(SmartbisDb db, SendSignInCode sendCode, VerifySi
     {
         if (!await LoadAsync(db)) return NotFound();
         CodeStep = true;
-        var customerId = await SendSignInCode.FindMemberAsync(db, Identifier, HttpContext.RequestAborted);
-        if (customerId is null)
-        {
-            ModelState.AddModelError(nameof(Code), P["This code has expired or was already used. Ask for a new one."]);
-            return Page();
-        }
+        Guid customerId;
         try
         {
-            await verify.VerifyAsync(customerId.Value, CodePurpose.SignIn, Code);
+            customerId = await verify.VerifyIdentifierAsync(Identifier, Code, ClientKey.Of(HttpContext), HttpContext.RequestAborted);
         }
         catch (OperationFailed failed)
         {
             Refuse(failed, nameof(Code));
             return Page();
         }
-        await CustomerSession.SignInAsync(HttpContext, Tenant.Id, customerId.Value);
+        await CustomerSession.SignInAsync(HttpContext, Tenant.Id, customerId);
         return Redirect(Link("/home"));
     }
 
     private void Refuse(OperationFailed failed, string field)
     {
         if (failed.Status == StatusCodes.Status429TooManyRequests) Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        AttemptLimit.SetRetryAfter(Response, failed);
         foreach (var message in failed.Errors.Values.SelectMany(m => m)) ModelState.AddModelError(field, P[message]);
     }
 }

@@ -41,6 +41,7 @@ public sealed class InviteModel(AcceptInvitation accept, SignInManager<AppUser> 
         {
             Found = await accept.FindAsync(token);
             if (Found is null) { Response.StatusCode = StatusCodes.Status404NotFound; return Page(); }
+            if (failed.Status == StatusCodes.Status429TooManyRequests) Response.StatusCode = StatusCodes.Status429TooManyRequests;
             foreach (var (field, messages) in failed.Errors)
                 foreach (var m in messages)
                     ModelState.AddModelError(field.Length == 0 ? "" : $"Input.{field}", L[m]);

@@ -81,15 +81,9 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
         return Redirect($"/app/customers/{id}?done=adjusted");
     }
 
-    public async Task<IActionResult> OnPostBlockAsync(Guid id, bool block)
+    public async Task<IActionResult> OnPostBlockAsync(Guid id, bool block, [FromServices] BlockCustomer blocking)
     {
-        var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id);
-        if (customer is null || customer.Status == CustomerStatus.Anonymized) return NotFound();
-        var before = customer.Status;
-        customer.Status = block ? CustomerStatus.Blocked : CustomerStatus.Active;
-        RecordAudit.Add(db, AuditActor.From(HttpContext, staff), clock.GetUtcNow(), block ? "customer.blocked" : "customer.unblocked",
-            $"{customer.Name} {(block ? "blocked" : "unblocked")}", "customer", id, new { Status = before.ToString() }, new { Status = customer.Status.ToString() });
-        await db.SaveChangesAsync();
+        if (!await blocking.ExecuteAsync(id, block, AuditActor.From(HttpContext, staff), HttpContext.RequestAborted)) return NotFound();
         return Redirect($"/app/customers/{id}?done={(block ? "blocked" : "unblocked")}");
     }
 

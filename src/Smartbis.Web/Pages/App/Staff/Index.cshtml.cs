@@ -63,33 +63,20 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, InviteStaff in
         }
     }
 
-    public async Task<IActionResult> OnPostUpdateAsync(Guid id, StaffRole role, Guid? storeId)
-    {
-        var m = await db.Memberships.SingleOrDefaultAsync(x => x.Id == id);
-        if (m is null) return NotFound();
-        if (!IsOwner || m.UserId == CurrentUserId) return Forbid();
-        if (role == StaffRole.Cashier && (storeId is null || !await db.Stores.AnyAsync(s => s.Id == storeId))) return NotFound();
-        var before = new { Role = m.Role.ToString(), m.StoreId };
-        m.Role = role;
-        m.StoreId = role == StaffRole.Cashier ? storeId : null;
-        RecordAudit.Add(db, AuditActor.From(HttpContext, staff), clock.GetUtcNow(), "staff.updated", $"Role of a staff member set to {role}", "membership", m.Id,
-            before, new { Role = m.Role.ToString(), m.StoreId });
-        await db.SaveChangesAsync();
-        return Redirect("/app/staff?done=updated");
-    }
+    public async Task<IActionResult> OnPostUpdateAsync(Guid id, StaffRole role, Guid? storeId, [FromServices] ChangeStaffRole change) =>
+        Answer(await change.ExecuteAsync(id, role, storeId, CurrentUserId ?? "", staff.Role!.Value, AuditActor.From(HttpContext, staff), HttpContext.RequestAborted),
+            "/app/staff?done=updated");
 
-    public async Task<IActionResult> OnPostRemoveAsync(Guid id)
+    public async Task<IActionResult> OnPostRemoveAsync(Guid id, [FromServices] RemoveStaffMember remove) =>
+        Answer(await remove.ExecuteAsync(id, CurrentUserId ?? "", staff.Role!.Value, AuditActor.From(HttpContext, staff), HttpContext.RequestAborted),
+            "/app/staff?done=removed");
+
+    private IActionResult Answer(StaffChange outcome, string done) => outcome switch
     {
-        var m = await db.Memberships.SingleOrDefaultAsync(x => x.Id == id);
-        if (m is null) return NotFound();
-        if (m.UserId == CurrentUserId || (!IsOwner && m.Role != StaffRole.Cashier)) return Forbid();
-        var email = await db.Users.Where(u => u.Id == m.UserId).Select(u => u.Email).SingleOrDefaultAsync();
-        db.Memberships.Remove(m);
-        RecordAudit.Add(db, AuditActor.From(HttpContext, staff), clock.GetUtcNow(), "staff.deactivated", $"{email} removed from the staff", "membership", m.Id,
-            new { email, Role = m.Role.ToString(), m.StoreId }, null);
-        await db.SaveChangesAsync();
-        return Redirect("/app/staff?done=removed");
-    }
+        StaffChange.NotFound => NotFound(),
+        StaffChange.Forbidden => Forbid(),
+        _ => Redirect(done),
+    };
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid id)
     {
