@@ -16,7 +16,7 @@ namespace Smartbis.Web.Pages.App.Customers;
 
 /// <summary>One customer: balances, open credit lots, readable history, vouchers, referrals; adjust and block (managers).</summary>
 [Authorize(Policy = Policies.Manager)]
-public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance adjust, TimeProvider clock, IStringLocalizer<DashboardText> L) : PageModel
+public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance adjust, IStringLocalizer<DashboardText> L) : PageModel
 {
     public sealed record Entry(DateTimeOffset At, EntryKind Kind, string Reason, long AvailableDelta, long PendingDelta, long VoucherDelta,
         int? RateBps, int? RuleVersion, string? Store, string? Staff, DateTimeOffset? LotExpiresAt);
