@@ -16,6 +16,14 @@ public static class DashboardSetup
         s.AddScoped<Staff.RemoveStaffMember>();
         s.AddScoped<Staff.ChangeStaffRole>();
         s.AddScoped<Customers.BlockCustomer>();
+        s.AddScoped<Customers.ExportCustomers>();
+        s.AddScoped<ExportLiabilityReport>();
+        s.AddScoped<Staff.CancelInvitation>();
+        s.AddScoped<MarkJoinPageShared>();
+        s.AddScoped<DismissChecklist>();
+        s.AddScoped<Tenancy.UpdateBusinessSettings>();
+        s.AddScoped<Tenancy.SaveStore>();
+        s.AddScoped<Programs.UpdateProgram>();
         return builder;
     }
 }
