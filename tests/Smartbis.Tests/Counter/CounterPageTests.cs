@@ -97,6 +97,22 @@ public sealed class CounterPageTests(DatabaseFixture fixture) : IClassFixture<Da
     }
 
     [Fact]
+    public async Task F4_asks_the_server_for_the_most_cashback_the_rules_allow_on_the_amount_typed()
+    {
+        var kit = await CounterKit.CreateAsync(fixture, "counter-f4", SampleRules.LitoralCash());
+        var (customer, _) = await kit.EnrollAsync();
+        await kit.BuyAsync(customer, 600_00); // R$ 30,00 available at once
+        using var client = await kit.SignInAsync(kit.Tenant.Cashier);
+
+        // The script shows what the rules compute (ProgramRules.MaxCashbackUsableCents): the share, then the balance.
+        (await client.GetPageAsync($"/counter?handler=MaxCashback&c={customer}&amount=40,00")).Should().Be("{\"maxCents\":2000,\"plain\":\"20,00\"}");
+        (await client.GetPageAsync($"/counter?handler=MaxCashback&c={customer}&amount=1.000,00")).Should().Be("{\"maxCents\":3000,\"plain\":\"30,00\"}");
+        (await client.GetPageAsync($"/counter?handler=MaxCashback&c={customer}&amount=abc")).Should().Be("{\"maxCents\":0,\"plain\":\"0,00\"}");
+        using var unknown = await client.GetAsync($"/counter?handler=MaxCashback&c={Guid.NewGuid()}&amount=40,00");
+        unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_cashier_cannot_reach_another_stores_purchases_another_tenants_customers_or_the_settings()
     {
         var kit = await CounterKit.CreateAsync(fixture, "counter-walls");

@@ -136,7 +136,8 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/app/switch", Who.Staff, "/app/switch");
         Add("/app/welcome", Who.Staff, "/app/welcome");
         Add("/counter", Who.Staff, "/counter", $"/counter?q={Uri.EscapeDataString(a.Phone)}", $"/counter?q={a.CardCode}", $"/counter?q={a.VoucherCode}",
-            $"/counter?q={a.Cpf}", $"/counter?c={a.CustomerId}", "/counter?enrol=true&walkin=11987654321", "/counter?choose=true");
+            $"/counter?q={a.Cpf}", $"/counter?c={a.CustomerId}", "/counter?enrol=true&walkin=11987654321", "/counter?choose=true",
+            $"/counter?handler=MaxCashback&c={a.CustomerId}&amount=10,00");
         Add("/counter/receipt/{id:guid}", Who.Staff, $"/counter/receipt/{a.PurchaseId}");
         Add("/counter/refund/{id:guid}", Who.Staff, $"/counter/refund/{a.PurchaseId}");
         Add("/error/{code:int}", Who.Anonymous, "/error/404", "/error/500");

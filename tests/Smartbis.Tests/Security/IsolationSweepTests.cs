@@ -217,6 +217,7 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
 
         // Counter (A's owner, at A's store)
         p["GET /counter SelectedId"] = () => c.StaffGet($"/counter?c={b.CustomerId}", HttpStatusCode.NotFound);
+        p["GET /counter?handler=MaxCashback SelectedId"] = () => c.StaffGet($"/counter?handler=MaxCashback&c={b.CustomerId}&amount=10,00", HttpStatusCode.NotFound);
         p["POST /counter?handler=Store storeId"] = () => c.StaffPost("/counter?handler=Store", new() { ["storeId"] = b.StoreId.ToString() }, HttpStatusCode.NotFound);
         p["POST /counter?handler=Purchase Purchase.CustomerId"] = () => c.StaffPost("/counter?handler=Purchase",
             Purchase(b.CustomerId, NewKeyGuid().ToString("N")), HttpStatusCode.NotFound);

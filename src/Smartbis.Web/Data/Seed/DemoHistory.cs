@@ -106,7 +106,7 @@ public sealed class DemoHistory(LedgerUnit unit, IConfiguration config, ILogger<
                             .Select(v => v.Code).FirstOrDefaultAsync(ct), ct);
                     var payCashback = 0L;
                     if (account is not null && voucher is null && rules.VoucherMode == VoucherMode.None && account.AvailableCents >= Math.Max(rules.MinRedeemBalanceCents, 1) && rnd.NextDouble() < 0.5)
-                        payCashback = Math.Min(account.AvailableCents, amount * rules.MaxRedeemShareBps / 10_000);
+                        payCashback = rules.MaxCashbackUsableCents(amount, account.AvailableCents);
                     if (voucher is not null && rnd.NextDouble() < 0.3) voucher = null; // not everyone remembers their voucher
                     var result = await record.ExecuteAsync(new RecordPurchase.Request(
                         storeIds[rnd.Next(storeIds.Count)], walkIn ? null : m.Id, walkIn ? m.Phone : null, amount, (receipt++).ToString(),

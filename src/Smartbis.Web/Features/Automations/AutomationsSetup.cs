@@ -29,6 +29,10 @@ public static class AutomationsSetup
         s.AddScoped<AutomationJobs>();
         s.AddScoped<SendTestMessage>();
         s.AddScoped<RetryMessage>();
+        s.AddScoped<SaveAutomationSettings>();
+        s.AddScoped<SaveMessagingSettings>();
+        s.AddScoped<SaveTemplate>();
+        s.AddScoped<ResetTemplate>();
         s.AddScoped<WhatsAppWebhook>();
         s.AddScoped<WhatsAppCodes>();
         s.AddSingleton<OptOut>();

@@ -89,104 +89,178 @@ public sealed class DeliverMessages(
 
     private enum SendOutcome { NotTried, Sent, Failed }
 
+    /// <summary>What one batch reads up front, one query each: its messages and their customers, balances, voucher codes and stores.</summary>
+    private sealed record ClaimedBatch(
+        List<Message> Messages, Dictionary<Guid, Customer> Customers, Dictionary<Guid, long> Balances,
+        Dictionary<Guid, (string? VoucherCode, Guid? VoucherId, Guid? StoreId)> References, Dictionary<Guid, string> VoucherCodes,
+        Dictionary<Guid, string> Stores);
+
+    /// <summary>The batch's services, resolved once from its scope (never per message).</summary>
+    private sealed record Services(SmartbisDb Db, IDataProtector WhatsAppTokens, WhatsAppClient WhatsApp);
+
+    /// <summary>
+    /// One claimed batch, as the process goes: read what it needs, open an attempt per message, settle the ones that may
+    /// not go (consent, customer), render each, send WhatsApp at once and the emails together, then record every outcome
+    /// in one save.
+    /// </summary>
     private async Task<(int Sent, int Failed)> DeliverBatchAsync(Guid tenantId, List<Guid> ids, DateTimeOffset stopAt, Shared shared,
         IEmailBatch?[] connections, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId);
-        var db = scope.ServiceProvider.GetRequiredService<SmartbisDb>();
+        var services = ResolveServices(scope.ServiceProvider, tenantId);
         // The batch is claimed: from here on nothing is cancelled half-way; an unsent message goes back to Scheduled below.
-        var none = CancellationToken.None;
-        var messages = await db.Messages.Where(x => ids.Contains(x.Id)).ToListAsync(none);
+        var batch = await ReadBatchAsync(services.Db, ids, CancellationToken.None);
+        var now = clock.GetUtcNow();
+        var work = new List<Work>();
+        foreach (var m in batch.Messages.OrderBy(x => x.NotBefore))
+        {
+            var w = OpenAttempt(services.Db, m, now);
+            work.Add(w);
+            if (SettleUndeliverable(w, batch) is not { } customer) continue;
+            await PrepareAsync(w, customer, batch, shared, services, stopAt, now, ct);
+        }
+        await SendEmailsAsync(work.Where(x => x.Email is not null).ToList(), connections, stopAt, ct);
+        var outcome = RecordOutcomes(services.Db, work, now);
+        await services.Db.SaveChangesAsync(CancellationToken.None);
+        return outcome;
+    }
+
+    private static Services ResolveServices(IServiceProvider sp, Guid tenantId)
+    {
+        sp.GetRequiredService<TenantContext>().Set(tenantId);
+        return new Services(sp.GetRequiredService<SmartbisDb>(),
+            sp.GetRequiredService<IDataProtectionProvider>().CreateProtector(WhatsAppTokens.Purpose), sp.GetRequiredService<WhatsAppClient>());
+    }
+
+    private static async Task<ClaimedBatch> ReadBatchAsync(SmartbisDb db, List<Guid> ids, CancellationToken ct)
+    {
+        var messages = await db.Messages.Where(x => ids.Contains(x.Id)).ToListAsync(ct);
         var customerIds = messages.Where(x => x.CustomerId != null).Select(x => x.CustomerId!.Value).Distinct().ToList();
-        var customers = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, none);
+        var customers = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
         var balances = await db.Accounts.Where(a => customerIds.Contains(a.CustomerId))
-            .Select(a => new { a.CustomerId, a.AvailableCents }).ToDictionaryAsync(a => a.CustomerId, a => a.AvailableCents, none);
+            .Select(a => new { a.CustomerId, a.AvailableCents }).ToDictionaryAsync(a => a.CustomerId, a => a.AvailableCents, ct);
         var refs = messages.ToDictionary(x => x.Id, TemplateVariables.References);
         var voucherIds = refs.Values.Where(r => r.VoucherCode is null && r.VoucherId is not null).Select(r => r.VoucherId!.Value).Distinct().ToList();
         var storeIds = refs.Values.Where(r => r.StoreId is not null).Select(r => r.StoreId!.Value).Distinct().ToList();
-        var codes = voucherIds.Count == 0 ? [] : await db.Vouchers.Where(v => voucherIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Code, none);
-        var stores = storeIds.Count == 0 ? [] : await db.Stores.Where(x => storeIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Name, none);
+        var codes = voucherIds.Count == 0 ? [] : await db.Vouchers.Where(v => voucherIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Code, ct);
+        var stores = storeIds.Count == 0 ? [] : await db.Stores.Where(x => storeIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Name, ct);
+        return new ClaimedBatch(messages, customers, balances, refs, codes, stores);
+    }
 
-        var (tenant, settings) = (shared.Tenant, shared.Settings);
-        var now = clock.GetUtcNow();
-        var work = new List<Work>();
-        foreach (var m in messages.OrderBy(x => x.NotBefore))
+    /// <summary>Counts the attempt on the message and adds its row (outcome "sent" until told otherwise).</summary>
+    private static Work OpenAttempt(SmartbisDb db, Message m, DateTimeOffset now)
+    {
+        m.Attempts++;
+        var attempt = new MessageAttempt { MessageId = m.Id, Number = m.Attempts, At = now, Outcome = "sent" };
+        db.MessageAttempts.Add(attempt);
+        return new Work(m, attempt);
+    }
+
+    /// <summary>
+    /// Consent is checked again at the moment of sending: an opted-out or blocked customer's message is Skipped (a test
+    /// message goes anyway), one whose customer is gone Failed. Returns the customer when the message may go.
+    /// </summary>
+    private static Customer? SettleUndeliverable(Work w, ClaimedBatch batch)
+    {
+        var m = w.Message;
+        var customer = m.CustomerId is { } cid ? batch.Customers.GetValueOrDefault(cid) : null;
+        var consent = customer is not null && (m.Channel == Channel.Email ? customer.EmailConsent : customer.WhatsAppConsent);
+        if (m.Trigger != Triggers.Test && (!consent || customer!.Status != CustomerStatus.Active))
         {
-            m.Attempts++;
-            var attempt = new MessageAttempt { MessageId = m.Id, Number = m.Attempts, At = now, Outcome = "sent" };
-            db.MessageAttempts.Add(attempt);
-            var w = new Work(m, attempt);
-            work.Add(w);
-
-            var customer = m.CustomerId is { } cid ? customers.GetValueOrDefault(cid) : null;
-            var consent = customer is not null && (m.Channel == Channel.Email ? customer.EmailConsent : customer.WhatsAppConsent);
-            if (m.Trigger != Triggers.Test && (!consent || customer!.Status != CustomerStatus.Active))
-            {
-                Finish(m, attempt, MessageStatus.Skipped, "skipped", "The customer opted out or was blocked before it was sent.");
-                continue;
-            }
-            if (customer is null)
-            {
-                Finish(m, attempt, MessageStatus.Failed, "failed", "The customer no longer exists.");
-                continue;
-            }
-            try
-            {
-                if (!shared.Templates.TryGetValue((m.Trigger, m.Channel, m.Locale), out var template))
-                    shared.Templates[(m.Trigger, m.Channel, m.Locale)] = template = await Messaging.TemplateAsync(db, m.Trigger, m.Channel, m.Locale, none);
-                var r = refs[m.Id];
-                var voucherCode = r.VoucherCode ?? (r.VoucherId is { } v ? codes.GetValueOrDefault(v) : null);
-                var variables = TemplateVariables.ForMessage(m, tenant, settings, BaseUrl, customer.Id, customer.Name, balances.GetValueOrDefault(customer.Id),
-                    voucherCode, r.StoreId is { } s ? stores.GetValueOrDefault(s) : null);
-                if (m.Channel == Channel.Email)
-                {
-                    var rendered = RenderTemplate.Email(template, variables, TemplateVariables.Layout(tenant, m.Locale));
-                    m.Subject = Cut(rendered.Subject, 300);
-                    var headers = new Dictionary<string, string>();
-                    if (m.Trigger != Triggers.Test)
-                    {
-                        headers["List-Unsubscribe"] = $"<{variables["opt_out_link"]}>";
-                        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
-                    }
-                    w.Email = new EmailMessage(m.Recipient, rendered.Subject, rendered.Html, rendered.Text, customer.Name)
-                    {
-                        Headers = headers, FromName = settings.SenderName ?? tenant.Name, ReplyTo = settings.ReplyTo,
-                    };
-                }
-                else
-                {
-                    // WhatsApp stays one message at a time: the Cloud API call is the cost, and it is rare next to email.
-                    if (ct.IsCancellationRequested || clock.GetUtcNow() >= stopAt) continue; // NotTried: back to Scheduled below
-                    if (!settings.HasWhatsApp) throw new WhatsAppException(WhatsAppFailure.Permanent, "WhatsApp is not configured for this business.");
-                    var token = scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>().CreateProtector(WhatsAppTokens.Purpose).Unprotect(settings.WhatsAppTokenProtected!);
-                    var parameters = (template.WhatsAppParameters ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .Select(p => variables.GetValueOrDefault(p, "")).ToList();
-                    m.Subject = Cut(RenderTemplate.Text(template.Body, variables), 300);
-                    var client = scope.ServiceProvider.GetRequiredService<WhatsAppClient>();
-                    w.Outcome = SendOutcome.Failed; // from here on it may have gone out
-                    m.ProviderMessageId = await client.SendTemplateAsync(settings.WhatsAppPhoneNumberId!, token,
-                        new WhatsAppClient.TemplateMessage(m.Recipient, template.WhatsAppTemplate ?? m.Trigger, m.Locale, parameters), none);
-                    w.Outcome = SendOutcome.Sent;
-                    m.SentAt = now;
-                    Finish(m, attempt, MessageStatus.Sent, "sent", null);
-                }
-            }
-            catch (Exception e) when (e is WhatsAppException or TemplateException or System.Security.Cryptography.CryptographicException)
-            {
-                w.Outcome = SendOutcome.Failed;
-                Fail(m, attempt, e, now);
-            }
-            catch (Exception e) when (w.Outcome == SendOutcome.Failed && e is not OperationCanceledException)
-            {
-                // An unexpected error once the WhatsApp call started: it may have gone out, so Unknown (what the sweeper would say).
-                Finish(m, attempt, MessageStatus.Unknown, "unknown", e.Message);
-                log.LogWarning(e, "Message {MessageId} attempt {Attempt}: unknown", m.Id, m.Attempts);
-            }
+            Finish(m, w.Attempt, MessageStatus.Skipped, "skipped", "The customer opted out or was blocked before it was sent.");
+            return null;
         }
+        if (customer is null)
+        {
+            Finish(m, w.Attempt, MessageStatus.Failed, "failed", "The customer no longer exists.");
+            return null;
+        }
+        return customer;
+    }
 
-        await SendEmailsAsync(work.Where(x => x.Email is not null).ToList(), connections, stopAt, ct);
+    /// <summary>
+    /// Renders the message with its template (each template read once per run): an email is composed for the parallel
+    /// send; a WhatsApp message is sent now. A template or WhatsApp failure settles it; an unexpected error once the
+    /// WhatsApp call started makes it Unknown (it may have gone out).
+    /// </summary>
+    private async Task PrepareAsync(Work w, Customer customer, ClaimedBatch batch, Shared shared, Services services, DateTimeOffset stopAt,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var m = w.Message;
+        try
+        {
+            var template = await TemplateAsync(services.Db, shared, m);
+            var r = batch.References[m.Id];
+            var voucherCode = r.VoucherCode ?? (r.VoucherId is { } v ? batch.VoucherCodes.GetValueOrDefault(v) : null);
+            var variables = TemplateVariables.ForMessage(m, shared.Tenant, shared.Settings, BaseUrl, customer.Id, customer.Name,
+                batch.Balances.GetValueOrDefault(customer.Id), voucherCode, r.StoreId is { } s ? batch.Stores.GetValueOrDefault(s) : null);
+            if (m.Channel == Channel.Email) w.Email = ComposeEmail(m, template, variables, shared, customer);
+            // WhatsApp stays one message at a time: the Cloud API call is the cost, and it is rare next to email.
+            else if (!ct.IsCancellationRequested && clock.GetUtcNow() < stopAt) await SendWhatsAppAsync(w, template, variables, shared.Settings, services, now);
+            // else NotTried: back to Scheduled when the outcomes are recorded
+        }
+        catch (Exception e) when (e is WhatsAppException or TemplateException or System.Security.Cryptography.CryptographicException)
+        {
+            w.Outcome = SendOutcome.Failed;
+            Fail(m, w.Attempt, e, now);
+        }
+        catch (Exception e) when (w.Outcome == SendOutcome.Failed && e is not OperationCanceledException)
+        {
+            // An unexpected error once the WhatsApp call started: it may have gone out, so Unknown (what the sweeper would say).
+            Finish(m, w.Attempt, MessageStatus.Unknown, "unknown", e.Message);
+            log.LogWarning(e, "Message {MessageId} attempt {Attempt}: unknown", m.Id, m.Attempts);
+        }
+    }
 
+    private static async Task<TemplateText> TemplateAsync(SmartbisDb db, Shared shared, Message m)
+    {
+        var key = (m.Trigger, m.Channel, m.Locale);
+        if (!shared.Templates.TryGetValue(key, out var template))
+            shared.Templates[key] = template = await Messaging.TemplateAsync(db, m.Trigger, m.Channel, m.Locale, CancellationToken.None);
+        return template;
+    }
+
+    /// <summary>The email of a message: rendered in the tenant's layout, with one-click unsubscribe headers (not on a test).</summary>
+    private static EmailMessage ComposeEmail(Message m, TemplateText template, Dictionary<string, string> variables, Shared shared, Customer customer)
+    {
+        var rendered = RenderTemplate.Email(template, variables, TemplateVariables.Layout(shared.Tenant, m.Locale));
+        m.Subject = Cut(rendered.Subject, 300);
+        var headers = new Dictionary<string, string>();
+        if (m.Trigger != Triggers.Test)
+        {
+            headers["List-Unsubscribe"] = $"<{variables["opt_out_link"]}>";
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
+        }
+        return new EmailMessage(m.Recipient, rendered.Subject, rendered.Html, rendered.Text, customer.Name)
+        {
+            Headers = headers, FromName = shared.Settings.SenderName ?? shared.Tenant.Name, ReplyTo = shared.Settings.ReplyTo,
+        };
+    }
+
+    /// <summary>Sends a WhatsApp message with the business's approved template and its parameters, and settles it as Sent.</summary>
+    private static async Task SendWhatsAppAsync(Work w, TemplateText template, Dictionary<string, string> variables, MessagingSettings settings,
+        Services services, DateTimeOffset now)
+    {
+        var m = w.Message;
+        if (!settings.HasWhatsApp) throw new WhatsAppException(WhatsAppFailure.Permanent, "WhatsApp is not configured for this business.");
+        var token = services.WhatsAppTokens.Unprotect(settings.WhatsAppTokenProtected!);
+        var parameters = (template.WhatsAppParameters ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => variables.GetValueOrDefault(p, "")).ToList();
+        m.Subject = Cut(RenderTemplate.Text(template.Body, variables), 300);
+        w.Outcome = SendOutcome.Failed; // from here on it may have gone out
+        m.ProviderMessageId = await services.WhatsApp.SendTemplateAsync(settings.WhatsAppPhoneNumberId!, token,
+            new WhatsAppClient.TemplateMessage(m.Recipient, template.WhatsAppTemplate ?? m.Trigger, m.Locale, parameters), CancellationToken.None);
+        w.Outcome = SendOutcome.Sent;
+        m.SentAt = now;
+        Finish(m, w.Attempt, MessageStatus.Sent, "sent", null);
+    }
+
+    /// <summary>
+    /// Each message's outcome: settled before sending (counted as it went), an email Sent or Failed, or never tried
+    /// (cancelled, or the claim ran short): no attempt then, due again as it was.
+    /// </summary>
+    private (int Sent, int Failed) RecordOutcomes(SmartbisDb db, List<Work> work, DateTimeOffset now)
+    {
         int sent = 0, failed = 0;
         foreach (var w in work)
         {
@@ -209,7 +283,6 @@ public sealed class DeliverMessages(
                     failed++;
                     break;
                 default:
-                    // Never tried (cancelled, or the claim ran short): no attempt, due again as it was.
                     m.Attempts--;
                     m.Status = MessageStatus.Scheduled;
                     m.ClaimedUntil = null;
@@ -217,7 +290,6 @@ public sealed class DeliverMessages(
                     break;
             }
         }
-        await db.SaveChangesAsync(none);
         return (sent, failed);
     }
 

@@ -1,14 +1,18 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
+using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Features.Automations;
 
-/// <summary>The merchant's Retry on a failed, bounced or unknown message: it is scheduled now and a delivery job is enqueued.</summary>
+/// <summary>
+/// The merchant's Retry on a failed, bounced or unknown message: it is scheduled now, with its audit entry, in one SaveChanges;
+/// then a delivery job is enqueued.
+/// </summary>
 public sealed class RetryMessage(SmartbisDb db, TimeProvider clock, IBackgroundJobClient jobs)
 {
-    public async Task ExecuteAsync(Guid messageId, CancellationToken ct = default)
+    public async Task ExecuteAsync(Guid messageId, AuditActor actor, CancellationToken ct = default)
     {
         var m = await db.Messages.SingleOrDefaultAsync(x => x.Id == messageId, ct)
                 ?? throw new OperationFailed("not_found", "Message not found.", "messageId", 404);
@@ -17,6 +21,7 @@ public sealed class RetryMessage(SmartbisDb db, TimeProvider clock, IBackgroundJ
         m.Status = MessageStatus.Scheduled;
         m.NotBefore = clock.GetUtcNow();
         m.Error = null;
+        RecordAudit.Add(db, actor, m.NotBefore, "message.retry", "Message retried", "message", messageId);
         await db.SaveChangesAsync(ct);
         var tenantId = db.Tenant.Require();
         try { jobs.Enqueue<AutomationJobs>(j => j.DeliverAsync(tenantId)); }

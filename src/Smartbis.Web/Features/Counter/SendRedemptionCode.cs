@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
@@ -8,6 +6,7 @@ using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Notifications.WhatsApp;
 using Smartbis.Web.Features.Notifications.Email;
+using Smartbis.Web.Features.Security;
 using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Features.Counter;
@@ -37,7 +36,7 @@ public sealed class SendRedemptionCode(SmartbisDb db, IEmailSender email, WhatsA
         var tenantId = db.Tenant.Require();
         var settings = await SaveCounterSettings.LoadAsync(db, ct);
         var tenant = await db.Tenants.Where(t => t.Id == tenantId).Select(t => new { t.Name, t.CurrencyCode, t.Locale }).SingleAsync(ct);
-        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
+        var code = OneTimeCodes.New();
         var row = new RedemptionCode
         {
             CustomerId = customerId, CodeHash = Hash(tenantId, customerId, code), MaxAmountCents = amountCents,
@@ -89,6 +88,5 @@ public sealed class SendRedemptionCode(SmartbisDb db, IEmailSender email, WhatsA
         return new Result(row.Id, row.SentTo, row.ExpiresAt);
     }
 
-    public static string Hash(Guid tenantId, Guid customerId, string code) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{tenantId:N}:{customerId:N}:{code.Trim()}")));
+    public static string Hash(Guid tenantId, Guid customerId, string code) => OneTimeCodes.Hash(OneTimeCodes.Counter, tenantId, customerId, code);
 }

@@ -8,6 +8,7 @@ public static class CustomersSetup
         var s = builder.Services;
         s.AddScoped<EnrollCustomer>();
         s.AddScoped<BlockCustomer>();
+        s.AddScoped<ExportCustomers>();
         return builder;
     }
 }

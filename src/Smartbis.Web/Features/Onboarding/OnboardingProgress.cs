@@ -15,6 +15,14 @@ public sealed class OnboardingProgress : ITenantOwned
     public DateTimeOffset? JoinPageSharedAt { get; set; }
     /// <summary>The owner hid the checklist from the overview.</summary>
     public DateTimeOffset? DismissedAt { get; set; }
+
+    /// <summary>The tenant's row, added to the context when missing: tenants made before the checklist existed (demo seed) get it on first use.</summary>
+    public static async Task<OnboardingProgress> FindOrAddAsync(Data.SmartbisDb db, CancellationToken ct)
+    {
+        var progress = await db.OnboardingProgress.SingleOrDefaultAsync(ct);
+        if (progress is null) db.OnboardingProgress.Add(progress = new OnboardingProgress());
+        return progress;
+    }
 }
 
 public sealed class OnboardingProgressConfiguration : IEntityTypeConfiguration<OnboardingProgress>

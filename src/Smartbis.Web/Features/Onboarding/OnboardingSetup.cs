@@ -8,6 +8,8 @@ public static class OnboardingSetup
         var s = builder.Services;
         s.AddScoped<SignUp>();
         s.AddScoped<ImportCustomers>();
+        s.AddScoped<MarkJoinPageShared>();
+        s.AddScoped<DismissChecklist>();
         return builder;
     }
 }

@@ -173,7 +173,7 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
         var now = clock.GetUtcNow();
         var tenantId = db.Tenant.Require();
         var tenant = await db.Tenants.Where(t => t.Id == tenantId).Select(t => new { t.Name, t.Locale }).SingleAsync(ct);
-        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
+        var code = OneTimeCodes.New();
         var row = new SignInCode
         {
             CustomerId = customerId, Purpose = purpose, CodeHash = Hash(tenantId, customerId, code),
@@ -247,8 +247,7 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
     public static OperationFailed TooMany() =>
         new("too_many_attempts", "Too many codes or attempts. Wait a while and try again.", "code", 429);
 
-    public static string Hash(Guid tenantId, Guid customerId, string code) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"portal:{tenantId:N}:{customerId:N}:{code.Trim()}")));
+    public static string Hash(Guid tenantId, Guid customerId, string code) => OneTimeCodes.Hash(OneTimeCodes.Portal, tenantId, customerId, code);
 
 }
 

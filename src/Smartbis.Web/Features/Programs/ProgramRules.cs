@@ -67,6 +67,20 @@ public sealed class ProgramRules : ITenantOwned
     public int RateOn(DateOnly localDate) =>
         Boosts.Where(b => b.AppliesOn(localDate)).Select(b => b.RateBps).DefaultIfEmpty(EarnRateBps).Max();
 
+    /// <summary>
+    /// The largest part of a purchase of <paramref name="amountCents"/> that may be paid with cashback (the share in
+    /// <see cref="MaxRedeemShareBps"/>, rounded down). The one place this is computed: the ledger refuses above it, the counter
+    /// fills and shows it.
+    /// </summary>
+    public long MaxCashbackPaymentCents(long amountCents) => (long)((Int128)amountCents * MaxRedeemShareBps / 10_000);
+
+    /// <summary>
+    /// The most cashback a customer with <paramref name="availableCents"/> may use on a purchase of <paramref name="amountCents"/>:
+    /// nothing below <see cref="MinRedeemBalanceCents"/>, else the share allowed, within the balance.
+    /// </summary>
+    public long MaxCashbackUsableCents(long amountCents, long availableCents) =>
+        availableCents < MinRedeemBalanceCents ? 0 : Math.Max(0, Math.Min(availableCents, MaxCashbackPaymentCents(amountCents)));
+
     public ProgramRules CopyAsNextVersion() => new()
     {
         TenantId = TenantId, Version = Version + 1, RewardType = RewardType, EarnRateBps = EarnRateBps,

@@ -6,6 +6,7 @@ public static class ProgramsSetup
     public static IHostApplicationBuilder AddSmartbisPrograms(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<SaveProgramRules>();
+        builder.Services.AddScoped<UpdateProgram>();
         return builder;
     }
 }

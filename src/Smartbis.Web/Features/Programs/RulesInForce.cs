@@ -3,11 +3,19 @@ using Smartbis.Web.Data;
 
 namespace Smartbis.Web.Features.Programs;
 
+/// <summary>The one place that says which rules version applies at a moment (every page, job and operation asks here).</summary>
 public static class RulesInForce
 {
     /// <summary>The version in force at a moment: the latest whose EffectiveFrom is not after it.</summary>
     public static async Task<ProgramRules> AtAsync(SmartbisDb db, DateTimeOffset at, CancellationToken ct = default) =>
-        await db.ProgramRules.Where(r => r.EffectiveFrom <= at).OrderByDescending(r => r.Version).FirstOrDefaultAsync(ct)
-        ?? await db.ProgramRules.OrderBy(r => r.Version).FirstOrDefaultAsync(ct)
+        await FindAtAsync(db, at, ct)
         ?? throw new Infrastructure.OperationFailed("no_program", "This business has no program rules yet. Set them up in Program settings.");
+
+    /// <summary>
+    /// As <see cref="AtAsync"/>, or null for a business with no rules at all. When every version starts later (rules
+    /// saved ahead of time on a new business), the first version applies.
+    /// </summary>
+    public static async Task<ProgramRules?> FindAtAsync(SmartbisDb db, DateTimeOffset at, CancellationToken ct = default) =>
+        await db.ProgramRules.Where(r => r.EffectiveFrom <= at).OrderByDescending(r => r.Version).FirstOrDefaultAsync(ct)
+        ?? await db.ProgramRules.OrderBy(r => r.Version).FirstOrDefaultAsync(ct);
 }

@@ -113,7 +113,7 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
                 throw new OperationFailed("customer_unclaimed",
                     "This customer has not joined the program yet: their cashback is kept for them and can be used once they join.", "payWithCashbackCents");
             await books.ExpireDueLotsAsync(account, ct);
-            var maxShare = (long)((Int128)r.AmountCents * rules.MaxRedeemShareBps / 10_000);
+            var maxShare = rules.MaxCashbackPaymentCents(r.AmountCents);
             var fmt = (long c) => Money.Format(c, tenantRow.CurrencyCode, tenantRow.Locale);
             if (account.AvailableCents < rules.MinRedeemBalanceCents)
                 throw new OperationFailed("below_minimum_balance", $"Cashback can be used from a balance of {fmt(rules.MinRedeemBalanceCents)}.", "payWithCashbackCents");

@@ -6,6 +6,7 @@ public static class ReportingSetup
     public static IHostApplicationBuilder AddSmartbisReporting(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<RollUpDailyStats>();
+        builder.Services.AddScoped<ExportLiabilityReport>();
         return builder;
     }
 }

@@ -10,6 +10,7 @@ public static class StaffSetup
         s.AddScoped<AcceptInvitation>();
         s.AddScoped<RemoveStaffMember>();
         s.AddScoped<ChangeStaffRole>();
+        s.AddScoped<CancelInvitation>();
         return builder;
     }
 }

@@ -73,6 +73,8 @@ public static class IdentitySetup
         builder.Services.AddSingleton<IAuthorizationHandler, OperatorHandler>();
         builder.Services.AddScoped<CurrentStaff>();
         builder.Services.AddScoped<CheckStaffPassword>();
+        builder.Services.AddScoped<UpdateBusinessSettings>();
+        builder.Services.AddScoped<SaveStore>();
         return builder;
     }
 }

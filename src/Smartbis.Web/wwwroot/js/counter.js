@@ -15,23 +15,34 @@
   };
   const plain = cents => (cents / 100).toFixed(2).replace('.', decimal);
 
-  const maxCashback = () => {
-    if (!form) return 0;
-    const amount = toCents(form.querySelector('[name="Purchase.Amount"]')?.value || '');
-    const available = Number(form.dataset.available || 0);
-    const minBalance = Number(form.dataset.minBalance || 0);
-    const shareBps = Number(form.dataset.maxShareBps || 0);
-    if (!amount || available < minBalance) return 0;
-    return Math.min(available, Math.floor(amount * shareBps / 10000));
+  // The most cashback usable on the amount typed is the server's figure (ProgramRules.MaxCashbackUsableCents, the rule's one
+  // owner): asked for the amount typed, remembered per amount, so F4 after the hint (or twice) costs no round trip.
+  const maxByAmount = new Map();
+  const maxCashback = async () => {
+    const url = form?.dataset.maxCashbackUrl;
+    const typed = form?.querySelector('[name="Purchase.Amount"]')?.value || '';
+    const amount = toCents(typed);
+    if (!url || !amount) return { maxCents: 0, plain: plain(0) };
+    if (!maxByAmount.has(amount)) {
+      maxByAmount.set(amount, fetch(`${url}&amount=${encodeURIComponent(typed)}`, { headers: { Accept: 'application/json' } })
+        .then(r => r.ok ? r.json() : Promise.reject(r.status))
+        .catch(() => { maxByAmount.delete(amount); return null; }));
+    }
+    return (await maxByAmount.get(amount)) ?? { maxCents: 0, plain: plain(0) };
   };
 
+  let hintTimer;
   const updateHints = () => {
     if (!form) return;
     const hint = form.querySelector('[data-max-hint]');
     const amount = toCents(form.querySelector('[name="Purchase.Amount"]')?.value || '');
     if (hint && amount > 0) {
-      hint.dataset.original ??= hint.textContent;
-      hint.textContent = hint.dataset.template.replace('{0}', plain(maxCashback()));
+      clearTimeout(hintTimer);
+      hintTimer = setTimeout(async () => {
+        const max = await maxCashback();
+        hint.dataset.original ??= hint.textContent;
+        hint.textContent = hint.dataset.template.replace('{0}', max.plain);
+      }, 150);
     }
     // Show the authorization fields as soon as the redemption is large (the server decides anyway).
     const box = form.querySelector('[data-authorize]');
@@ -43,10 +54,11 @@
     }
   };
 
-  const fillMax = () => {
+  const fillMax = async () => {
     const field = form?.querySelector('[name="Purchase.PayWithCashback"]');
     if (!field) return;
-    field.value = plain(maxCashback());
+    const max = await maxCashback();
+    field.value = max.plain;
     field.focus();
     field.select();
     updateHints();

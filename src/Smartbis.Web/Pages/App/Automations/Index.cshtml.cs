@@ -5,6 +5,7 @@ using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Pages.App.Automations;
 
@@ -30,30 +31,26 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
 
     public async Task OnGetAsync() => await LoadAsync(fromDb: true);
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync([FromServices] SaveAutomationSettings save)
     {
-        for (var i = 0; i < Items.Count; i++)
+        var items = Items.Select(i => new SaveAutomationSettings.Item(i.Trigger, i.Enabled, i.Email, i.WhatsApp, i.DelayMinutes, i.Days, i.QuietHours)).ToList();
+        try
         {
-            var item = Items[i];
-            if (Triggers.Find(item.Trigger) is not { } info) return BadRequest();
-            if (item.DelayMinutes is < 0 or > 10_080) ModelState.AddModelError($"Items[{i}].DelayMinutes", L["Between 0 and 10080 minutes (7 days)."]);
-            if (info.DaysLabel is not null && item.Days is not (>= 1 and <= 365)) ModelState.AddModelError($"Items[{i}].Days", L["Between 1 and 365 days."]);
+            SaveAutomationSettings.Validate(items).ThrowIfInvalid();
+            if (!ModelState.IsValid) { await LoadAsync(fromDb: false); return Page(); } // what did not bind is shown beside its field
+            await save.ExecuteAsync(items, AuditActor.From(HttpContext, Staff), HttpContext.RequestAborted);
         }
-        if (!ModelState.IsValid) { await LoadAsync(fromDb: false); return Page(); }
-
-        var now = clock.GetUtcNow();
-        var rows = await db.AutomationSettings.ToListAsync();
-        foreach (var item in Items)
+        catch (OperationFailed e) when (e.Status == 400)
         {
-            var row = rows.FirstOrDefault(r => r.Trigger == item.Trigger);
-            var before = row is null ? null : new { row.Enabled, row.Email, row.WhatsApp, row.DelayMinutes, row.Days, row.QuietHours };
-            if (row is null) db.AutomationSettings.Add(row = AutomationSetting.Default(item.Trigger));
-            var after = new { item.Enabled, item.Email, item.WhatsApp, item.DelayMinutes, Days = Triggers.Find(item.Trigger)!.DaysLabel is null ? null : item.Days, item.QuietHours };
-            if (before is not null && before.Equals(after)) continue;
-            (row.Enabled, row.Email, row.WhatsApp, row.DelayMinutes, row.Days, row.QuietHours, row.UpdatedAt) = (after.Enabled, after.Email, after.WhatsApp, after.DelayMinutes, after.Days, after.QuietHours, now);
-            RecordAudit.Add(db, AuditActor.From(HttpContext, Staff), now, "automation.update", $"Automation {item.Trigger} saved", "automation", item.Trigger, before, after);
+            return BadRequest();
         }
-        await db.SaveChangesAsync();
+        catch (OperationFailed e)
+        {
+            foreach (var (field, messages) in e.Errors)
+                foreach (var message in messages) ModelState.AddModelError(field, L[message]);
+            await LoadAsync(fromDb: false);
+            return Page();
+        }
         Saved = true;
         return RedirectToPage();
     }

@@ -10,7 +10,7 @@ using Smartbis.Web.Infrastructure;
 namespace Smartbis.Web.Pages.App.Automations;
 
 /// <summary>The delivery log: every message with its attempts, status and error; failed ones can be retried.</summary>
-public sealed class LogModel(SmartbisDb db, CurrentStaff staff, RetryMessage retry, TimeProvider clock) : ManagerPage(staff)
+public sealed class LogModel(SmartbisDb db, CurrentStaff staff, RetryMessage retry) : ManagerPage(staff)
 {
     public sealed record Attempt(int Number, DateTimeOffset At, string Outcome, string? Detail);
     public sealed record Row(Guid Id, DateTimeOffset CreatedAt, string Trigger, Channel Channel, string Customer, string Recipient, MessageStatus Status,
@@ -39,9 +39,7 @@ public sealed class LogModel(SmartbisDb db, CurrentStaff staff, RetryMessage ret
     {
         try
         {
-            await retry.ExecuteAsync(id);
-            RecordAudit.Add(db, AuditActor.From(HttpContext, Staff), clock.GetUtcNow(), "message.retry", "Message retried", "message", id);
-            await db.SaveChangesAsync();
+            await retry.ExecuteAsync(id, AuditActor.From(HttpContext, Staff), HttpContext.RequestAborted);
             Notice = "retried";
         }
         catch (OperationFailed e) when (e.Status == 404)

@@ -4,14 +4,14 @@ using Microsoft.Extensions.Localization;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Automations;
-using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Notifications.WhatsApp;
 using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Pages.App.Automations;
 
 /// <summary>Channel settings: sender identity, quiet hours, frequency cap, WhatsApp credentials (token stored encrypted) with a test.</summary>
-public sealed class SettingsModel(SmartbisDb db, CurrentStaff staff, TimeProvider clock, IDataProtectionProvider protection, WhatsAppClient whatsApp,
+public sealed class SettingsModel(SmartbisDb db, CurrentStaff staff, IDataProtectionProvider protection, WhatsAppClient whatsApp,
     IStringLocalizer<AutomationsText> L) : ManagerPage(staff)
 {
     public sealed class Form
@@ -43,37 +43,23 @@ public sealed class SettingsModel(SmartbisDb db, CurrentStaff staff, TimeProvide
         };
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync([FromServices] SaveMessagingSettings save)
     {
-        var s = await Messaging.SettingsAsync(db);
-        HasToken = s.WhatsAppTokenProtected is not null;
-        if (Input.ReplyTo is { Length: > 0 } r && Emails.Normalize(r) is null) ModelState.AddModelError("Input.ReplyTo", L["Enter a valid email address."]);
-        if (Input.SenderName?.Length > 120) ModelState.AddModelError("Input.SenderName", L["Up to 120 characters."]);
-        if (Input.MaxPerDay is < 0 or > 50) ModelState.AddModelError("Input.MaxPerDay", L["Between 0 and 50."]);
-        if (Input.MaxPerWeek is < 0 or > 200) ModelState.AddModelError("Input.MaxPerWeek", L["Between 0 and 200."]);
-        if (Input.WhatsAppPhoneNumberId is { Length: > 0 } id && !id.All(char.IsDigit)) ModelState.AddModelError("Input.WhatsAppPhoneNumberId", L["The phone number id has only digits."]);
-        if (!ModelState.IsValid) return Page();
-
-        var before = new { s.SenderName, s.ReplyTo, s.QuietFrom, s.QuietUntil, s.MaxPerDay, s.MaxPerWeek, s.WhatsAppPhoneNumberId };
-        s.SenderName = Blank(Input.SenderName);
-        s.ReplyTo = Input.ReplyTo is { Length: > 0 } reply ? Emails.Normalize(reply) : null;
-        (s.QuietFrom, s.QuietUntil, s.MaxPerDay, s.MaxPerWeek) = (Input.QuietFrom, Input.QuietUntil, Input.MaxPerDay, Input.MaxPerWeek);
-        s.WhatsAppPhoneNumberId = Blank(Input.WhatsAppPhoneNumberId);
-        if (s.WhatsAppPhoneNumberId is null) s.WhatsAppTokenProtected = null;
-        else if (Blank(Input.WhatsAppToken) is { } token) s.WhatsAppTokenProtected = protection.CreateProtector(WhatsAppTokens.Purpose).Protect(token);
-        s.UpdatedAt = clock.GetUtcNow();
-        RecordAudit.Add(db, AuditActor.From(HttpContext, Staff), s.UpdatedAt, "messaging.update", "Channel settings saved", "messaging_settings", s.TenantId, before,
-            new { s.SenderName, s.ReplyTo, s.QuietFrom, s.QuietUntil, s.MaxPerDay, s.MaxPerWeek, s.WhatsAppPhoneNumberId, TokenChanged = Blank(Input.WhatsAppToken) is not null });
+        HasToken = (await Messaging.SettingsAsync(db)).WhatsAppTokenProtected is not null;
+        var request = new SaveMessagingSettings.Request(Input.SenderName, Input.ReplyTo, Input.QuietFrom, Input.QuietUntil,
+            Input.MaxPerDay, Input.MaxPerWeek, Input.WhatsAppPhoneNumberId, Input.WhatsAppToken);
         try
         {
-            await db.SaveChangesAsync();
+            SaveMessagingSettings.Validate(request).ThrowIfInvalid();
+            if (!ModelState.IsValid) return Page(); // what did not bind is shown beside its field; nothing is saved
+            HasToken = await save.ExecuteAsync(request, AuditActor.From(HttpContext, Staff), HttpContext.RequestAborted);
         }
-        catch (Microsoft.EntityFrameworkCore.DbUpdateException)
+        catch (OperationFailed e)
         {
-            ModelState.AddModelError("Input.WhatsAppPhoneNumberId", L["This phone number id is already used by another business."]);
+            foreach (var (field, messages) in e.Errors)
+                foreach (var message in messages) ModelState.AddModelError($"Input.{field}", L[message]);
             return Page();
         }
-        HasToken = s.WhatsAppTokenProtected is not null;
         Input.WhatsAppToken = null;
         Notice = L["Saved."];
         return Page();
@@ -97,5 +83,4 @@ public sealed class SettingsModel(SmartbisDb db, CurrentStaff staff, TimeProvide
         return Page();
     }
 
-    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

@@ -11,7 +11,7 @@ using Smartbis.Web.Infrastructure;
 namespace Smartbis.Web.Pages.App.Automations;
 
 /// <summary>The template editor: the wording of one trigger, channel and language, with preview and a test send.</summary>
-public sealed class TemplateModel(SmartbisDb db, CurrentStaff staff, TimeProvider clock, SendTestMessage tester, IStringLocalizer<AutomationsText> L,
+public sealed class TemplateModel(SmartbisDb db, CurrentStaff staff, SendTestMessage tester, IStringLocalizer<AutomationsText> L,
     Microsoft.AspNetCore.Identity.UserManager<AppUser> users, ILogger<TemplateModel> log) : ManagerPage(staff)
 {
     [BindProperty(SupportsGet = true)] public string Trigger { get; set; } = Triggers.CashbackEarned;
@@ -45,35 +45,22 @@ public sealed class TemplateModel(SmartbisDb db, CurrentStaff staff, TimeProvide
         return Page();
     }
 
-    public async Task<IActionResult> OnPostSaveAsync()
+    public async Task<IActionResult> OnPostSaveAsync([FromServices] SaveTemplate save)
     {
         if (!Resolve()) return NotFound();
         if (!Validate()) return Page();
-        var now = clock.GetUtcNow();
-        var own = await db.MessageTemplates.SingleOrDefaultAsync(t => t.Trigger == Trigger && t.Channel == Channel && t.Locale == Locale);
-        var before = own is null ? null : new { own.Subject, own.Body, own.WhatsAppTemplate, own.WhatsAppParameters };
-        if (own is null) db.MessageTemplates.Add(own = new MessageTemplate { Trigger = Trigger, Channel = Channel, Locale = Locale! });
-        (own.Subject, own.Body, own.WhatsAppTemplate, own.WhatsAppParameters, own.UpdatedAt) =
-            (Subject.Trim(), Body.Trim(), NullIfBlank(WhatsAppTemplate), NullIfBlank(WhatsAppParameters), now);
-        RecordAudit.Add(db, AuditActor.From(HttpContext, Staff), now, "template.update", $"Template {Trigger}/{Channel}/{Locale} saved", "template", own.Id,
-            before, new { own.Subject, own.Body, own.WhatsAppTemplate, own.WhatsAppParameters });
-        await db.SaveChangesAsync();
+        await save.ExecuteAsync(new SaveTemplate.Request(Trigger, Channel, Locale!, Subject, Body, WhatsAppTemplate, WhatsAppParameters),
+            AuditActor.From(HttpContext, Staff), HttpContext.RequestAborted);
         Customized = true;
         Notice = L["Saved."];
         await RenderPreviewAsync();
         return Page();
     }
 
-    public async Task<IActionResult> OnPostResetAsync()
+    public async Task<IActionResult> OnPostResetAsync([FromServices] ResetTemplate reset)
     {
         if (!Resolve()) return NotFound();
-        var own = await db.MessageTemplates.SingleOrDefaultAsync(t => t.Trigger == Trigger && t.Channel == Channel && t.Locale == Locale);
-        if (own is not null)
-        {
-            db.MessageTemplates.Remove(own);
-            RecordAudit.Add(db, AuditActor.From(HttpContext, Staff), clock.GetUtcNow(), "template.reset", $"Template {Trigger}/{Channel}/{Locale} back to the default", "template", own.Id);
-            await db.SaveChangesAsync();
-        }
+        await reset.ExecuteAsync(Trigger, Channel, Locale!, AuditActor.From(HttpContext, Staff), HttpContext.RequestAborted);
         return RedirectToPage(new { Trigger, Channel, Locale });
     }
 
@@ -132,5 +119,4 @@ public sealed class TemplateModel(SmartbisDb db, CurrentStaff staff, TimeProvide
         catch (OperationFailed) { Preview = null; }
     }
 
-    private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

@@ -1,45 +1,17 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
-using Smartbis.Web.Features.Reporting;
+using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Tenancy;
 
 namespace Smartbis.Web.Pages.App.Customers;
 
 /// <summary>The customers (optionally those matching a search) as CSV, in the import's columns plus balances. Audited.</summary>
 [Authorize(Policy = Policies.Manager)]
-public sealed class ExportModel(SmartbisDb db, CurrentStaff staff, TimeProvider clock) : PageModel
+public sealed class ExportModel(CurrentStaff staff, ExportCustomers export, TimeProvider clock) : PageModel
 {
-    public async Task<IActionResult> OnGetAsync(string? q)
-    {
-        var rows = await CustomerSearch.Filter(db, q).OrderBy(c => c.Name).ThenBy(c => c.Id)
-            .Select(c => new
-            {
-                c.Name, c.Phone, c.Email, c.Cpf, c.BirthDate, c.CardCode, c.Status, c.JoinedAt, c.EmailConsent, c.WhatsAppConsent,
-                Account = db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => new { a.AvailableCents, a.PendingCents, a.VoucherCents }).FirstOrDefault(),
-                Last = db.Purchases.Where(p => p.CustomerId == c.Id).Max(p => (DateTimeOffset?)p.OccurredAt),
-            }).ToListAsync();
-        var inv = CultureInfo.InvariantCulture;
-        string M(long c) => (c / 100m).ToString("0.00", inv);
-        string Q(string? s) => s is null ? "" : s.IndexOfAny([',', '"', '\n', ';']) >= 0 || s.StartsWith('=') || s.StartsWith('+') || s.StartsWith('-') || s.StartsWith('@')
-            ? "\"" + (s.StartsWith('=') || s.StartsWith('@') ? "'" : "") + s.Replace("\"", "\"\"") + "\"" : s;
-        // A name is free text typed by anyone who joins: one that starts like a formula (=, +, -, @, tab) opens as text in
-        // a spreadsheet, not as a formula (CSV injection). Phones keep their leading + (they are validated E.164).
-        string Name(string s) => s.Length > 0 && "=+-@\t\r".Contains(s[0]) ? "\"'" + s.Replace("\"", "\"\"") + "\"" : Q(s);
-        var csv = new StringBuilder("name,phone,email,cpf,birth_date,card_code,status,joined_at,email_consent,whatsapp_consent,available,pending,vouchers,last_purchase_at\n");
-        foreach (var r in rows)
-            csv.Append(string.Join(",", Name(r.Name), Q(r.Phone), Q(r.Email), r.Cpf, r.BirthDate?.ToString("yyyy-MM-dd"), r.CardCode, r.Status,
-                r.JoinedAt?.ToString("o", inv), r.EmailConsent, r.WhatsAppConsent, M(r.Account?.AvailableCents ?? 0), M(r.Account?.PendingCents ?? 0),
-                M(r.Account?.VoucherCents ?? 0), r.Last?.ToString("o", inv))).Append('\n');
-        RecordAudit.Add(db, AuditActor.From(HttpContext, staff), clock.GetUtcNow(), "customers.exported",
-            $"{rows.Count} customers exported to CSV{(string.IsNullOrWhiteSpace(q) ? "" : $" (search “{q}”)")}", "customers", null);
-        await db.SaveChangesAsync();
-        return File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv",
+    public async Task<IActionResult> OnGetAsync(string? q) =>
+        File(await export.ExecuteAsync(q, AuditActor.From(HttpContext, staff), HttpContext.RequestAborted), "text/csv",
             $"customers-{staff.Tenant!.Slug}-{clock.GetUtcNow():yyyy-MM-dd}.csv");
-    }
 }

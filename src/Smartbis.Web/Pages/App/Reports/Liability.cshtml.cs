@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -25,29 +24,11 @@ public sealed class LiabilityModel(SmartbisDb db, CurrentStaff staff, RollUpDail
 
     public async Task OnGetAsync() => await LoadAsync();
 
-    public async Task<IActionResult> OnGetCsvAsync()
+    public async Task<IActionResult> OnGetCsvAsync([FromServices] ExportLiabilityReport export)
     {
         await LoadAsync();
-        var inv = CultureInfo.InvariantCulture;
-        string M(long c) => (c / 100m).ToString("0.00", inv);
-        var csv = new StringBuilder();
-        csv.AppendLine($"# {Tenant.Name} - liability and breakage, {FromDay:yyyy-MM-dd} to {ToDay:yyyy-MM-dd}, {Tenant.CurrencyCode}, days in {Tenant.TimeZone}");
-        csv.AppendLine("date,earned,bonuses,redeemed,expired,liability_end_of_day");
-        foreach (var p in Report.Period.Series)
-            csv.AppendLine($"{p.Day:yyyy-MM-dd},{M(p.EarnedCents)},,{M(p.RedeemedCents)},{M(p.ExpiredCents)},{M(p.LiabilityCents)}");
-        csv.AppendLine();
-        csv.AppendLine("age_days,pending,available,vouchers,total");
-        foreach (var b in Report.Ageing) csv.AppendLine($"{b.Label.Replace('–', '-')},{M(b.PendingCents)},{M(b.AvailableCents)},{M(b.VoucherCents)},{M(b.TotalCents)}");
-        csv.AppendLine($"total_now,{M(Report.PendingCents)},{M(Report.AvailableCents)},{M(Report.VoucherCents)},{M(Report.TotalCents)}");
-        csv.AppendLine();
-        csv.AppendLine($"given_in_period,{M(Report.GivenCents)}");
-        csv.AppendLine($"expired_in_period,{M(Report.ExpiredCents)}");
-        csv.AppendLine($"breakage_rate,{(Report.BreakageRate ?? 0).ToString("0.0000", inv)}");
-        RecordAudit.Add(db, AuditActor.From(HttpContext, staff), clock.GetUtcNow(), "report.exported",
-            $"Liability report exported ({FromDay:yyyy-MM-dd} to {ToDay:yyyy-MM-dd})", "report", "liability");
-        await db.SaveChangesAsync();
-        return File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv",
-            $"liability-{Tenant.Slug}-{ToDay:yyyy-MM-dd}.csv");
+        var csv = await export.ExecuteAsync(Report, Tenant, FromDay, ToDay, AuditActor.From(HttpContext, staff), HttpContext.RequestAborted);
+        return File(csv, "text/csv", $"liability-{Tenant.Slug}-{ToDay:yyyy-MM-dd}.csv");
     }
 
     private async Task LoadAsync()

@@ -17,7 +17,7 @@ namespace Smartbis.Web.Pages.App.Rules;
 /// with a live example and the version history. Owners and managers.
 /// </summary>
 [Authorize(Policy = Policies.Manager)]
-public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, SaveProgramRules save, TimeProvider clock, IStringLocalizer<DashboardText> L) : PageModel
+public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider clock, IStringLocalizer<DashboardText> L) : PageModel
 {
     public const int BoostRows = 3;
 
@@ -67,19 +67,16 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, SaveProgramRul
     public async Task OnGetAsync(bool saved = false)
     {
         Saved = saved;
-        Input = ToInput(await CurrentRulesAsync(), Tenant);
-        await LoadHistoryAsync();
+        var current = await CurrentRulesAsync();
+        Input = ToInput(current, Tenant);
+        await LoadHistoryAsync(current);
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync([FromServices] UpdateProgram update)
     {
         var current = await CurrentRulesAsync();
-        var rules = FromInput(current);
-        if (string.IsNullOrWhiteSpace(Input.CurrencyName) || Input.CurrencyName.Trim().Length > 40)
-            ModelState.AddModelError("Input.CurrencyName", L["Enter what customers call the reward (up to 40 characters)."]);
-        if (!System.Text.RegularExpressions.Regex.IsMatch(Input.PrimaryColor ?? "", "^#[0-9a-fA-F]{6}$"))
-            ModelState.AddModelError("Input.PrimaryColor", L["Use a colour like #0d6efd."]);
-        try { SaveProgramRules.Validate(rules).ThrowIfInvalid(); }
+        var request = new UpdateProgram.Request(FromInput(current), Input.CurrencyName ?? "", Input.PrimaryColor ?? "");
+        try { UpdateProgram.Validate(request).ThrowIfInvalid(); }
         catch (OperationFailed failed)
         {
             foreach (var (field, messages) in failed.Errors)
@@ -87,37 +84,23 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, SaveProgramRul
         }
         if (!ModelState.IsValid)
         {
-            await LoadHistoryAsync();
+            await LoadHistoryAsync(current);
             return Page();
         }
-        var tenant = await db.Tenants.SingleAsync(t => t.Id == Tenant.Id);
-        var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync();
         var userId = User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
-        var saved = await save.ExecuteAsync(rules, userId);
-        var brandingBefore = new { tenant.CurrencyName, tenant.PrimaryColor };
-        tenant.CurrencyName = Input.CurrencyName.Trim();
-        tenant.PrimaryColor = Input.PrimaryColor!;
-        RecordAudit.Add(db, AuditActor.From(HttpContext, staff), now, "program.updated", $"Program rules saved as version {saved.Version}",
-            "program_rules", saved.Version, new { rules = Snapshot(current), branding = brandingBefore },
-            new { rules = Snapshot(saved), branding = new { tenant.CurrencyName, tenant.PrimaryColor } });
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
+        await update.ExecuteAsync(request, userId, AuditActor.From(HttpContext, staff), Snapshot, HttpContext.RequestAborted);
         return Redirect("/app/program?saved=true");
     }
 
     // A business without rules yet (made outside sign-up) starts from the defaults.
-    private async Task<ProgramRules> CurrentRulesAsync() =>
-        await db.ProgramRules.AsNoTracking().Where(r => r.EffectiveFrom <= clock.GetUtcNow()).OrderByDescending(r => r.Version).FirstOrDefaultAsync()
-        ?? await db.ProgramRules.AsNoTracking().OrderBy(r => r.Version).FirstOrDefaultAsync()
-        ?? new ProgramRules();
+    private async Task<ProgramRules> CurrentRulesAsync() => await RulesInForce.FindAtAsync(db, clock.GetUtcNow()) ?? new ProgramRules();
 
-    private async Task LoadHistoryAsync()
+    private async Task LoadHistoryAsync(ProgramRules current)
     {
         var versions = await db.ProgramRules.AsNoTracking().OrderByDescending(r => r.Version).Take(50).ToListAsync();
         var userIds = versions.Select(v => v.CreatedByUserId).OfType<string>().Distinct().ToList();
         var names = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? u.DisplayName);
-        CurrentVersion = versions.FirstOrDefault(v => v.EffectiveFrom <= clock.GetUtcNow())?.Version ?? 0;
+        CurrentVersion = current.Version;
         History = versions.Select((v, i) => new VersionRow(v.Version, v.EffectiveFrom, v.CreatedAt,
             v.CreatedByUserId is { } id && names.TryGetValue(id, out var n) ? n : null,
             i + 1 < versions.Count ? Describe(versions[i + 1], v) : [L["First version"]])).ToList();

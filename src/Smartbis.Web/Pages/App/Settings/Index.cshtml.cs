@@ -1,15 +1,17 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Pages.App.Settings;
 
 /// <summary>The business's identity and branding; owners only.</summary>
-public sealed class IndexModel(SmartbisDb db, TenantContext tenant, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<Smartbis.Web.Infrastructure.SharedResource> T) : PageModel
+public sealed class IndexModel(SmartbisDb db, TenantContext tenant, Microsoft.Extensions.Localization.IStringLocalizer<Smartbis.Web.Infrastructure.SharedResource> T) : PageModel
 {
     public sealed class InputModel
     {
@@ -41,21 +43,22 @@ public sealed class IndexModel(SmartbisDb db, TenantContext tenant, TimeProvider
         Input = new InputModel { Name = t.Name, CurrencyName = t.CurrencyName, Locale = t.Locale, TimeZone = t.TimeZone, PrimaryColor = t.PrimaryColor };
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync([FromServices] UpdateBusinessSettings update)
     {
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(Input.TimeZone ?? "", out _))
-            ModelState.AddModelError("Input.TimeZone", T["Unknown time zone. Use an IANA name such as America/Sao_Paulo."]);
+        var request = new UpdateBusinessSettings.Request(Input.Name ?? "", Input.CurrencyName ?? "", Input.Locale, Input.TimeZone, Input.PrimaryColor);
+        try
+        {
+            UpdateBusinessSettings.Validate(request).ThrowIfInvalid();
+        }
+        catch (OperationFailed e)
+        {
+            // A field the form's annotations already refused keeps that one message.
+            foreach (var (field, messages) in e.Errors)
+                if (ModelState.GetFieldValidationState($"Input.{field}") != ModelValidationState.Invalid)
+                    foreach (var message in messages) ModelState.AddModelError($"Input.{field}", T[message]);
+        }
         if (!ModelState.IsValid) return Page();
-        var t = await Current();
-        var before = new { t.Name, t.CurrencyName, t.Locale, t.TimeZone, t.PrimaryColor };
-        t.Name = Input.Name.Trim();
-        t.CurrencyName = Input.CurrencyName.Trim();
-        t.Locale = Input.Locale;
-        t.TimeZone = Input.TimeZone!;
-        t.PrimaryColor = Input.PrimaryColor;
-        RecordAudit.Add(db, AuditActor.From(HttpContext), clock.GetUtcNow(), "settings.updated", "Business settings changed", "tenant", t.Id,
-            before, new { t.Name, t.CurrencyName, t.Locale, t.TimeZone, t.PrimaryColor });
-        await db.SaveChangesAsync();
+        await update.ExecuteAsync(request, AuditActor.From(HttpContext), HttpContext.RequestAborted);
         return Redirect("/app/settings?saved=true");
     }
 

@@ -78,15 +78,8 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, InviteStaff in
         _ => Redirect(done),
     };
 
-    public async Task<IActionResult> OnPostRevokeAsync(Guid id)
-    {
-        var i = await db.StaffInvitations.SingleOrDefaultAsync(x => x.Id == id && x.AcceptedAt == null && x.RevokedAt == null);
-        if (i is null) return NotFound();
-        i.RevokedAt = clock.GetUtcNow();
-        RecordAudit.Add(db, AuditActor.From(HttpContext, staff), clock.GetUtcNow(), "staff.invitation_cancelled", $"Invitation of {i.Email} cancelled", "invitation", i.Id);
-        await db.SaveChangesAsync();
-        return Redirect("/app/staff?done=revoked");
-    }
+    public async Task<IActionResult> OnPostRevokeAsync(Guid id, [FromServices] CancelInvitation cancel) =>
+        await cancel.ExecuteAsync(id, AuditActor.From(HttpContext, staff), HttpContext.RequestAborted) ? Redirect("/app/staff?done=revoked") : NotFound();
 
     private string? CurrentUserId => User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
 

@@ -5,11 +5,12 @@ using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Pages.App.Stores;
 
 /// <summary>Adds (/app/stores/new) or edits a store. Another tenant's store id is simply not found.</summary>
-public sealed class EditModel(SmartbisDb db, TimeProvider clock, CurrentStaff staff,
+public sealed class EditModel(SmartbisDb db,
     Microsoft.Extensions.Localization.IStringLocalizer<Smartbis.Web.Pages.App.DashboardText> L) : PageModel
 {
     public sealed class InputModel
@@ -36,24 +37,28 @@ public sealed class EditModel(SmartbisDb db, TimeProvider clock, CurrentStaff st
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string id)
+    public async Task<IActionResult> OnPostAsync(string id, [FromServices] SaveStore save)
     {
         IsNew = id == "new";
-        var store = IsNew ? new Store { Name = "", CreatedAt = clock.GetUtcNow() } : await Find(id);
-        if (store is null) return NotFound();
-        // Plan limit (PRODUCT.md): Free includes one store.
-        if (IsNew && staff.Tenant?.Plan == Plan.Free && await db.Stores.CountAsync() >= 1)
-            ModelState.AddModelError("", L["The Free plan includes 1 store. Upgrade to the Growth plan to add more stores."]);
+        Guid? storeId = null;
+        if (!IsNew)
+        {
+            if (await Find(id) is not { } found) return NotFound();
+            storeId = found.Id;
+        }
         if (!ModelState.IsValid) return Page();
-        var before = IsNew ? null : new { store.Name, store.Address, store.Active };
-        store.Name = Input.Name.Trim();
-        store.Address = string.IsNullOrWhiteSpace(Input.Address) ? null : Input.Address.Trim();
-        store.Active = Input.Active;
-        if (IsNew) db.Stores.Add(store);
-        RecordAudit.Add(db, AuditActor.From(HttpContext), clock.GetUtcNow(), IsNew ? "store.created" : "store.updated",
-            $"Store {store.Name} {(IsNew ? "added" : "changed")}", "store", store.Id, before, new { store.Name, store.Address, store.Active });
-        await db.SaveChangesAsync();
-        return Redirect("/app/stores");
+        try
+        {
+            var saved = await save.ExecuteAsync(new SaveStore.Request(storeId, Input.Name, Input.Address, Input.Active),
+                AuditActor.From(HttpContext), HttpContext.RequestAborted);
+            return saved ? Redirect("/app/stores") : NotFound();
+        }
+        catch (OperationFailed e)
+        {
+            foreach (var (field, messages) in e.Errors)
+                foreach (var message in messages) ModelState.AddModelError(field.Length == 0 ? "" : $"Input.{field}", L[message]);
+            return Page();
+        }
     }
 
     private async Task<Store?> Find(string id) =>

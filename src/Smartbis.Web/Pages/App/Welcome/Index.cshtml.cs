@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Onboarding;
 using Smartbis.Web.Features.Tenancy;
@@ -10,7 +9,7 @@ namespace Smartbis.Web.Pages.App.Welcome;
 
 /// <summary>The onboarding checklist a new owner lands on after sign-up.</summary>
 [Authorize(Policy = Policies.Manager)]
-public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider clock) : PageModel
+public sealed class IndexModel(SmartbisDb db, CurrentStaff staff) : PageModel
 {
     public Checklist.State State { get; private set; } = null!;
     public string JoinUrl { get; private set; } = "";
@@ -23,27 +22,15 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         BusinessName = staff.Tenant.Name;
     }
 
-    public async Task<IActionResult> OnPostSharedAsync()
+    public async Task<IActionResult> OnPostSharedAsync([FromServices] MarkJoinPageShared shared)
     {
-        var progress = await Progress();
-        progress.JoinPageSharedAt ??= clock.GetUtcNow();
-        await db.SaveChangesAsync();
+        await shared.ExecuteAsync(HttpContext.RequestAborted);
         return Redirect("/app/welcome");
     }
 
-    public async Task<IActionResult> OnPostDismissAsync()
+    public async Task<IActionResult> OnPostDismissAsync([FromServices] DismissChecklist dismiss)
     {
-        var progress = await Progress();
-        progress.DismissedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync();
+        await dismiss.ExecuteAsync(HttpContext.RequestAborted);
         return Redirect("/app");
-    }
-
-    // Tenants created before the checklist existed (demo seed) get their row on first use.
-    private async Task<OnboardingProgress> Progress()
-    {
-        var progress = await db.OnboardingProgress.SingleOrDefaultAsync();
-        if (progress is null) db.OnboardingProgress.Add(progress = new OnboardingProgress());
-        return progress;
     }
 }
