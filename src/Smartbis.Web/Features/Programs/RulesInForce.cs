@@ -9,5 +9,5 @@ public static class RulesInForce
     public static async Task<ProgramRules> AtAsync(SmartbisDb db, DateTimeOffset at, CancellationToken ct = default) =>
         await db.ProgramRules.Where(r => r.EffectiveFrom <= at).OrderByDescending(r => r.Version).FirstOrDefaultAsync(ct)
         ?? await db.ProgramRules.OrderBy(r => r.Version).FirstOrDefaultAsync(ct)
-        ?? throw new Infrastructure.OperationFailed("no_program", "This business has no program rules yet. Set them up in Program settings.");
+        ?? throw new Infrastructure.OperationFailed("no_program", "no_program");
 }

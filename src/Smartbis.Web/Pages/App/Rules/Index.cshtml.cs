@@ -82,8 +82,8 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, SaveProgramRul
         try { SaveProgramRules.Validate(rules).ThrowIfInvalid(); }
         catch (OperationFailed failed)
         {
-            foreach (var (field, messages) in failed.Errors)
-                foreach (var message in messages) ModelState.AddModelError(InputField(field), L[message]);
+            foreach (var (field, messages) in ErrorTexts.Render(failed, HttpContext))
+                foreach (var message in messages) ModelState.AddModelError(InputField(field), message);
         }
         if (!ModelState.IsValid)
         {
