@@ -6,28 +6,6 @@ using Smartbis.Web.Features.Tenancy;
 
 namespace Smartbis.Web.Infrastructure;
 
-/// <summary>One message of a refusal: a code of <see cref="ErrorTexts"/> and the values its text names.</summary>
-public sealed record ErrorText(string Code, IReadOnlyDictionary<string, object?> Values)
-{
-    private static readonly IReadOnlyDictionary<string, object?> None = new Dictionary<string, object?>();
-
-    /// <summary>A code with its values, given as an object whose properties are the placeholders: <c>new { maximum }</c>.</summary>
-    public static ErrorText Of(string code, object? values = null) => new(code, values switch
-    {
-        null => None,
-        IReadOnlyDictionary<string, object?> d => d,
-        _ => values.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).ToDictionary(p => p.Name, p => p.GetValue(values)),
-    });
-
-    public override string ToString() => ErrorTexts.English(this);
-}
-
-/// <summary>A sum of money as a value of a message: cents, with the currency and the locale that format it (the tenant's).</summary>
-public readonly record struct Amount(long Cents, string CurrencyCode = "BRL", string Locale = "pt-BR");
-
-/// <summary>A moment shown as its day (a voucher's expiry), in the reader's time zone when the edge knows it.</summary>
-public readonly record struct OnDay(DateTimeOffset At);
-
 /// <summary>
 /// The catalogue of refusal messages: code → English template with named placeholders (<c>{maximum}</c>), the pt-BR
 /// templates under the same codes in <c>ErrorTexts.pt-BR.resx</c>. Rendered once, at the edge, in the reader's culture:
@@ -35,6 +13,7 @@ public readonly record struct OnDay(DateTimeOffset At);
 /// (else in UTC, said so), numbers in the culture. A test checks that every code used in src has both texts and that
 /// each placeholder is one the code's values fill.
 /// </summary>
+// ErrorTexts comes first in this file: the SDK names ErrorTexts.pt-BR.resx after the first class of ErrorTexts.cs.
 public static partial class ErrorTexts
 {
     private static readonly ResourceManager Translations = new(typeof(ErrorTexts).FullName!, typeof(ErrorTexts).Assembly);
@@ -260,3 +239,25 @@ public static partial class ErrorTexts
         ["template_error"] = "{error}",
     };
 }
+
+/// <summary>One message of a refusal: a code of <see cref="ErrorTexts"/> and the values its text names.</summary>
+public sealed record ErrorText(string Code, IReadOnlyDictionary<string, object?> Values)
+{
+    private static readonly IReadOnlyDictionary<string, object?> None = new Dictionary<string, object?>();
+
+    /// <summary>A code with its values, given as an object whose properties are the placeholders: <c>new { maximum }</c>.</summary>
+    public static ErrorText Of(string code, object? values = null) => new(code, values switch
+    {
+        null => None,
+        IReadOnlyDictionary<string, object?> d => d,
+        _ => values.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).ToDictionary(p => p.Name, p => p.GetValue(values)),
+    });
+
+    public override string ToString() => ErrorTexts.English(this);
+}
+
+/// <summary>A sum of money as a value of a message: cents, with the currency and the locale that format it (the tenant's).</summary>
+public readonly record struct Amount(long Cents, string CurrencyCode = "BRL", string Locale = "pt-BR");
+
+/// <summary>A moment shown as its day (a voucher's expiry), in the reader's time zone when the edge knows it.</summary>
+public readonly record struct OnDay(DateTimeOffset At);

@@ -245,7 +245,7 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
     }
 
     public static OperationFailed TooMany() =>
-        new("too_many_attempts", "too_many_codes_or_attempts", "code", 429);
+        new OperationFailed("too_many_attempts", "too_many_codes_or_attempts", "code", 429);
 
     public static string Hash(Guid tenantId, Guid customerId, string code) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"portal:{tenantId:N}:{customerId:N}:{code.Trim()}")));
