@@ -2,31 +2,47 @@ using Smartbis.Web.Api;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Counter;
+using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Features.Integrations;
 using Smartbis.Web.Features.Notifications.Email;
 using Smartbis.Web.Features.Ledger;
 using Smartbis.Web.Features.Onboarding;
 using Smartbis.Web.Features.Platform;
 using Smartbis.Web.Features.Portal;
+using Smartbis.Web.Features.Programs;
+using Smartbis.Web.Features.Purchases;
+using Smartbis.Web.Features.Reporting;
 using Smartbis.Web.Features.Security;
+using Smartbis.Web.Features.Staff;
 using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Features.Vouchers;
 using Smartbis.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// One Add per capability (Features/<Capability>/<Capability>Setup.cs) or cross-cutting concern, in this order
+// (Identity's cookie defaults before the web stack's, the web stack before the API's authentication scheme).
 builder.AddSmartbisLogging();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddSmartbisData();
 builder.AddSmartbisDataProtection();
-builder.AddSmartbisIdentity();
+builder.AddSmartbisIdentity();      // Tenancy: staff sign-in, memberships, the tenant of each request
 builder.AddSmartbisSecurity();
 builder.AddSmartbisLedger();
-builder.AddSmartbisJobs();
-builder.AddSmartbisEmail();
+builder.AddSmartbisPrograms();
+builder.AddSmartbisCustomers();
+builder.AddSmartbisPurchases();
+builder.AddSmartbisVouchers();
+builder.AddSmartbisJobs();          // Platform: Hangfire
+builder.AddSmartbisEmail();         // Notifications
 builder.AddSmartbisAutomations();
 builder.AddSmartbisCounter();
-builder.AddSmartbisDashboard();
+builder.AddSmartbisStaff();
+builder.AddSmartbisReporting();
+builder.AddSmartbisOnboarding();
 builder.AddSmartbisPortal();
 builder.AddSmartbisWeb();
+builder.AddSmartbisIntegrations();
 builder.AddSmartbisApi();
 
 var app = builder.Build();
@@ -41,7 +57,8 @@ if (args.Contains("migrate"))
 await app.PrepareDatabaseAsync();
 
 app.UseSmartbisPipeline();
-app.MapSmartbisEndpoints();
+app.MapSmartbisEndpoints();   // pages, health, the jobs dashboard
+app.MapSmartbisAutomations(); // the WhatsApp status webhook
 app.MapSmartbisApi();
 
 app.Run();

@@ -15,7 +15,6 @@ public static class ApiSetup
     public static IHostApplicationBuilder AddSmartbisApi(this IHostApplicationBuilder builder)
     {
         var s = builder.Services;
-        builder.AddSmartbisIntegrations();
         s.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         s.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser());
         s.AddSingleton<ApiRateLimit>();

@@ -29,6 +29,17 @@ public sealed class TcpProxy : IAsyncDisposable
     public int Port { get; }
     /// <summary>Connections dropped by <see cref="Cut"/> and refused while down: proof the fault happened.</summary>
     public int Dropped;
+    /// <summary>New connections refused while down: the app kept trying to reach the database.</summary>
+    public int Refused;
+
+    /// <summary>Waits (on the event, not a fixed time) until <paramref name="count"/> new connections have been refused since the cut.</summary>
+    public async Task WaitForRefusedAsync(int count, TimeSpan? timeout = null)
+    {
+        var start = Volatile.Read(ref Refused);
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        while (Volatile.Read(ref Refused) - start < count)
+            await Task.Delay(10, cts.Token);
+    }
 
     /// <summary>Drops every live connection and refuses new ones until <see cref="Restore"/>.</summary>
     public void Cut()
@@ -55,6 +66,7 @@ public sealed class TcpProxy : IAsyncDisposable
             if (down)
             {
                 Interlocked.Increment(ref Dropped);
+                Interlocked.Increment(ref Refused);
                 client.Dispose();
                 continue;
             }

@@ -4,10 +4,12 @@ using Smartbis.Tests.Infrastructure;
 
 namespace Smartbis.Tests.Security;
 
-public sealed class RateLimitedFixture : DatabaseFixture
+/// <summary>A small per-key rate limit, on the app with the test clock (the bucket refills as the test advances it).</summary>
+public sealed class RateLimitedFixture : LedgerFixture
 {
     protected override void ConfigureSettings(IDictionary<string, string?> settings)
     {
+        base.ConfigureSettings(settings);
         settings["Smartbis:Api:RateLimit:Burst"] = "4";
         settings["Smartbis:Api:RateLimit:PerSecond"] = "1";
     }
@@ -23,7 +25,7 @@ public sealed class ApiRateLimitTests(RateLimitedFixture fixture) : IClassFixtur
     public async Task Writes_beyond_the_limit_get_429_with_Retry_After_and_record_nothing()
     {
         var t = await SecurityKit.SeedAsync(fixture, "ratelimit");
-        var api = fixture.Factory.ApiClient(t.ApiKey);
+        var api = Api.ApiKit.ApiClient(fixture, t.ApiKey);
         int Purchases() { using var s = fixture.CreateScope(t.Id); return s.Db.Purchases.Count(); }
         var before = Purchases();
 
@@ -51,7 +53,8 @@ public sealed class ApiRateLimitTests(RateLimitedFixture fixture) : IClassFixtur
         }
         Purchases().Should().Be(before + created, "a rate-limited write records nothing");
 
-        await Task.Delay(limited[0].Headers.RetryAfter!.Delta!.Value + TimeSpan.FromMilliseconds(200));
+        (await api.GetAsync("/api/v1/program")).StatusCode.Should().Be(HttpStatusCode.TooManyRequests, "the bucket refills with time, not with requests");
+        fixture.Clock.Advance(limited[0].Headers.RetryAfter!.Delta!.Value);
         (await api.GetAsync("/api/v1/program")).StatusCode.Should().Be(HttpStatusCode.OK, "after Retry-After the key may call again");
     }
 }

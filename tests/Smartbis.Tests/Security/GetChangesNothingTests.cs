@@ -140,6 +140,8 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/counter/receipt/{id:guid}", Who.Staff, $"/counter/receipt/{a.PurchaseId}");
         Add("/counter/refund/{id:guid}", Who.Staff, $"/counter/refund/{a.PurchaseId}");
         Add("/error/{code:int}", Who.Anonymous, "/error/404", "/error/500");
+        // The WhatsApp webhook's GET is Meta's verification handshake: it answers (or refuses) the challenge, nothing more.
+        Add("/webhooks/whatsapp", Who.Anonymous, "/webhooks/whatsapp", "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=42");
         Add("/{tenant}", Who.Anonymous, $"/{s}", $"/{s}?ref={a.ReferralCode}");
         Add("/{tenant}/join", Who.Anonymous, $"/{s}/join", $"/{s}/join?ref={a.ReferralCode}");
         Add("/{tenant}/signin", Who.Anonymous, $"/{s}/signin");

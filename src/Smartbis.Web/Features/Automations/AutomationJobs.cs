@@ -63,7 +63,8 @@ public sealed class AutomationJobs(
             case JobKinds.RollUpStats: await RollUpAsync(tenantId); return; // writes no outbox events
             default: throw new ArgumentException($"Unknown job kind {kind}", nameof(kind));
         }
-        // What the run wrote to the outbox (vouchers issued, credit available…) becomes messages now, not at the next sweep.
+        // What the run wrote to the outbox (vouchers issued, credit available…) becomes messages now, in this job: its
+        // commits also asked the signal for a dispatch, which then finds nothing left (dispatch is safe to run twice).
         await DispatchAndDeliverAsync(tenantId);
     }
 
@@ -124,8 +125,7 @@ public sealed class AutomationJobs(
                 """);
         }
         if (lost > 0) log.LogWarning("{Count} messages were left Sending by a stopped worker and are now Unknown", lost);
-        foreach (var tenantId in tenants)
-            jobs.Enqueue<AutomationJobs>(j => j.DispatchAndDeliverAsync(tenantId));
+        foreach (var tenantId in tenants) signal.Request(tenantId);
     }
 
     private async Task RollUpAsync(Guid tenantId)

@@ -9,7 +9,7 @@ public static class AutomationsSetup
 {
     /// <summary>
     /// Automations: outbox → messages → email/WhatsApp, the recurring jobs (registered by nodes that run a Hangfire
-    /// server), the after-commit signal on SmartbisDb, and the WhatsApp status webhook at /webhooks/whatsapp.
+    /// server) and the after-commit signal on SmartbisDb. The WhatsApp status webhook is mapped by <see cref="MapSmartbisAutomations"/>.
     /// </summary>
     public static IHostApplicationBuilder AddSmartbisAutomations(this IHostApplicationBuilder builder)
     {
@@ -34,17 +34,18 @@ public static class AutomationsSetup
         s.AddSingleton<OptOut>();
         if (builder.Configuration.GetValue("Smartbis:Hangfire:Workers", 1) > 0 && builder.Configuration.GetValue("Smartbis:Automations:Recurring", true))
             s.AddHostedService<RecurringJobsRegistration>();
-        s.AddTransient<IStartupFilter, WebhookStartupFilter>();
         return builder;
     }
 
-    private sealed class WebhookStartupFilter : IStartupFilter
+    /// <summary>
+    /// The WhatsApp Cloud API's status webhook (GET: Meta's verification handshake; POST: signed status updates), an
+    /// endpoint like any other: behind the exception handler, forwarded headers and request logging.
+    /// </summary>
+    public static WebApplication MapSmartbisAutomations(this WebApplication app)
     {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Map("/webhooks/whatsapp", branch => branch.Run(http => http.RequestServices.GetRequiredService<WhatsAppWebhook>().HandleAsync(http)));
-            next(app);
-        };
+        app.MapMethods("/webhooks/whatsapp", ["GET", "POST"], (HttpContext http, WhatsAppWebhook webhook) => webhook.HandleAsync(http))
+            .AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        return app;
     }
 }
 

@@ -85,20 +85,26 @@ public sealed class OutboxSignal(IServiceProvider services, TimeProvider clock, 
         pendingByContext.Remove(context);
         Guid[] tenants;
         lock (set) tenants = [.. set];
+        foreach (var tenantId in tenants.Where(t => t != Guid.Empty)) Request(tenantId);
+    }
+
+    /// <summary>
+    /// The one way dispatch is asked for: enqueues <see cref="AutomationJobs.DispatchAndDeliverAsync"/> for the tenant
+    /// unless one is already waiting to start (after a commit here, and from the sweeper). Never throws.
+    /// </summary>
+    public void Request(Guid tenantId)
+    {
         var now = clock.GetUtcNow();
-        foreach (var tenantId in tenants.Where(t => t != Guid.Empty))
+        if (waiting.TryGetValue(tenantId, out var since) && now - since < Debounce) return;
+        try
         {
-            if (waiting.TryGetValue(tenantId, out var since) && now - since < Debounce) continue;
-            try
-            {
-                services.GetRequiredService<IBackgroundJobClient>().Enqueue<AutomationJobs>(j => j.DispatchAndDeliverAsync(tenantId));
-                waiting[tenantId] = now;
-            }
-            catch (Exception e)
-            {
-                // The write is committed; the sweeper picks the events up. A channel or queue outage never fails a ledger write.
-                log.LogWarning(e, "Could not enqueue message dispatch for tenant {TenantId}; the sweeper will", tenantId);
-            }
+            services.GetRequiredService<IBackgroundJobClient>().Enqueue<AutomationJobs>(j => j.DispatchAndDeliverAsync(tenantId));
+            waiting[tenantId] = now;
+        }
+        catch (Exception e)
+        {
+            // The write is committed; the sweeper picks the events up. A channel or queue outage never fails a ledger write.
+            log.LogWarning(e, "Could not enqueue message dispatch for tenant {TenantId}; the sweeper will", tenantId);
         }
     }
 }
