@@ -97,22 +97,25 @@ public static class ApiProblems
     }
 
     /// <summary>
-    /// An operation's refusal: Status 404 → 404, 409 → 409, anything else → 422; error fields renamed to the API's
-    /// names; "existingXId" errors become top-level members (e.g. the existing customer's id on a 409).
+    /// An operation's refusal: Status 404 → 404, 409 → 409, anything else → 422; its messages put into words once, in
+    /// English (the API's language, <see cref="ErrorTexts"/>); error fields renamed to the API's names; refs
+    /// ("existingXId") become top-level members (e.g. the existing customer's id on a 409).
     /// </summary>
     public static ApiProblem From(OperationFailed e, IReadOnlyDictionary<string, string>? fieldNames = null)
     {
         var status = e.Status is 404 or 409 ? e.Status : 422;
         var errors = new Dictionary<string, string[]>();
         var extensions = new Dictionary<string, object?>();
-        foreach (var (field, messages) in e.Errors)
+        foreach (var (field, id) in e.Refs)
         {
-            if (field.StartsWith("existing", StringComparison.Ordinal) && field.EndsWith("Id", StringComparison.Ordinal))
-            {
-                var name = char.ToLowerInvariant(field["existing".Length]) + field["existing".Length..][1..];
-                extensions[name] = messages.FirstOrDefault();
-                continue;
-            }
+            var name = field.StartsWith("existing", StringComparison.Ordinal) && field.Length > "existing".Length
+                ? char.ToLowerInvariant(field["existing".Length]) + field["existing".Length..][1..]
+                : field;
+            extensions[name] = id.ToString();
+        }
+        foreach (var (field, texts) in e.Messages)
+        {
+            var messages = texts.Select(ErrorTexts.English).ToArray();
             var apiField = fieldNames?.GetValueOrDefault(field) ?? field;
             errors[apiField] = errors.TryGetValue(apiField, out var already) ? [.. already, .. messages] : messages;
         }

@@ -56,7 +56,7 @@ public static class CustomersApi
         }
         else if (!string.IsNullOrWhiteSpace(email))
         {
-            var normalized = Emails.Normalize(email) ?? throw Invalid("email", "Enter a valid email address.");
+            var normalized = Emails.Normalize(email) ?? throw Refuse("email", "email_invalid");
             q = q.Where(c => c.Email == normalized);
         }
         else if (!string.IsNullOrWhiteSpace(cardCode))
@@ -66,7 +66,7 @@ public static class CustomersApi
         }
         else
         {
-            var digits = Cpf.Normalize(cpf) ?? throw Invalid("cpf", "This CPF is not valid. Check the digits.");
+            var digits = Cpf.Normalize(cpf) ?? throw Refuse("cpf", "cpf_invalid");
             q = q.Where(c => c.Cpf == digits);
         }
         var id = await q.Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct) ?? throw NotFound();
@@ -159,5 +159,8 @@ public static class CustomersApi
     private static ApiProblem Invalid(string field, string message) =>
         new(422, "validation", message, new Dictionary<string, string[]> { [field] = [message] });
 
-    internal static ApiProblem NotFound() => new(404, "not_found", "Customer not found.");
+    /// <summary>A refusal in the catalogue's English (<see cref="ErrorTexts"/>).</summary>
+    private static ApiProblem Refuse(string field, string code) => Invalid(field, ErrorTexts.English(ErrorText.Of(code)));
+
+    internal static ApiProblem NotFound() => new(404, "not_found", ErrorTexts.English(ErrorText.Of("customer_not_found")));
 }

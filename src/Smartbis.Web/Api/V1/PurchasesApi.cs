@@ -35,12 +35,12 @@ public static class PurchasesApi
         var v = new Validation();
         var c = b.Customer;
         var refs = c is null ? 0 : new object?[] { c.Id, c.Phone, c.Email, c.CardCode }.Count(x => x is not null && x as string != "");
-        v.Check(refs == 1, "customer", "Identify the customer by exactly one of id, phone, email or cardCode.");
-        v.Check(b.AmountCents is not null, "amountCents", "Enter the purchase amount in cents.");
-        v.Check(!string.IsNullOrWhiteSpace(b.ReceiptNumber), "receiptNumber", "Enter the receipt number.");
+        v.Check(refs == 1, "customer", "customer_reference");
+        v.Check(b.AmountCents is not null, "amountCents", "amount_cents_required");
+        v.Check(!string.IsNullOrWhiteSpace(b.ReceiptNumber), "receiptNumber", "receipt_required");
         var storeId = b.StoreId ?? ApiCaller.StoreId(http);
-        v.Check(storeId is not null, "storeId", "This API key is not bound to a store: say which store (storeId).");
-        v.Check(b.Items is null || b.Items.All(i => i.AmountCents is not null && i.Category is not null), "items", "Each item needs a category and amountCents.");
+        v.Check(storeId is not null, "storeId", "store_required");
+        v.Check(b.Items is null || b.Items.All(i => i.AmountCents is not null && i.Category is not null), "items", "item_incomplete");
         v.ThrowIfInvalid();
         ApiCaller.RequireStore(http, storeId!.Value);
 
@@ -48,7 +48,7 @@ public static class PurchasesApi
         var customerId = c!.Id;
         if (!string.IsNullOrEmpty(c.Email))
         {
-            var email = Emails.Normalize(c.Email) ?? throw Invalid("customer", "Enter a valid email address.");
+            var email = Emails.Normalize(c.Email) ?? throw Invalid("customer", "email_invalid");
             customerId = await db.Customers.Where(x => x.Email == email).Select(x => (Guid?)x.Id).SingleOrDefaultAsync(ct) ?? throw CustomersApi.NotFound();
         }
         else if (!string.IsNullOrEmpty(c.CardCode))
@@ -80,11 +80,11 @@ public static class PurchasesApi
         var key = ApiIdempotency.Key(http);
         var b = await ApiJson.ReadAsync<CreateRefundBody>(http);
         var v = new Validation();
-        v.Check(b.AmountCents is not null, "amountCents", "Enter the amount to refund in cents.");
-        v.Check(!string.IsNullOrWhiteSpace(b.Reason), "reason", "Say why (up to 300 characters).");
+        v.Check(b.AmountCents is not null, "amountCents", "refund_cents_required");
+        v.Check(!string.IsNullOrWhiteSpace(b.Reason), "reason", "reason_required");
         v.ThrowIfInvalid();
         var storeId = await db.Purchases.Where(p => p.Id == id).Select(p => (Guid?)p.StoreId).SingleOrDefaultAsync(ct)
-                      ?? throw new ApiProblem(404, "not_found", "Purchase not found.");
+                      ?? throw new ApiProblem(404, "not_found", "purchase_not_found");
         ApiCaller.RequireStore(http, storeId);
 
         var result = await refund.ExecuteAsync(new RefundPurchase.Request(id, b.AmountCents!.Value, b.Reason!, key, Source: ApiIdempotency.Source), ct);

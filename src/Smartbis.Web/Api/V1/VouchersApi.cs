@@ -42,5 +42,5 @@ public static class VouchersApi
         return Results.Json(new VoucherDto(r.Code, r.ValueCents, StatusName(VoucherStatus.Redeemed), expiresAt.UtcDateTime, r.CustomerId), ApiJson.Options);
     }
 
-    private static ApiProblem NotFound() => new(404, "voucher_not_found", "No voucher has this code. Check the letters and digits.");
+    private static ApiProblem NotFound() => new(404, "voucher_not_found", ErrorTexts.English(ErrorText.Of("voucher_not_found")));
 }

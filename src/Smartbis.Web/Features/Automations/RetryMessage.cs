@@ -15,9 +15,9 @@ public sealed class RetryMessage(SmartbisDb db, TimeProvider clock, IBackgroundJ
     public async Task ExecuteAsync(Guid messageId, AuditActor actor, CancellationToken ct = default)
     {
         var m = await db.Messages.SingleOrDefaultAsync(x => x.Id == messageId, ct)
-                ?? throw new OperationFailed("not_found", "Message not found.", "messageId", 404);
+                ?? throw new OperationFailed("not_found", "message_not_found", "messageId", 404);
         if (m.Status is not (MessageStatus.Failed or MessageStatus.Bounced or MessageStatus.Unknown))
-            throw new OperationFailed("not_retryable", "Only failed, bounced or unknown messages can be retried.", "messageId", 409);
+            throw new OperationFailed("not_retryable", "not_retryable", "messageId", 409);
         m.Status = MessageStatus.Scheduled;
         m.NotBefore = clock.GetUtcNow();
         m.Error = null;

@@ -21,9 +21,9 @@ public sealed class SaveAutomationSettings(SmartbisDb db, TimeProvider clock)
         {
             var item = items[i];
             if (Triggers.Find(item.Trigger) is not { } info)
-                throw new OperationFailed("unknown_trigger", "Unknown automation.", $"Items[{i}].Trigger", 400);
-            v.Check(item.DelayMinutes is >= 0 and <= 10_080, $"Items[{i}].DelayMinutes", "Between 0 and 10080 minutes (7 days).");
-            v.Check(info.DaysLabel is null || item.Days is >= 1 and <= 365, $"Items[{i}].Days", "Between 1 and 365 days.");
+                throw new OperationFailed("unknown_trigger", "unknown_automation", $"Items[{i}].Trigger", 400);
+            v.Check(item.DelayMinutes is >= 0 and <= 10_080, $"Items[{i}].DelayMinutes", "delay_minutes_range");
+            v.Check(info.DaysLabel is null || item.Days is >= 1 and <= 365, $"Items[{i}].Days", "days_range");
         }
         return v;
     }

@@ -19,11 +19,11 @@ public sealed class SaveMessagingSettings(SmartbisDb db, TimeProvider clock, IDa
 
     /// <summary>Errors keyed by the request's property names.</summary>
     public static Validation Validate(Request r) => new Validation()
-        .Check(r.ReplyTo is not { Length: > 0 } reply || Emails.Normalize(reply) is not null, nameof(r.ReplyTo), "Enter a valid email address.")
-        .Check(r.SenderName is not { Length: > 120 }, nameof(r.SenderName), "Up to 120 characters.")
-        .Check(r.MaxPerDay is >= 0 and <= 50, nameof(r.MaxPerDay), "Between 0 and 50.")
-        .Check(r.MaxPerWeek is >= 0 and <= 200, nameof(r.MaxPerWeek), "Between 0 and 200.")
-        .Check(r.WhatsAppPhoneNumberId is not { Length: > 0 } id || id.All(char.IsDigit), nameof(r.WhatsAppPhoneNumberId), "The phone number id has only digits.");
+        .Check(r.ReplyTo is not { Length: > 0 } reply || Emails.Normalize(reply) is not null, nameof(r.ReplyTo), "email_invalid")
+        .Check(r.SenderName is not { Length: > 120 }, nameof(r.SenderName), "sender_name_too_long")
+        .Check(r.MaxPerDay is >= 0 and <= 50, nameof(r.MaxPerDay), "max_per_day_range")
+        .Check(r.MaxPerWeek is >= 0 and <= 200, nameof(r.MaxPerWeek), "max_per_week_range")
+        .Check(r.WhatsAppPhoneNumberId is not { Length: > 0 } id || id.All(char.IsDigit), nameof(r.WhatsAppPhoneNumberId), "phone_number_id_digits");
 
     /// <returns>Whether a WhatsApp token is now stored.</returns>
     public async Task<bool> ExecuteAsync(Request r, AuditActor actor, CancellationToken ct = default)
@@ -47,7 +47,7 @@ public sealed class SaveMessagingSettings(SmartbisDb db, TimeProvider clock, IDa
         catch (DbUpdateException)
         {
             // The number id is unique across businesses (the status webhook finds the tenant by it).
-            throw new OperationFailed("phone_number_id_taken", "This phone number id is already used by another business.", nameof(r.WhatsAppPhoneNumberId), 409);
+            throw new OperationFailed("phone_number_id_taken", "phone_number_id_taken", nameof(r.WhatsAppPhoneNumberId), 409);
         }
         return s.WhatsAppTokenProtected is not null;
     }

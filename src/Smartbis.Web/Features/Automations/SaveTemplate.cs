@@ -16,7 +16,7 @@ public sealed class SaveTemplate(SmartbisDb db, TimeProvider clock)
 
     public async Task ExecuteAsync(Request r, AuditActor actor, CancellationToken ct = default)
     {
-        if (Triggers.Find(r.Trigger) is null) throw new OperationFailed("not_found", "Unknown automation.", "trigger", 404);
+        if (Triggers.Find(r.Trigger) is null) throw new OperationFailed("not_found", "unknown_automation", "trigger", 404);
         var now = clock.GetUtcNow();
         var own = await db.MessageTemplates.SingleOrDefaultAsync(t => t.Trigger == r.Trigger && t.Channel == r.Channel && t.Locale == r.Locale, ct);
         var before = own is null ? null : new { own.Subject, own.Body, own.WhatsAppTemplate, own.WhatsAppParameters };

@@ -11,7 +11,10 @@ public sealed class SendTestMessage(SmartbisDb db, IEmailSender email, TimeProvi
     public async Task<RenderedMessage> PreviewAsync(string trigger, string locale, string subject, string body, CancellationToken ct = default)
     {
         var errors = RenderTemplate.Validate(trigger, subject, body);
-        if (errors.Count > 0) throw new OperationFailed("template_invalid", new Dictionary<string, string[]> { ["body"] = [.. errors] });
+        if (errors.Count > 0) throw new OperationFailed("template_invalid", new Dictionary<string, ErrorText[]>
+        {
+            ["body"] = [.. errors.Select(error => ErrorText.Of("template_error", new { error }))],
+        });
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == db.Tenant.Require(), ct);
         var baseUrl = config["Smartbis:BaseUrl"] is { Length: > 0 } url ? url : "http://localhost:5000";
         var variables = TemplateVariables.Sample(tenant, locale, trigger, baseUrl, clock.GetUtcNow());

@@ -39,7 +39,7 @@ public sealed class RecordCounterPurchase(LedgerUnit unit, TenantContext tenant,
     public async Task<Result> ExecuteAsync(Request r, AuditActor actor, CancellationToken ct = default)
     {
         if (r.ExcludedCents > r.AmountCents)
-            throw new OperationFailed("validation", "The excluded part cannot be more than the purchase.", "excludedAmount");
+            throw new OperationFailed("validation", "excluded_over_amount", "excludedAmount");
         var lines = r.ExcludedCents > 0 && r.ExcludedCategory is { } cat
             ? new List<RecordPurchase.Line> { new(cat, r.ExcludedCents), new("general", r.AmountCents - r.ExcludedCents) }
             : null;
@@ -80,11 +80,17 @@ public sealed class RecordCounterPurchase(LedgerUnit unit, TenantContext tenant,
             await ConsumeCodeAsync(db, cid, r.OneTimeCode.Trim(), redemption, r.IdempotencyKey, now, ct);
             return "code";
         }
-        throw new OperationFailed("authorization_required", new Dictionary<string, string[]>
-        {
-            ["authorization"] = [$"Using {Money.Format(redemption)} needs the customer's one-time code or a manager's PIN (above {Money.Format(settings.LargeRedemptionCents)})."],
-            ["redemptionCents"] = [redemption.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-        });
+        var money = await TenantMoneyAsync(db, ct);
+        throw new OperationFailed("authorization_required", "authorization_required", "authorization",
+            values: new { redemption = money(redemption), threshold = money(settings.LargeRedemptionCents) });
+    }
+
+    /// <summary>Amounts in the tenant's currency and locale, for the values of a refusal.</summary>
+    private static async Task<Func<long, Amount>> TenantMoneyAsync(SmartbisDb db, CancellationToken ct)
+    {
+        var tenantId = db.Tenant.Require();
+        var t = await db.Tenants.Where(x => x.Id == tenantId).Select(x => new { x.CurrencyCode, x.Locale }).SingleAsync(ct);
+        return cents => new Amount(cents, t.CurrencyCode, t.Locale);
     }
 
     private static async Task<long> VoucherValueAsync(SmartbisDb db, string? typed, CancellationToken ct)
@@ -113,11 +119,11 @@ public sealed class RecordCounterPurchase(LedgerUnit unit, TenantContext tenant,
             // Count the miss against the live codes, so guessing burns them.
             if (candidates.Count > 0) await live.ExecuteUpdateAsync(u => u.SetProperty(c => c.FailedAttempts, c => c.FailedAttempts + 1), ct);
             throw new OperationFailed("invalid_code", candidates.Count == 0
-                ? "There is no valid code for this customer: send a new one."
-                : "This code is not right. Check it with the customer.", "oneTimeCode") { CommitsAttempt = true };
+                ? "no_valid_code"
+                : "counter_wrong_code", "oneTimeCode") { CommitsAttempt = true };
         }
         if (match.MaxAmountCents < redemption)
-            throw new OperationFailed("code_amount", $"This code authorizes up to {Money.Format(match.MaxAmountCents)}: send a new code for this amount.", "oneTimeCode");
+            throw new OperationFailed("code_amount", "code_amount", "oneTimeCode", values: new { maximum = (await TenantMoneyAsync(db, ct))(match.MaxAmountCents) });
         await db.RedemptionCodes.Where(c => c.Id == match.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now).SetProperty(c => c.UsedForKey, key), ct);
     }
@@ -130,12 +136,12 @@ public sealed class RecordCounterPurchase(LedgerUnit unit, TenantContext tenant,
     private async Task<string> VerifyPinAsync(SmartbisDb db, string pin, AuditActor actor, DateTimeOffset now, CancellationToken ct)
     {
         var tenantId = db.Tenant.Require();
-        var userId = actor.UserId ?? throw new OperationFailed("invalid_pin", "This PIN is not a manager's PIN.", "managerPin");
+        var userId = actor.UserId ?? throw new OperationFailed("invalid_pin", "invalid_pin", "managerPin");
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM memberships WHERE tenant_id = {tenantId} AND user_id = {userId} FOR UPDATE", ct);
         var since = now - PinWindow;
         var failures = await db.Set<AuditEntry>().CountAsync(a => a.Action == "manager_pin.failed" && a.UserId == userId && a.At > since, ct);
         if (failures >= MaxPinFailuresPer15Minutes)
-            throw new OperationFailed("pin_locked", "Too many wrong PINs: wait 15 minutes or use the customer's code.", "managerPin");
+            throw new OperationFailed("pin_locked", "pin_locked", "managerPin");
         var pins = await db.ManagerPins
             .Join(db.Memberships.Where(m => m.Role == StaffRole.Owner || m.Role == StaffRole.Manager), p => p.UserId, m => m.UserId, (p, m) => p)
             .AsNoTracking().ToListAsync(ct);
@@ -143,7 +149,7 @@ public sealed class RecordCounterPurchase(LedgerUnit unit, TenantContext tenant,
         if (match is null)
         {
             RecordAudit.Add(db, actor, now, "manager_pin.failed", "A wrong manager PIN was typed at the counter");
-            throw new OperationFailed("invalid_pin", "This PIN is not a manager's PIN.", "managerPin") { CommitsAttempt = true };
+            throw new OperationFailed("invalid_pin", "invalid_pin", "managerPin") { CommitsAttempt = true };
         }
         return match.UserId;
     }

@@ -43,9 +43,9 @@ public sealed class RefundAtCounter(LedgerUnit unit, TenantContext tenant, TimeP
         var done = await unit.RunOnceAsync(tenant.Require(), RefundPurchase.Write(refund), clock, async (db, now) =>
         {
             var visible = await FindAsync(db, staff, storeId, r.PurchaseId, now, ct)
-                          ?? throw new OperationFailed("not_found", "Purchase not found.", "purchaseId", 404);
+                          ?? throw new OperationFailed("not_found", "purchase_not_found", "purchaseId", 404);
             if (!visible.Refundable)
-                throw new OperationFailed("refund_not_allowed", "Cashiers can refund only today's purchases: ask a manager.", "", 403);
+                throw new OperationFailed("refund_not_allowed", "refund_not_allowed", "", 403);
             var v = await RefundPurchase.RefundInUnitAsync(db, now, refund, ct);
             RecordAudit.Add(db, actor with { StoreId = visible.StoreId }, now, "purchase.refunded",
                 $"Refund of {Money.Format(v.AmountCents)} ({r.Reason.Trim()}): cashback reversed {Money.Format(v.ReversedEarnCents)}, returned {Money.Format(v.ReturnedCreditCents)}",

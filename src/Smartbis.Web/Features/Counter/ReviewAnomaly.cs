@@ -11,10 +11,10 @@ public sealed class ReviewAnomaly(SmartbisDb db, TimeProvider clock)
     public async Task ExecuteAsync(Guid flagId, string? note, AuditActor actor, CancellationToken ct = default)
     {
         var flag = await db.AnomalyFlags.SingleOrDefaultAsync(f => f.Id == flagId, ct)
-                   ?? throw new OperationFailed("not_found", "Flag not found.", "id", 404);
+                   ?? throw new OperationFailed("not_found", "flag_not_found", "id", 404);
         if (flag.ReviewedAt is not null) return;
         var trimmed = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
-        if (trimmed is { Length: > 500 }) throw new OperationFailed("validation", "Use at most 500 characters.", "note");
+        if (trimmed is { Length: > 500 }) throw new OperationFailed("validation", "note_too_long", "note");
         flag.ReviewedAt = clock.GetUtcNow();
         flag.ReviewedByUserId = actor.UserId;
         flag.ReviewNote = trimmed;

@@ -19,15 +19,15 @@ public sealed class SaveCounterSettings(SmartbisDb db, TimeProvider clock)
     public async Task ExecuteAsync(Request r, AuditActor actor, CancellationToken ct = default)
     {
         var v = new Validation();
-        v.Check(r.LargeRedemptionCents >= 0, "largeRedemption", "Enter an amount (0 turns the check off).");
-        v.Check(r.CodeValidityMinutes is >= 1 and <= 60, "codeValidityMinutes", "Between 1 and 60 minutes.");
-        v.Check(r.BurstPurchases is >= 1 and <= 1000, "burstPurchases", "Between 1 and 1000 purchases.");
-        v.Check(r.BurstWindowMinutes is >= 1 and <= 10_080, "burstWindowMinutes", "Between 1 minute and 7 days.");
-        v.Check(r.RefundRateBps is >= 1 and <= 10_000, "refundRatePercent", "Between 0.01% and 100%.");
-        v.Check(r.RefundRateMinPurchases is >= 1 and <= 100_000, "refundRateMinPurchases", "At least 1 purchase.");
-        v.Check(r.RefundRateWindowDays is >= 1 and <= 365, "refundRateWindowDays", "Between 1 and 365 days.");
+        v.Check(r.LargeRedemptionCents >= 0, "largeRedemption", "large_redemption_amount");
+        v.Check(r.CodeValidityMinutes is >= 1 and <= 60, "codeValidityMinutes", "code_validity_range");
+        v.Check(r.BurstPurchases is >= 1 and <= 1000, "burstPurchases", "burst_purchases_range");
+        v.Check(r.BurstWindowMinutes is >= 1 and <= 10_080, "burstWindowMinutes", "burst_window_range");
+        v.Check(r.RefundRateBps is >= 1 and <= 10_000, "refundRatePercent", "refund_rate_range");
+        v.Check(r.RefundRateMinPurchases is >= 1 and <= 100_000, "refundRateMinPurchases", "refund_rate_min_purchases");
+        v.Check(r.RefundRateWindowDays is >= 1 and <= 365, "refundRateWindowDays", "refund_rate_window_range");
         v.Check(r.BackdatingWindowHours is null or (>= 1 and <= CounterSettings.MaxBackdatingWindowHours), "backdatingWindowHours",
-            "Between 1 hour and 2160 hours (90 days).");
+            "backdating_window_range");
         v.ThrowIfInvalid();
 
         var row = await db.CounterSettings.SingleOrDefaultAsync(ct);

@@ -27,11 +27,11 @@ public sealed class SendRedemptionCode(SmartbisDb db, IEmailSender email, WhatsA
     {
         var customer = await db.Customers.Where(c => c.Id == customerId)
                            .Select(c => new { c.Id, c.Name, c.Email, c.Phone, c.Locale }).SingleOrDefaultAsync(ct)
-                       ?? throw new OperationFailed("not_found", "Customer not found.", "customerId", 404);
+                       ?? throw new OperationFailed("not_found", "customer_not_found", "customerId", 404);
         var messaging = await db.MessagingSettings.AsNoTracking().SingleOrDefaultAsync(ct);
         var byWhatsApp = customer.Phone is not null && messaging is { HasWhatsApp: true };
         if (!byWhatsApp && customer.Email is null)
-            throw new OperationFailed("no_email", "This customer has no email to receive a code: ask a manager for their PIN.", "code");
+            throw new OperationFailed("no_email", "customer_no_email", "code");
         var now = clock.GetUtcNow();
         var tenantId = db.Tenant.Require();
         var settings = await SaveCounterSettings.LoadAsync(db, ct);
@@ -52,7 +52,7 @@ public sealed class SendRedemptionCode(SmartbisDb db, IEmailSender email, WhatsA
             var since = now.AddHours(-1);
             var recent = await db.RedemptionCodes.CountAsync(c => c.CustomerId == customerId && c.CreatedAt > since, ct);
             if (recent >= MaxPerHour)
-                throw new OperationFailed("too_many_codes", "Too many codes were sent to this customer in the last hour: ask a manager for their PIN.", "code");
+                throw new OperationFailed("too_many_codes", "too_many_codes", "code");
             db.RedemptionCodes.Add(row);
             RecordAudit.Add(db, actor, now, "redemption_code.sent",
                 $"One-time code sent to {row.SentTo} for a redemption of up to {Money.Format(amountCents, tenant.CurrencyCode, tenant.Locale)}",
@@ -73,7 +73,7 @@ public sealed class SendRedemptionCode(SmartbisDb db, IEmailSender email, WhatsA
             {
                 log.LogWarning("Redemption code for customer {CustomerId} not sent by WhatsApp: {Error}", customerId, e.Message);
                 if (customer.Email is null)
-                    throw new OperationFailed("send_failed", "The code could not be sent by WhatsApp just now: try again, or ask a manager for their PIN.", "code", 503);
+                    throw new OperationFailed("send_failed", "redemption_send_failed", "code", 503);
                 row.SentTo = Emails.Mask(customer.Email); // the same code goes by email instead
                 await db.SaveChangesAsync(ct);
             }

@@ -13,10 +13,10 @@ public sealed class SetManagerPin(SmartbisDb db, TimeProvider clock, IPasswordHa
     public async Task ExecuteAsync(CurrentStaff staff, string? pin, AuditActor actor, CancellationToken ct = default)
     {
         if (!staff.IsManager || staff.Membership is null)
-            throw new OperationFailed("forbidden", "Only managers and owners have a counter PIN.", "", 403);
+            throw new OperationFailed("forbidden", "pin_managers_only", "", 403);
         var v = new Validation();
-        v.Check(pin is { Length: >= 4 and <= 8 } && pin.All(char.IsAsciiDigit), "pin", "The PIN must be 4 to 8 digits.");
-        v.Check(pin is null || pin.Distinct().Count() > 1, "pin", "Choose a PIN that is not one digit repeated.");
+        v.Check(pin is { Length: >= 4 and <= 8 } && pin.All(char.IsAsciiDigit), "pin", "pin_format");
+        v.Check(pin is null || pin.Distinct().Count() > 1, "pin", "pin_repeated");
         v.ThrowIfInvalid();
         var userId = staff.Membership.UserId;
         var row = await db.ManagerPins.SingleOrDefaultAsync(p => p.UserId == userId, ct);

@@ -50,18 +50,18 @@ public sealed class EnrollCustomer(LedgerUnit unit, TenantContext tenant, TimePr
             var byPhone = phone is null ? null : await db.Customers.SingleOrDefaultAsync(c => c.Phone == phone, ct);
             var byEmail = email is null ? null : await db.Customers.SingleOrDefaultAsync(c => c.Email == email, ct);
             if (byPhone is { IsClaimed: true })
-                throw Duplicate(byPhone.Id, "phone", "This phone number is already a member. Sign in instead.");
+                throw Duplicate(byPhone.Id, "phone", "phone_taken");
             if (byEmail is not null && byEmail.Id != byPhone?.Id)
-                throw Duplicate(byEmail.Id, "email", "This email is already a member. Sign in instead.");
+                throw Duplicate(byEmail.Id, "email", "email_taken");
             if (cpf is not null && await db.Customers.AnyAsync(c => c.Cpf == cpf && c.Id != (byPhone == null ? Guid.Empty : byPhone.Id), ct))
-                throw new OperationFailed("duplicate", "This CPF is already registered.", "cpf", 409);
+                throw new OperationFailed("duplicate", "cpf_taken", "cpf", 409);
 
             Guid? referrer = null;
             if (!string.IsNullOrWhiteSpace(request.ReferralCode))
             {
                 var code = Codes.Normalize(request.ReferralCode);
                 referrer = await db.Customers.Where(c => c.ReferralCode == code && c.JoinedAt != null).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct)
-                           ?? throw new OperationFailed("invalid_referral", "This referral code does not exist.", "referralCode");
+                           ?? throw new OperationFailed("invalid_referral", "invalid_referral", "referralCode");
             }
 
             var claimed = byPhone is not null;
@@ -108,22 +108,23 @@ public sealed class EnrollCustomer(LedgerUnit unit, TenantContext tenant, TimePr
     public static Customer NewCustomer(DateTimeOffset now) =>
         new() { CardCode = Codes.New(8), ReferralCode = Codes.New(8), CreatedAt = now };
 
-    private static OperationFailed Duplicate(Guid existing, string field, string message) =>
-        new("duplicate", new Dictionary<string, string[]> { [field] = [message], ["existingCustomerId"] = [existing.ToString()] }, 409);
+    private static OperationFailed Duplicate(Guid existing, string field, string text) =>
+        new("duplicate", new Dictionary<string, ErrorText[]> { [field] = [ErrorText.Of(text)] }, 409,
+            new Dictionary<string, Guid> { ["existingCustomerId"] = existing });
 
     /// <summary>Field-level checks; returns the normalized phone, email and CPF.</summary>
     public static (string? Phone, string? Email, string? Cpf) Validate(Request r, DateOnly today)
     {
         var v = new Validation();
-        v.Check(!string.IsNullOrWhiteSpace(r.Name) && r.Name.Trim().Length <= 120, "name", "Enter a name (up to 120 characters).");
+        v.Check(!string.IsNullOrWhiteSpace(r.Name) && r.Name.Trim().Length <= 120, "name", "name_required");
         var phone = Phones.ToE164(r.Phone);
-        v.Check(string.IsNullOrWhiteSpace(r.Phone) || phone is not null, "phone", "Enter a valid phone number with area code.");
+        v.Check(string.IsNullOrWhiteSpace(r.Phone) || phone is not null, "phone", "phone_invalid");
         var email = Emails.Normalize(r.Email);
-        v.Check(string.IsNullOrWhiteSpace(r.Email) || email is not null, "email", "Enter a valid email address.");
-        v.Check(phone is not null || email is not null || !v.IsValid, "phone", "Enter a phone number or an email.");
+        v.Check(string.IsNullOrWhiteSpace(r.Email) || email is not null, "email", "email_invalid");
+        v.Check(phone is not null || email is not null || !v.IsValid, "phone", "phone_or_email_required");
         var cpf = Cpf.Normalize(r.Cpf);
-        v.Check(string.IsNullOrWhiteSpace(r.Cpf) || cpf is not null, "cpf", "This CPF is not valid. Check the digits.");
-        v.Check(r.BirthDate is null || (r.BirthDate.Value.Year >= 1900 && r.BirthDate.Value <= today), "birthDate", "Enter a real birth date.");
+        v.Check(string.IsNullOrWhiteSpace(r.Cpf) || cpf is not null, "cpf", "cpf_invalid");
+        v.Check(r.BirthDate is null || (r.BirthDate.Value.Year >= 1900 && r.BirthDate.Value <= today), "birthDate", "birth_date_invalid");
         v.ThrowIfInvalid();
         return (phone, email, cpf);
     }

@@ -14,9 +14,9 @@ public sealed class CreateApiKey(SmartbisDb db, TimeProvider clock)
     public async Task<Result> ExecuteAsync(Request r, AuditActor actor, CancellationToken ct = default)
     {
         var v = new Validation();
-        v.Check(!string.IsNullOrWhiteSpace(r.Name) && r.Name.Trim().Length <= 80, "name", "Name the key (up to 80 characters), e.g. the POS it is for.");
+        v.Check(!string.IsNullOrWhiteSpace(r.Name) && r.Name.Trim().Length <= 80, "name", "api_key_name_required");
         if (r.StoreId is { } storeId)
-            v.Check(await db.Stores.AnyAsync(s => s.Id == storeId, ct), "storeId", "Choose one of your stores.");
+            v.Check(await db.Stores.AnyAsync(s => s.Id == storeId, ct), "storeId", "store_choice");
         v.ThrowIfInvalid();
 
         var now = clock.GetUtcNow();

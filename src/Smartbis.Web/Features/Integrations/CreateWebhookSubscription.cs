@@ -18,8 +18,8 @@ public sealed class CreateWebhookSubscription(SmartbisDb db, WebhookTargets targ
         var urlProblem = await targets.CheckUrlAsync(r.Url, ct);
         v.Check(urlProblem is null, "url", urlProblem ?? "");
         var events = (r.Events ?? []).Distinct().ToList();
-        v.Check(events.Count > 0, "events", "Choose at least one event.");
-        v.Check(events.All(e => WebhookSubscription.Supported.Contains(e)), "events", "Unknown event.");
+        v.Check(events.Count > 0, "events", "events_required");
+        v.Check(events.All(e => WebhookSubscription.Supported.Contains(e)), "events", "event_unknown");
         v.ThrowIfInvalid();
 
         var now = clock.GetUtcNow();

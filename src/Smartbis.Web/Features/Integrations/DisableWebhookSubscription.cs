@@ -11,7 +11,7 @@ public sealed class DisableWebhookSubscription(SmartbisDb db, TimeProvider clock
     public async Task ExecuteAsync(Guid id, AuditActor actor, CancellationToken ct = default)
     {
         var sub = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id, ct)
-                  ?? throw new OperationFailed("not_found", "Webhook not found.", "id", 404);
+                  ?? throw new OperationFailed("not_found", "webhook_not_found", "id", 404);
         if (!sub.Active) return;
         var now = clock.GetUtcNow();
         sub.Active = false;

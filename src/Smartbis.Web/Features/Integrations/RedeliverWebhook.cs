@@ -12,7 +12,7 @@ public sealed class RedeliverWebhook(SmartbisDb db, TimeProvider clock, IBackgro
     public async Task ExecuteAsync(Guid deliveryId, AuditActor actor, CancellationToken ct = default)
     {
         var d = await db.WebhookDeliveries.SingleOrDefaultAsync(x => x.Id == deliveryId, ct)
-                ?? throw new OperationFailed("not_found", "Delivery not found.", "id", 404);
+                ?? throw new OperationFailed("not_found", "delivery_not_found", "id", 404);
         var now = clock.GetUtcNow();
         d.Status = DeliveryStatus.Pending;
         d.NextAttemptAt = now;

@@ -11,7 +11,7 @@ public sealed class RevokeApiKey(SmartbisDb db, TimeProvider clock)
     public async Task ExecuteAsync(Guid id, AuditActor actor, CancellationToken ct = default)
     {
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, ct)
-                  ?? throw new OperationFailed("not_found", "API key not found.", "id", 404);
+                  ?? throw new OperationFailed("not_found", "api_key_not_found", "id", 404);
         if (key.RevokedAt is not null) return;
         var now = clock.GetUtcNow();
         key.RevokedAt = now;

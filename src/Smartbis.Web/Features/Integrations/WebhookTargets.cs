@@ -18,9 +18,9 @@ public sealed class WebhookTargets(IConfiguration config, IHostEnvironment env)
     {
         if (string.IsNullOrWhiteSpace(url) || url.Length > 2000 || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri)
             || uri.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(uri.UserInfo))
-            return "Enter a full URL, e.g. https://example.com/webhooks/smartbis.";
+            return "url_format";
         if (AllowPrivate) return null;
-        if (uri.Scheme != "https") return "The URL must use https.";
+        if (uri.Scheme != "https") return "url_https";
         IPAddress[] addresses;
         try
         {
@@ -28,10 +28,10 @@ public sealed class WebhookTargets(IConfiguration config, IHostEnvironment env)
         }
         catch (SocketException)
         {
-            return "This host name does not resolve.";
+            return "url_unresolved";
         }
-        if (addresses.Length == 0) return "This host name does not resolve.";
-        return addresses.Any(IsInternal) ? "The URL must point to a public internet address." : null;
+        if (addresses.Length == 0) return "url_unresolved";
+        return addresses.Any(IsInternal) ? "url_internal" : null;
     }
 
     /// <summary>Loopback, private (RFC 1918, fc00::/7), link-local, CGNAT, unspecified, multicast and other non-public ranges.</summary>

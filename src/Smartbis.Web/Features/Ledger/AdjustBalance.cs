@@ -20,10 +20,10 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
     {
         var v = new Validation();
         Idempotency.ValidateKey(r.IdempotencyKey, v);
-        v.Check(r.AmountCents != 0, "amountCents", "Enter an amount to add or remove (not zero).");
-        v.Check(Math.Abs(r.AmountCents) <= 100_000_000, "amountCents", "The adjustment is too large.");
-        v.Check(!string.IsNullOrWhiteSpace(r.Reason) && r.Reason.Length <= 300, "reason", "Say why (up to 300 characters): the customer sees it in their history.");
-        v.Check(!string.IsNullOrWhiteSpace(r.AuthorUserId), "authorUserId", "An adjustment needs its author.");
+        v.Check(r.AmountCents != 0, "amountCents", "adjustment_zero");
+        v.Check(Math.Abs(r.AmountCents) <= 100_000_000, "amountCents", "adjustment_too_large");
+        v.Check(!string.IsNullOrWhiteSpace(r.Reason) && r.Reason.Length <= 300, "reason", "adjustment_reason_required");
+        v.Check(!string.IsNullOrWhiteSpace(r.AuthorUserId), "authorUserId", "adjustment_author_required");
         v.ThrowIfInvalid();
         var write = new IdempotentWrite("app", r.IdempotencyKey, "adjust_balance", Idempotency.Hash(r with { IdempotencyKey = "" }));
         return await unit.RunOnceAsync(tenant.Require(), write, clock, async (db, now) =>
@@ -41,7 +41,7 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
                 var debit = -r.AmountCents;
                 await books.ExpireDueLotsAsync(account, ct); // credit past its expiry cannot be taken either
                 if (debit > account.AvailableCents)
-                    throw new OperationFailed("insufficient_balance", $"Only {Money.Format(account.AvailableCents)} is available to remove.", "amountCents");
+                    throw new OperationFailed("insufficient_balance", "insufficient_available", "amountCents", values: new { available = new Amount(account.AvailableCents) });
                 await books.ConsumeAvailableAsync(r.CustomerId, debit, ct);
                 books.Post(account, EntryKind.Adjustment, r.Reason.Trim(), available: -debit, authorUserId: r.AuthorUserId);
             }

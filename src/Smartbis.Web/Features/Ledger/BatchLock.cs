@@ -16,7 +16,7 @@ public static class BatchLock
         var accounts = await db.Accounts
             .FromSqlInterpolated($"SELECT * FROM accounts WHERE tenant_id = {tenantId} AND customer_id = ANY({customerIds}) ORDER BY customer_id FOR UPDATE")
             .ToDictionaryAsync(a => a.CustomerId, ct);
-        if (accounts.Count != customerIds.Distinct().Count()) throw new OperationFailed("not_found", "Customer not found.", "customerId", 404);
+        if (accounts.Count != customerIds.Distinct().Count()) throw new OperationFailed("not_found", "customer_not_found", "customerId", 404);
         return accounts;
     }
 }

@@ -21,7 +21,7 @@ public sealed class Books(SmartbisDb db, DateTimeOffset now)
         return await db.Accounts
                    .FromSqlInterpolated($"SELECT * FROM accounts WHERE tenant_id = {tenantId} AND customer_id = {customerId} FOR UPDATE")
                    .SingleOrDefaultAsync(ct)
-               ?? throw new OperationFailed("not_found", "Customer not found.", "customerId", 404);
+               ?? throw new OperationFailed("not_found", "customer_not_found", "customerId", 404);
     }
 
     /// <summary>Appends an entry and applies its deltas to the (locked) account. A bucket going negative is a bug: it throws.</summary>

@@ -20,7 +20,7 @@ public sealed class GrantBonus(LedgerUnit unit, TenantContext tenant, TimeProvid
     {
         var v = new Validation();
         Idempotency.ValidateKey(r.IdempotencyKey, v);
-        v.Check(r.AmountCents is null or > 0, "amountCents", "A bonus must be more than zero.");
+        v.Check(r.AmountCents is null or > 0, "amountCents", "bonus_positive");
         v.ThrowIfInvalid();
         var write = new IdempotentWrite("job", r.IdempotencyKey, "grant_bonus", Idempotency.Hash(r with { IdempotencyKey = "" }));
         return await unit.RunOnceAsync(tenant.Require(), write, clock, async (db, now) =>
@@ -34,7 +34,7 @@ public sealed class GrantBonus(LedgerUnit unit, TenantContext tenant, TimeProvid
                 BonusKind.Welcome => (EntryKind.WelcomeBonus, r.AmountCents ?? rules.WelcomeBonusCents, "Welcome bonus for joining the program"),
                 _ => (EntryKind.BirthdayBonus, r.AmountCents ?? rules.BirthdayBonusCents, "Happy birthday! A gift from us"),
             };
-            if (amount <= 0) throw new OperationFailed("no_bonus", "The program has no bonus of this kind.", "kind");
+            if (amount <= 0) throw new OperationFailed("no_bonus", "no_bonus", "kind");
             books.Credit(account, kind, amount, r.Reason ?? words, now, rules.ExpiryDays, ruleVersion: rules.Version);
             books.Emit(Events.BonusGranted, r.CustomerId, null, new { kind = r.Kind.ToString().ToLowerInvariant(), amountCents = amount });
             return new Result(amount, Balances.Of(account));

@@ -47,9 +47,9 @@ public static class Idempotency
 
     public static void ValidateKey(string? key, Validation v)
     {
-        v.Check(!string.IsNullOrWhiteSpace(key), "idempotencyKey", "An idempotency key is required.");
+        v.Check(!string.IsNullOrWhiteSpace(key), "idempotencyKey", "idempotency_key_required");
         v.Check(key is null || (key.Length <= MaxKeyLength && key.All(c => c is >= ' ' and <= '~')),
-            "idempotencyKey", "The idempotency key must be 1 to 255 printable ASCII characters.");
+            "idempotencyKey", "idempotency_key_format");
     }
 
     /// <summary>
@@ -79,7 +79,7 @@ public static class Idempotency
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.LockNotAvailable)
         {
             throw new OperationFailed("idempotency_key_in_flight",
-                "A request with this idempotency key is still being processed. Retry in a few seconds with the same key to get its result.",
+                "idempotency_key_in_flight",
                 "idempotencyKey", 409);
         }
         if (inserted == 1) return null;
@@ -87,7 +87,7 @@ public static class Idempotency
         var existing = await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.Key == key, ct);
         if (existing.Operation != w.Operation || existing.RequestHash != w.RequestHash)
             throw new OperationFailed("idempotency_key_reused",
-                "This idempotency key was already used for a different request. Use a new key for a new request.", "idempotencyKey");
+                "idempotency_key_reused", "idempotencyKey");
         return existing.Response?.Deserialize<T>(JsonSerializerOptions.Web)
                ?? throw new InvalidOperationException($"Idempotency record {key} has no stored response.");
     }

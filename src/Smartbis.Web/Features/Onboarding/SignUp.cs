@@ -26,23 +26,23 @@ public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvid
         var slug = (r.Slug ?? "").Trim().ToLowerInvariant();
         var email = (r.Email ?? "").Trim();
         var v = new Validation();
-        v.Check(!string.IsNullOrWhiteSpace(r.BusinessName) && r.BusinessName.Trim().Length <= 120, nameof(r.BusinessName), "Enter the business name (up to 120 characters).");
+        v.Check(!string.IsNullOrWhiteSpace(r.BusinessName) && r.BusinessName.Trim().Length <= 120, nameof(r.BusinessName), "business_name_required");
         if (await CheckSlugAsync(db, slug, ct) is { } slugError) v.Add(nameof(r.Slug), slugError);
-        v.Check(!string.IsNullOrWhiteSpace(r.OwnerName) && r.OwnerName.Trim().Length <= 120, nameof(r.OwnerName), "Enter your name.");
+        v.Check(!string.IsNullOrWhiteSpace(r.OwnerName) && r.OwnerName.Trim().Length <= 120, nameof(r.OwnerName), "your_name_required");
         var emailOk = Customers.Emails.Normalize(email) is not null;
-        v.Check(emailOk, nameof(r.Email), "Enter a valid email address.");
+        v.Check(emailOk, nameof(r.Email), "email_invalid");
         if (emailOk && await users.FindByEmailAsync(email) is not null)
-            v.Add(nameof(r.Email), "An account with this email already exists. Sign in to add a business to it.");
+            v.Add(nameof(r.Email), "account_email_taken");
         foreach (var validator in users.PasswordValidators)
         {
             var result = await validator.ValidateAsync(users, new AppUser { UserName = email, Email = email }, r.Password ?? "");
-            if (!result.Succeeded) { v.Add(nameof(r.Password), "Use a password of at least 10 characters (a passphrase is best)."); break; }
+            if (!result.Succeeded) { v.Add(nameof(r.Password), "password_too_short"); break; }
         }
         var bps = ParseRate(r.EarnRatePercent, r.Locale);
-        v.Check(bps is > 0 and <= 10_000, nameof(r.EarnRatePercent), "Enter a rate between 0.01% and 100%.");
-        v.Check(r.RewardType == "cashback", nameof(r.RewardType), "Only cashback programs are available for now.");
-        v.Check(!string.IsNullOrWhiteSpace(r.CurrencyName) && r.CurrencyName.Trim().Length <= 40, nameof(r.CurrencyName), "Enter what customers call the reward (up to 40 characters).");
-        v.Check(r.Locale is "pt-BR" or "en", nameof(r.Locale), "Choose Português or English.");
+        v.Check(bps is > 0 and <= 10_000, nameof(r.EarnRatePercent), "earn_rate_range");
+        v.Check(r.RewardType == "cashback", nameof(r.RewardType), "cashback_only");
+        v.Check(!string.IsNullOrWhiteSpace(r.CurrencyName) && r.CurrencyName.Trim().Length <= 40, nameof(r.CurrencyName), "currency_name_required");
+        v.Check(r.Locale is "pt-BR" or "en", nameof(r.Locale), "locale_choice");
         v.ThrowIfInvalid("invalid_signup");
 
         var now = clock.GetUtcNow();
@@ -50,7 +50,8 @@ public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvid
         var owner = new AppUser { UserName = email, Email = email, DisplayName = r.OwnerName.Trim(), PreferredLocale = r.Locale };
         var created = await users.CreateAsync(owner, r.Password!);
         if (!created.Succeeded)
-            throw new OperationFailed("invalid_signup", string.Join(" ", created.Errors.Select(e => e.Description)), nameof(r.Email));
+            throw new OperationFailed("invalid_signup", "identity_refused", nameof(r.Email),
+                values: new { reason = string.Join(" ", created.Errors.Select(e => e.Description)) });
         var tenant = new Tenant
         {
             Slug = slug, Name = r.BusinessName.Trim(), CurrencyName = r.CurrencyName.Trim(), Locale = r.Locale, Plan = Plan.Free, CreatedAt = now,
@@ -62,7 +63,7 @@ public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvid
         }
         catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
-            throw new OperationFailed("invalid_signup", "This address is taken. Choose another.", nameof(r.Slug));
+            throw new OperationFailed("invalid_signup", "slug_taken", nameof(r.Slug));
         }
         db.Tenant.Set(tenant.Id, tenant.Slug);
         var store = new Store { Name = tenant.Name, CreatedAt = now };
@@ -82,7 +83,7 @@ public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvid
     {
         if (Slugs.Validate(slug) is { } error) return error;
         // Slugs are global: this reads across tenants on purpose (the tenants table is not tenant-owned).
-        return await db.Tenants.AnyAsync(t => t.Slug == slug, ct) ? "This address is taken. Choose another." : null;
+        return await db.Tenants.AnyAsync(t => t.Slug == slug, ct) ? "slug_taken" : null;
     }
 
     /// <summary>"5", "5,5" (pt-BR) or "5.5" (en) percent → basis points; null when it is not a number with at most 2 decimals.</summary>

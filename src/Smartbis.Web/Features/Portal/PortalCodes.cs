@@ -97,7 +97,7 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
     public async Task<Result> ToIdentifierAsync(string identifier, string? client = null, CancellationToken ct = default)
     {
         var normalized = NormalizeIdentifier(identifier)
-                         ?? throw new OperationFailed("invalid_identifier", "Enter a valid email or mobile phone number.", "identifier");
+                         ?? throw new OperationFailed("invalid_identifier", "identifier_invalid", "identifier");
         if (client is not null) await limits.CountAsync(CodeLimits.ClientSends, client, ct);
         var customerId = await FindMemberAsync(db, normalized, ct);
         if (customerId is not { } id) return await DecoyAsync(CodeOwner.Decoy(db.Tenant.Require(), normalized), ct);
@@ -165,11 +165,11 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
         if (client is not null) await limits.CountAsync(CodeLimits.ClientSends, client, ct);
         var customer = await db.Customers.Where(c => c.Id == customerId && c.JoinedAt != null && c.Status == CustomerStatus.Active)
                            .Select(c => new { c.Id, c.Name, c.Email, c.Phone, c.Locale }).SingleOrDefaultAsync(ct)
-                       ?? throw new OperationFailed("not_member", "We found no member with this email or phone. Check it, or join the program.", "identifier", 404);
+                       ?? throw new OperationFailed("not_member", "not_member", "identifier", 404);
         var settings = await db.MessagingSettings.AsNoTracking().SingleOrDefaultAsync(ct);
         var byWhatsApp = customer.Phone is not null && settings is { HasWhatsApp: true } && (preferWhatsApp || customer.Email is null);
         if (!byWhatsApp && customer.Email is null)
-            throw new OperationFailed("no_email", "Codes are sent by email, and this member has no email address. Ask the store to add one.", "identifier");
+            throw new OperationFailed("no_email", "member_no_email", "identifier");
         var now = clock.GetUtcNow();
         var tenantId = db.Tenant.Require();
         var tenant = await db.Tenants.Where(t => t.Id == tenantId).Select(t => new { t.Name, t.Locale }).SingleAsync(ct);
@@ -207,7 +207,7 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
             {
                 log.LogWarning("Sign-in code for customer {CustomerId} not sent by WhatsApp: {Error}", customerId, e.Message);
                 if (address is null)
-                    throw new OperationFailed("send_failed", "We could not send the code by WhatsApp just now. Try again in a moment.", "identifier", 503);
+                    throw new OperationFailed("send_failed", "sign_in_send_failed", "identifier", 503);
                 row.SentTo = Emails.Mask(address); // the same code goes by email instead
                 await db.SaveChangesAsync(ct);
             }
@@ -245,7 +245,7 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
     }
 
     public static OperationFailed TooMany() =>
-        new("too_many_attempts", "Too many codes or attempts. Wait a while and try again.", "code", 429);
+        new OperationFailed("too_many_attempts", "too_many_codes_or_attempts", "code", 429);
 
     public static string Hash(Guid tenantId, Guid customerId, string code) => OneTimeCodes.Hash(OneTimeCodes.Portal, tenantId, customerId, code);
 
@@ -266,7 +266,7 @@ public sealed class VerifySignInCode(SmartbisDb db, TimeProvider clock, AttemptL
     {
         var digits = Digits(typed);
         var normalized = SendSignInCode.NormalizeIdentifier(identifier)
-                         ?? throw new OperationFailed("invalid_identifier", "Enter a valid email or mobile phone number.", "identifier");
+                         ?? throw new OperationFailed("invalid_identifier", "identifier_invalid", "identifier");
         await limits.CountAsync(CodeLimits.ClientGuesses, client, ct);
         var customerId = await SendSignInCode.FindMemberAsync(db, normalized, ct);
         var owner = customerId is { } id ? CodeOwner.Member(id) : CodeOwner.Decoy(db.Tenant.Require(), normalized);
@@ -285,7 +285,7 @@ public sealed class VerifySignInCode(SmartbisDb db, TimeProvider clock, AttemptL
     private static string Digits(string? typed)
     {
         var digits = new string((typed ?? "").Where(char.IsDigit).ToArray());
-        if (digits.Length != 6) throw new OperationFailed("invalid_code", "Enter the six-digit code we sent you.", "code");
+        if (digits.Length != 6) throw new OperationFailed("invalid_code", "code_six_digits", "code");
         return digits;
     }
 
@@ -309,7 +309,7 @@ public sealed class VerifySignInCode(SmartbisDb db, TimeProvider clock, AttemptL
                 .OrderByDescending(c => c.CreatedAt).Select(c => new { c.Id, c.CodeHash, c.ExpiresAt, c.UsedAt, c.Attempts })
                 .FirstOrDefaultAsync(ct);
             if (code is null || code.UsedAt is not null || code.ExpiresAt <= now)
-                throw new OperationFailed("code_expired", "This code has expired or was already used. Ask for a new one.", "code");
+                throw new OperationFailed("code_expired", "code_expired", "code");
 
             // Count the attempt before comparing: the database decides, so N parallel requests get at most the limit.
             var counted = await db.SignInCodes
@@ -319,8 +319,8 @@ public sealed class VerifySignInCode(SmartbisDb db, TimeProvider clock, AttemptL
             {
                 var usedMeanwhile = await db.SignInCodes.AnyAsync(c => c.Id == code.Id && c.UsedAt != null, ct);
                 throw usedMeanwhile
-                    ? new OperationFailed("code_expired", "This code has expired or was already used. Ask for a new one.", "code")
-                    : new OperationFailed("code_locked", "Too many wrong attempts for this code. Ask for a new one.", "code", 429);
+                    ? new OperationFailed("code_expired", "code_expired", "code")
+                    : new OperationFailed("code_locked", "code_locked", "code", 429);
             }
             await tx.CommitAsync(ct);
             return code;
@@ -329,10 +329,10 @@ public sealed class VerifySignInCode(SmartbisDb db, TimeProvider clock, AttemptL
         // A decoy's hash is of 32 random bytes, not of a code: compared all the same (same work), and never equal.
         var typedHash = SendSignInCode.Hash(tenantId, owner.CustomerId ?? Guid.Empty, digits);
         if (!CryptographicOperations.FixedTimeEquals(Convert.FromHexString(latest.CodeHash), Convert.FromHexString(typedHash)) || owner.CustomerId is null)
-            throw new OperationFailed("wrong_code", "This code is not right. Check the latest message we sent you.", "code");
+            throw new OperationFailed("wrong_code", "wrong_code", "code");
 
         var used = await db.SignInCodes.Where(c => c.Id == latest.Id && c.UsedAt == null && c.ExpiresAt > now)
             .ExecuteUpdateAsync(u => u.SetProperty(c => c.UsedAt, now), ct);
-        if (used == 0) throw new OperationFailed("code_expired", "This code has expired or was already used. Ask for a new one.", "code");
+        if (used == 0) throw new OperationFailed("code_expired", "code_expired", "code");
     }
 }

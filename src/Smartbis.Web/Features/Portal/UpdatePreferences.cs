@@ -17,9 +17,9 @@ public sealed class UpdatePreferences(SmartbisDb db, TimeProvider clock)
     {
         var customer = await db.Customers.SingleAsync(c => c.Id == customerId, ct);
         var v = new Validation();
-        v.Check(!r.EmailConsent || customer.Email is not null, "emailConsent", "Add an email address before choosing email.");
-        v.Check(!r.WhatsAppConsent || customer.Phone is not null, "whatsAppConsent", "Add a phone number before choosing WhatsApp.");
-        v.Check(r.Locale is null or "pt-BR" or "en", "locale", "Choose a language from the list.");
+        v.Check(!r.EmailConsent || customer.Email is not null, "emailConsent", "email_before_consent");
+        v.Check(!r.WhatsAppConsent || customer.Phone is not null, "whatsAppConsent", "phone_before_consent");
+        v.Check(r.Locale is null or "pt-BR" or "en", "locale", "locale_unknown");
         v.ThrowIfInvalid();
         var now = clock.GetUtcNow();
         var changes = 0;

@@ -9,7 +9,7 @@ public static class RulesInForce
     /// <summary>The version in force at a moment: the latest whose EffectiveFrom is not after it.</summary>
     public static async Task<ProgramRules> AtAsync(SmartbisDb db, DateTimeOffset at, CancellationToken ct = default) =>
         await FindAtAsync(db, at, ct)
-        ?? throw new Infrastructure.OperationFailed("no_program", "This business has no program rules yet. Set them up in Program settings.");
+        ?? throw new Infrastructure.OperationFailed("no_program", "no_program");
 
     /// <summary>
     /// As <see cref="AtAsync"/>, or null for a business with no rules at all. When every version starts later (rules

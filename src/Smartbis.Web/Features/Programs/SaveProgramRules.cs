@@ -27,31 +27,31 @@ public sealed class SaveProgramRules(SmartbisDb db, TimeProvider clock)
     public static Validation Validate(ProgramRules r)
     {
         var v = new Validation()
-            .Check(r.RewardType == RewardType.Cashback, nameof(r.RewardType), "Only cashback programs are available for now.")
-            .Check(r.EarnRateBps is >= 0 and <= 10_000, nameof(r.EarnRateBps), "The earn rate must be between 0% and 100%.")
-            .Check(r.MinPurchaseCents >= 0, nameof(r.MinPurchaseCents), "The minimum purchase cannot be negative.")
-            .Check(r.MaxEarnPerPurchaseCents is null or >= 0, nameof(r.MaxEarnPerPurchaseCents), "The cap per purchase cannot be below zero.")
-            .Check(r.PendingDays is >= 0 and <= 365, nameof(r.PendingDays), "The pending period must be between 0 and 365 days.")
-            .Check(r.ExpiryDays is null or (>= 1 and <= 3650), nameof(r.ExpiryDays), "Expiry must be between 1 and 3650 days, or never.")
-            .Check(r.MinRedeemBalanceCents >= 0, nameof(r.MinRedeemBalanceCents), "The minimum balance to redeem cannot be negative.")
-            .Check(r.MaxRedeemShareBps is >= 0 and <= 10_000, nameof(r.MaxRedeemShareBps), "The share payable with cashback must be between 0% and 100%.")
-            .Check(r.VoucherMode != VoucherMode.Threshold || r.VoucherThresholdCents > 0, nameof(r.VoucherThresholdCents), "Set the balance at which a voucher is issued (more than zero).")
-            .Check(r.VoucherThresholdCents >= 0, nameof(r.VoucherThresholdCents), "The voucher threshold cannot be negative.")
-            .Check(r.VoucherValidityDays is >= 1 and <= 3650, nameof(r.VoucherValidityDays), "Vouchers must be valid between 1 and 3650 days.")
-            .Check(r.ReferrerRewardCents >= 0, nameof(r.ReferrerRewardCents), "The referrer reward cannot be negative.")
-            .Check(r.RefereeRewardCents >= 0, nameof(r.RefereeRewardCents), "The new customer's referral reward cannot be negative.")
-            .Check(r.ReferralMinPurchaseCents >= 0, nameof(r.ReferralMinPurchaseCents), "The qualifying purchase cannot be negative.")
-            .Check(r.ReferralMonthlyCap >= 0, nameof(r.ReferralMonthlyCap), "The monthly referral cap cannot be negative.")
-            .Check(r.WelcomeBonusCents >= 0, nameof(r.WelcomeBonusCents), "The welcome bonus cannot be negative.")
-            .Check(r.BirthdayBonusCents >= 0, nameof(r.BirthdayBonusCents), "The birthday bonus cannot be negative.")
-            .Check(r.ExcludedCategories.All(c => !string.IsNullOrWhiteSpace(c) && c.Length <= 60), nameof(r.ExcludedCategories), "Category names must have 1 to 60 characters.");
+            .Check(r.RewardType == RewardType.Cashback, nameof(r.RewardType), "cashback_only")
+            .Check(r.EarnRateBps is >= 0 and <= 10_000, nameof(r.EarnRateBps), "earn_rate_bounds")
+            .Check(r.MinPurchaseCents >= 0, nameof(r.MinPurchaseCents), "min_purchase_negative")
+            .Check(r.MaxEarnPerPurchaseCents is null or >= 0, nameof(r.MaxEarnPerPurchaseCents), "cap_negative")
+            .Check(r.PendingDays is >= 0 and <= 365, nameof(r.PendingDays), "pending_days_range")
+            .Check(r.ExpiryDays is null or (>= 1 and <= 3650), nameof(r.ExpiryDays), "expiry_days_range")
+            .Check(r.MinRedeemBalanceCents >= 0, nameof(r.MinRedeemBalanceCents), "min_redeem_negative")
+            .Check(r.MaxRedeemShareBps is >= 0 and <= 10_000, nameof(r.MaxRedeemShareBps), "redeem_share_range")
+            .Check(r.VoucherMode != VoucherMode.Threshold || r.VoucherThresholdCents > 0, nameof(r.VoucherThresholdCents), "voucher_threshold_required")
+            .Check(r.VoucherThresholdCents >= 0, nameof(r.VoucherThresholdCents), "voucher_threshold_negative")
+            .Check(r.VoucherValidityDays is >= 1 and <= 3650, nameof(r.VoucherValidityDays), "voucher_validity_range")
+            .Check(r.ReferrerRewardCents >= 0, nameof(r.ReferrerRewardCents), "referrer_reward_negative")
+            .Check(r.RefereeRewardCents >= 0, nameof(r.RefereeRewardCents), "referee_reward_negative")
+            .Check(r.ReferralMinPurchaseCents >= 0, nameof(r.ReferralMinPurchaseCents), "referral_min_purchase_negative")
+            .Check(r.ReferralMonthlyCap >= 0, nameof(r.ReferralMonthlyCap), "referral_cap_negative")
+            .Check(r.WelcomeBonusCents >= 0, nameof(r.WelcomeBonusCents), "welcome_bonus_negative")
+            .Check(r.BirthdayBonusCents >= 0, nameof(r.BirthdayBonusCents), "birthday_bonus_negative")
+            .Check(r.ExcludedCategories.All(c => !string.IsNullOrWhiteSpace(c) && c.Length <= 60), nameof(r.ExcludedCategories), "category_length");
         for (var i = 0; i < r.Boosts.Count; i++)
         {
             var b = r.Boosts[i];
-            v.Check(b.RateBps is >= 0 and <= 10_000, $"Boosts[{i}].RateBps", "A boost rate must be between 0% and 100%.")
-             .Check(b.RateBps > r.EarnRateBps || b.RateBps is < 0 or > 10_000 || r.EarnRateBps is < 0 or > 10_000, $"Boosts[{i}].RateBps", "A boost must give more than the base rate.")
-             .Check(b.StartsOn is null || b.EndsOn is null || b.StartsOn <= b.EndsOn, $"Boosts[{i}].EndsOn", "A boost must end on or after its start.")
-             .Check(b.StartsOn is not null || b.EndsOn is not null || b.Weekdays.Count > 0, $"Boosts[{i}].Weekdays", "Choose dates or weekdays for the boost.");
+            v.Check(b.RateBps is >= 0 and <= 10_000, $"Boosts[{i}].RateBps", "boost_rate_range")
+             .Check(b.RateBps > r.EarnRateBps || b.RateBps is < 0 or > 10_000 || r.EarnRateBps is < 0 or > 10_000, $"Boosts[{i}].RateBps", "boost_above_base")
+             .Check(b.StartsOn is null || b.EndsOn is null || b.StartsOn <= b.EndsOn, $"Boosts[{i}].EndsOn", "boost_dates_order")
+             .Check(b.StartsOn is not null || b.EndsOn is not null || b.Weekdays.Count > 0, $"Boosts[{i}].Weekdays", "boost_when_required");
         }
         return v;
     }

@@ -16,8 +16,8 @@ public sealed class UpdateProgram(SmartbisDb db, SaveProgramRules save, TimeProv
 
     /// <summary>Every rule and branding field checked, each problem keyed by its rule's property name.</summary>
     public static Validation Validate(Request r) => SaveProgramRules.Validate(r.Rules)
-        .Check(!string.IsNullOrWhiteSpace(r.CurrencyName) && r.CurrencyName.Trim().Length <= 40, nameof(r.CurrencyName), "Enter what customers call the reward (up to 40 characters).")
-        .Check(Regex.IsMatch(r.PrimaryColor ?? "", "^#[0-9a-fA-F]{6}$"), nameof(r.PrimaryColor), "Use a colour like #0d6efd.");
+        .Check(!string.IsNullOrWhiteSpace(r.CurrencyName) && r.CurrencyName.Trim().Length <= 40, nameof(r.CurrencyName), "currency_name_required")
+        .Check(Regex.IsMatch(r.PrimaryColor ?? "", "^#[0-9a-fA-F]{6}$"), nameof(r.PrimaryColor), "color_format");
 
     /// <param name="describe">The rules as the audit keeps them (the page's labelled snapshot), before and after.</param>
     public async Task<ProgramRules> ExecuteAsync(Request r, string? userId, AuditActor actor, Func<ProgramRules, object> describe, CancellationToken ct = default)

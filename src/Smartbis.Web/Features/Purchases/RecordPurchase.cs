@@ -58,12 +58,13 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         var found = await db.Stores.Where(s => s.Id == r.StoreId)
                         .Join(db.Tenants, s => s.TenantId, t => t.Id, (s, t) => new { Store = s, Tenant = t })
                         .SingleOrDefaultAsync(ct)
-                    ?? throw new OperationFailed("not_found", "Store not found.", "storeId", 404);
+                    ?? throw new OperationFailed("not_found", "store_not_found", "storeId", 404);
         var (store, tenantRow) = (found.Store, found.Tenant);
-        if (!store.Active) throw new OperationFailed("store_inactive", "This store is inactive.", "storeId");
+        Amount amountOf(long cents) => new(cents, tenantRow.CurrencyCode, tenantRow.Locale);
+        if (!store.Active) throw new OperationFailed("store_inactive", "store_inactive", "storeId");
         if (occurredAt > now + CounterSettings.FutureSkew)
-            throw new OperationFailed("occurred_at_in_future",
-                $"occurredAt cannot be in the future (at most {CounterSettings.FutureSkew.TotalMinutes:0} minutes ahead of {now:yyyy-MM-dd HH:mm} UTC).", "occurredAt");
+            throw new OperationFailed("occurred_at_in_future", "occurred_at_in_future", "occurredAt",
+                values: new { minutes = (int)CounterSettings.FutureSkew.TotalMinutes, now });
         var backdated = now - occurredAt > CounterSettings.BackdatedFlagAfter;
         if (backdated) await CheckBackdatingWindowAsync(db, occurredAt, now, ct);
 
@@ -74,16 +75,19 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
                 .Select(p => new { p.Id, p.CreatedAt, p.AmountCents }).FirstOrDefaultAsync(ct);
             if (first is not null)
                 throw new OperationFailed("duplicate_receipt",
-                    new Dictionary<string, string[]>
+                    new Dictionary<string, ErrorText[]>
                     {
-                        ["receiptNumber"] = [$"Receipt {receipt} was already recorded in this store at {first.CreatedAt:yyyy-MM-dd HH:mm} UTC ({Money.Format(first.AmountCents)}, purchase {first.Id})."],
-                        ["existingPurchaseId"] = [first.Id.ToString()],
-                    }, 409);
+                        ["receiptNumber"] = [ErrorText.Of("duplicate_receipt", new
+                        {
+                            receipt, recordedAt = first.CreatedAt, amount = amountOf(first.AmountCents),
+                            purchaseId = first.Id,
+                        })],
+                    }, 409, new Dictionary<string, Guid> { ["existingPurchaseId"] = first.Id });
         }
 
         var customer = await FindCustomerAsync(db, r, phone, now, ct);
         if (customer.Status != CustomerStatus.Active)
-            throw new OperationFailed("customer_blocked", "This customer is blocked and cannot earn or redeem.", "customerId");
+            throw new OperationFailed("customer_blocked", "customer_blocked", "customerId");
 
         var rules = await RulesInForce.AtAsync(db, occurredAt, ct);
         var account = await books.LockAsync(customer.Id, ct);
@@ -99,7 +103,7 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
             var voucher = await RedeemVoucher.FindUsableAsync(db, r.VoucherCode, customer.Id, now, ct);
             if (voucher.ValueCents > r.AmountCents - r.PayWithCashbackCents)
                 throw new OperationFailed("voucher_exceeds_purchase",
-                    $"This voucher is worth {Money.Format(voucher.ValueCents, tenantRow.CurrencyCode, tenantRow.Locale)}: the purchase must be at least that much.", "voucherCode");
+                    "voucher_exceeds_purchase", "voucherCode", values: new { value = amountOf(voucher.ValueCents) });
             RedeemVoucher.Apply(books, account, voucher, purchase.Id);
             purchase.PaidWithVoucherCents = voucher.ValueCents;
             purchase.VoucherId = voucher.Id;
@@ -111,18 +115,20 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         {
             if (!customer.IsClaimed)
                 throw new OperationFailed("customer_unclaimed",
-                    "This customer has not joined the program yet: their cashback is kept for them and can be used once they join.", "payWithCashbackCents");
+                    "customer_unclaimed", "payWithCashbackCents");
             await books.ExpireDueLotsAsync(account, ct);
             var maxShare = rules.MaxCashbackPaymentCents(r.AmountCents);
-            var fmt = (long c) => Money.Format(c, tenantRow.CurrencyCode, tenantRow.Locale);
             if (account.AvailableCents < rules.MinRedeemBalanceCents)
-                throw new OperationFailed("below_minimum_balance", $"Cashback can be used from a balance of {fmt(rules.MinRedeemBalanceCents)}.", "payWithCashbackCents");
+                throw new OperationFailed("below_minimum_balance", "below_minimum_balance", "payWithCashbackCents",
+                    values: new { currencyName = tenantRow.CurrencyName, minimum = amountOf(rules.MinRedeemBalanceCents) });
             if (r.PayWithCashbackCents > maxShare)
-                throw new OperationFailed("over_max_share", $"At most {fmt(maxShare)} of this purchase can be paid with cashback.", "payWithCashbackCents");
+                throw new OperationFailed("over_max_share", "over_max_share", "payWithCashbackCents",
+                    values: new { maximum = amountOf(maxShare), currencyName = tenantRow.CurrencyName });
             if (r.PayWithCashbackCents > account.AvailableCents)
-                throw new OperationFailed("insufficient_balance", $"The available balance is {fmt(account.AvailableCents)}.", "payWithCashbackCents");
+                throw new OperationFailed("insufficient_balance", "insufficient_balance", "payWithCashbackCents",
+                    values: new { available = amountOf(account.AvailableCents) });
             await books.ConsumeAvailableAsync(customer.Id, r.PayWithCashbackCents, ct);
-            books.Post(account, EntryKind.Redeem, $"Paid {fmt(r.PayWithCashbackCents)} of a purchase at {store.Name}",
+            books.Post(account, EntryKind.Redeem, $"Paid {Money.Format(r.PayWithCashbackCents, tenantRow.CurrencyCode, tenantRow.Locale)} of a purchase at {store.Name}",
                 available: -r.PayWithCashbackCents, purchaseId: purchase.Id);
             purchase.PaidWithCashbackCents = r.PayWithCashbackCents;
             books.Emit(Events.CashbackRedeemed, customer.Id, purchase.Id, new { purchaseId = purchase.Id, amountCents = r.PayWithCashbackCents });
@@ -192,7 +198,7 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
     {
         if (r.CustomerId is { } id)
             return await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct)
-                   ?? throw new OperationFailed("not_found", "Customer not found.", "customerId", 404);
+                   ?? throw new OperationFailed("not_found", "customer_not_found", "customerId", 404);
         var existing = await db.Customers.SingleOrDefaultAsync(c => c.Phone == phone, ct);
         if (existing is not null) return existing;
         var walkIn = EnrollCustomer.NewCustomer(now);
@@ -211,31 +217,29 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         var hours = await db.CounterSettings.Select(c => (int?)c.BackdatingWindowHours).SingleOrDefaultAsync(ct)
                     ?? CounterSettings.DefaultBackdatingWindowHours;
         if (occurredAt < now.AddHours(-hours))
-            throw new OperationFailed("occurred_at_too_old",
-                $"occurredAt can be at most {hours} hours in the past (this merchant's backdating window); this purchase is from {occurredAt:yyyy-MM-dd HH:mm} UTC.",
-                "occurredAt");
+            throw new OperationFailed("occurred_at_too_old", "occurred_at_too_old", "occurredAt", values: new { hours, occurredAt });
     }
 
     private static string? Validate(Request r)
     {
         var v = new Validation();
         Idempotency.ValidateKey(r.IdempotencyKey, v);
-        v.Check(r.AmountCents > 0, "amountCents", "Enter the purchase amount (more than zero).");
-        v.Check(r.AmountCents <= 10_000_000_00, "amountCents", "The amount is too large for one purchase.");
-        v.Check(r.PayWithCashbackCents >= 0, "payWithCashbackCents", "The cashback to use cannot be negative.");
-        v.Check(r.PayWithCashbackCents <= r.AmountCents, "payWithCashbackCents", "Cashback cannot pay more than the purchase.");
-        v.Check(r.ReceiptNumber is null || r.ReceiptNumber.Trim().Length <= 60, "receiptNumber", "The receipt number can have at most 60 characters.");
+        v.Check(r.AmountCents > 0, "amountCents", "purchase_amount_required");
+        v.Check(r.AmountCents <= 10_000_000_00, "amountCents", "purchase_too_large");
+        v.Check(r.PayWithCashbackCents >= 0, "payWithCashbackCents", "cashback_negative");
+        v.Check(r.PayWithCashbackCents <= r.AmountCents, "payWithCashbackCents", "cashback_over_amount");
+        v.Check(r.ReceiptNumber is null || r.ReceiptNumber.Trim().Length <= 60, "receiptNumber", "receipt_too_long");
         var phone = Phones.ToE164(r.Phone);
-        v.Check(r.CustomerId is not null || phone is not null, "phone", "Choose a customer or enter a valid phone number.");
+        v.Check(r.CustomerId is not null || phone is not null, "phone", "customer_or_phone_required");
         if (r.Lines is { Count: > 0 } lines)
         {
-            v.Check(lines.Count <= MaxLines, "lines", $"At most {MaxLines} lines per purchase.");
-            v.Check(lines.All(l => l.AmountCents >= 0), "lines", "Line amounts cannot be negative.");
-            v.Check(lines.All(l => !string.IsNullOrWhiteSpace(l.Category) && l.Category.Length <= 60), "lines", "Each line needs a category (up to 60 characters).");
+            v.Check(lines.Count <= MaxLines, "lines", "lines_too_many", new { maximum = MaxLines });
+            v.Check(lines.All(l => l.AmountCents >= 0), "lines", "line_negative");
+            v.Check(lines.All(l => !string.IsNullOrWhiteSpace(l.Category) && l.Category.Length <= 60), "lines", "line_category_required");
             // Summed in 128 bits: lines near long.MaxValue must be refused, not overflow (or wrap) into a match.
             var sum = Int128.Zero;
             foreach (var l in lines) sum += l.AmountCents;
-            v.Check(sum == r.AmountCents, "lines", "The lines must add up to the purchase amount.");
+            v.Check(sum == r.AmountCents, "lines", "lines_sum");
         }
         v.ThrowIfInvalid();
         return phone;

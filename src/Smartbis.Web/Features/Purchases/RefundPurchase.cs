@@ -46,20 +46,20 @@ public sealed class RefundPurchase(LedgerUnit unit, TenantContext tenant, TimePr
     {
         var v = new Validation();
         Idempotency.ValidateKey(r.IdempotencyKey, v);
-        v.Check(r.AmountCents > 0, "amountCents", "Enter the amount to refund (more than zero).");
-        v.Check(!string.IsNullOrWhiteSpace(r.Reason) && r.Reason.Length <= 300, "reason", "Say why (up to 300 characters).");
+        v.Check(r.AmountCents > 0, "amountCents", "refund_amount_required");
+        v.Check(!string.IsNullOrWhiteSpace(r.Reason) && r.Reason.Length <= 300, "reason", "reason_required");
         v.ThrowIfInvalid();
     }
 
     private static async Task<Result> RefundAsync(SmartbisDb db, Books books, Request r, CancellationToken ct)
     {
         var customerId = await db.Purchases.Where(p => p.Id == r.PurchaseId).Select(p => (Guid?)p.CustomerId).SingleOrDefaultAsync(ct)
-                         ?? throw new OperationFailed("not_found", "Purchase not found.", "purchaseId", 404);
+                         ?? throw new OperationFailed("not_found", "purchase_not_found", "purchaseId", 404);
         var account = await books.LockAsync(customerId, ct);
         var p = await db.Purchases.SingleAsync(x => x.Id == r.PurchaseId, ct); // read under the lock: refunds of one purchase are serialized
         var refundable = p.AmountCents - p.RefundedCents;
         if (r.AmountCents > refundable)
-            throw new OperationFailed("over_refund", $"At most {Money.Format(refundable)} of this purchase can still be refunded.", "amountCents");
+            throw new OperationFailed("over_refund", "over_refund", "amountCents", values: new { refundable = new Amount(refundable) });
 
         var refundedTotal = p.RefundedCents + r.AmountCents;
         var reverse = Money.DivideHalfUp((Int128)p.EarnedCents * refundedTotal, p.AmountCents) - p.ReversedEarnCents;

@@ -54,7 +54,7 @@ public sealed class AttemptLimit(SmartbisDb db, TimeProvider clock)
     /// <summary>The refusal: code <c>too_many_attempts</c>, 429, and <see cref="RetryAfterKey"/> in its Data.</summary>
     public static OperationFailed TooMany(TimeSpan retryAfter)
     {
-        var failed = new OperationFailed("too_many_attempts", "Too many attempts from your connection. Wait a few minutes and try again.", "", 429);
+        var failed = new OperationFailed("too_many_attempts", "too_many_attempts", "", 429);
         failed.Data[RetryAfterKey] = (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds));
         return failed;
     }

@@ -39,7 +39,7 @@ public sealed class AcceptInvitation(SmartbisDb db, UserManager<AppUser> users, 
 
     public async Task<(AppUser User, Found Found)> ExecuteAsync(Request r, CancellationToken ct = default)
     {
-        var found = await FindAsync(r.Token, ct) ?? throw new OperationFailed("invalid_invitation", "This invitation link is invalid, was already used or has expired. Ask for a new one.", "", 404);
+        var found = await FindAsync(r.Token, ct) ?? throw new OperationFailed("invalid_invitation", "invalid_invitation", "", 404);
         var inv = found.Invitation;
         db.Tenant.Set(found.Tenant.Id, found.Tenant.Slug);
         var now = clock.GetUtcNow();
@@ -50,31 +50,32 @@ public sealed class AcceptInvitation(SmartbisDb db, UserManager<AppUser> users, 
         {
             var check = await checkPassword.ExecuteAsync(existing, r.Password ?? "", ct);
             if (check.IsLockedOut)
-                throw new OperationFailed("account_locked", "Too many failed attempts. This account is locked for 15 minutes.", nameof(r.Password), 429);
+                throw new OperationFailed("account_locked", "account_locked", nameof(r.Password), 429);
             if (!check.Succeeded)
-                throw new OperationFailed("invalid_invitation", "You already have an account: enter its password to accept.", nameof(r.Password));
+                throw new OperationFailed("invalid_invitation", "account_exists_password", nameof(r.Password));
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var user = await users.FindByEmailAsync(inv.Email);
         if (user is null)
         {
             var v = new Validation();
-            v.Check(!string.IsNullOrWhiteSpace(r.Name) && r.Name.Trim().Length <= 120, nameof(r.Name), "Enter your name.");
+            v.Check(!string.IsNullOrWhiteSpace(r.Name) && r.Name.Trim().Length <= 120, nameof(r.Name), "your_name_required");
             foreach (var validator in users.PasswordValidators)
                 if (!(await validator.ValidateAsync(users, new AppUser { UserName = inv.Email, Email = inv.Email }, r.Password ?? "")).Succeeded)
-                { v.Add(nameof(r.Password), "Use a password of at least 10 characters (a passphrase is best)."); break; }
+                { v.Add(nameof(r.Password), "password_too_short"); break; }
             v.ThrowIfInvalid("invalid_invitation");
             user = new AppUser { UserName = inv.Email, Email = inv.Email, DisplayName = r.Name!.Trim(), EmailConfirmed = true };
             var created = await users.CreateAsync(user, r.Password!);
-            if (!created.Succeeded) throw new OperationFailed("invalid_invitation", string.Join(" ", created.Errors.Select(e => e.Description)), nameof(r.Password));
+            if (!created.Succeeded) throw new OperationFailed("invalid_invitation", "identity_refused", nameof(r.Password),
+                values: new { reason = string.Join(" ", created.Errors.Select(e => e.Description)) });
         }
         else if (existing is null || user.Id != existing.Id)
         {
             // The account appeared (or changed) since the check: its password was not the one checked.
-            throw new OperationFailed("invalid_invitation", "You already have an account: enter its password to accept.", nameof(r.Password));
+            throw new OperationFailed("invalid_invitation", "account_exists_password", nameof(r.Password));
         }
         if (await db.Memberships.AnyAsync(m => m.UserId == user.Id, ct))
-            throw new OperationFailed("invalid_invitation", "You are already on this business's staff.", "");
+            throw new OperationFailed("invalid_invitation", "already_on_staff", "");
         var tracked = await db.StaffInvitations.SingleAsync(i => i.Id == inv.Id, ct);
         tracked.AcceptedAt = now;
         tracked.AcceptedUserId = user.Id;

@@ -24,14 +24,14 @@ public sealed class InviteStaff(SmartbisDb db, IEmailSender email, TimeProvider 
     {
         var address = Customers.Emails.Normalize(r.Email);
         var v = new Validation();
-        v.Check(address is not null, nameof(r.Email), "Enter a valid email address.");
-        v.Check(r.Role != StaffRole.Owner || r.InviterRole == StaffRole.Owner, nameof(r.Role), "Only an owner can invite another owner.");
-        v.Check(r.Role != StaffRole.Cashier || r.StoreId is not null, nameof(r.StoreId), "Choose the store where the cashier works.");
+        v.Check(address is not null, nameof(r.Email), "email_invalid");
+        v.Check(r.Role != StaffRole.Owner || r.InviterRole == StaffRole.Owner, nameof(r.Role), "owner_invites_owner");
+        v.Check(r.Role != StaffRole.Cashier || r.StoreId is not null, nameof(r.StoreId), "cashier_store_required");
         if (r.StoreId is { } storeId && !await db.Stores.AnyAsync(s => s.Id == storeId && s.Active, ct))
-            v.Add(nameof(r.StoreId), "Choose one of your active stores.");
+            v.Add(nameof(r.StoreId), "store_not_active");
         if (address is not null && await db.Memberships.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.NormalizedEmail)
                 .AnyAsync(e => e == address.ToUpperInvariant(), ct))
-            v.Add(nameof(r.Email), "This person is already on your staff.");
+            v.Add(nameof(r.Email), "already_staff");
         v.ThrowIfInvalid("invalid_invitation");
 
         var now = clock.GetUtcNow();

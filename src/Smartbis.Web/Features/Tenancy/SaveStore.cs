@@ -23,7 +23,7 @@ public sealed class SaveStore(SmartbisDb db, TimeProvider clock)
         // Plan limit (PRODUCT.md): Free includes one store.
         if (isNew && await db.Tenants.Where(t => t.Id == db.Tenant.Require()).Select(t => t.Plan).SingleAsync(ct) == Plan.Free
             && await db.Stores.CountAsync(ct) >= 1)
-            throw new OperationFailed("plan_store_limit", "The Free plan includes 1 store. Upgrade to the Growth plan to add more stores.");
+            throw new OperationFailed("plan_store_limit", "plan_store_limit");
         var before = isNew ? null : new { store.Name, store.Address, store.Active };
         store.Name = r.Name.Trim();
         store.Address = string.IsNullOrWhiteSpace(r.Address) ? null : r.Address.Trim();

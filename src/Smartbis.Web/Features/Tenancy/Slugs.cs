@@ -20,10 +20,10 @@ public static partial class Slugs
     /// <summary>Returns an error message, or null when the slug is acceptable (uniqueness is checked elsewhere).</summary>
     public static string? Validate(string? slug)
     {
-        if (string.IsNullOrWhiteSpace(slug)) return "Choose a URL slug.";
+        if (string.IsNullOrWhiteSpace(slug)) return "slug_required";
         if (!Shape().IsMatch(slug))
-            return "Use 3 to 40 lowercase letters, digits or hyphens, starting and ending with a letter or digit.";
-        if (Reserved.Contains(slug)) return "This address is reserved. Choose another.";
+            return "slug_format";
+        if (Reserved.Contains(slug)) return "slug_reserved";
         return null;
     }
 }

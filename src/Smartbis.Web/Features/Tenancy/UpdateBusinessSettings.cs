@@ -13,11 +13,11 @@ public sealed class UpdateBusinessSettings(SmartbisDb db, TenantContext tenant, 
 
     /// <summary>Errors keyed by the request's property names (the form's annotations say the same, beside each field).</summary>
     public static Validation Validate(Request r) => new Validation()
-        .Check(!string.IsNullOrWhiteSpace(r.Name) && r.Name.Trim().Length <= 120, nameof(r.Name), "Enter the business name.")
-        .Check(!string.IsNullOrWhiteSpace(r.CurrencyName) && r.CurrencyName.Trim().Length <= 40, nameof(r.CurrencyName), "Enter what customers call the reward.")
-        .Check(r.Locale is "pt-BR" or "en", nameof(r.Locale), "Choose Português or English.")
-        .Check(TimeZoneInfo.TryFindSystemTimeZoneById(r.TimeZone ?? "", out _), nameof(r.TimeZone), "Unknown time zone. Use an IANA name such as America/Sao_Paulo.")
-        .Check(Regex.IsMatch(r.PrimaryColor ?? "", "^#[0-9a-fA-F]{6}$"), nameof(r.PrimaryColor), "Use a colour like #0d6efd.");
+        .Check(!string.IsNullOrWhiteSpace(r.Name) && r.Name.Trim().Length <= 120, nameof(r.Name), "business_name_required")
+        .Check(!string.IsNullOrWhiteSpace(r.CurrencyName) && r.CurrencyName.Trim().Length <= 40, nameof(r.CurrencyName), "currency_name_required")
+        .Check(r.Locale is "pt-BR" or "en", nameof(r.Locale), "locale_choice")
+        .Check(TimeZoneInfo.TryFindSystemTimeZoneById(r.TimeZone ?? "", out _), nameof(r.TimeZone), "time_zone_unknown")
+        .Check(Regex.IsMatch(r.PrimaryColor ?? "", "^#[0-9a-fA-F]{6}$"), nameof(r.PrimaryColor), "color_format");
 
     public async Task ExecuteAsync(Request r, AuditActor actor, CancellationToken ct = default)
     {

@@ -14,19 +14,24 @@ public sealed class CancelVoucher(LedgerUnit unit, TenantContext tenant, TimePro
 {
     public Task<Balances> ExecuteAsync(Guid voucherId, string reason, string? userId, CancellationToken ct = default)
     {
-        new Validation().Check(!string.IsNullOrWhiteSpace(reason), "reason", "Say why the voucher is cancelled.").ThrowIfInvalid();
+        new Validation().Check(!string.IsNullOrWhiteSpace(reason), "reason", "cancel_reason_required").ThrowIfInvalid();
         return unit.RunAsync(tenant.Require(), async db =>
         {
             var now = clock.GetUtcNow();
             var books = new Books(db, now);
             var customerId = await db.Vouchers.Where(v => v.Id == voucherId).Select(v => (Guid?)v.CustomerId).SingleOrDefaultAsync(ct)
-                             ?? throw new OperationFailed("not_found", "Voucher not found.", "voucherId", 404);
+                             ?? throw new OperationFailed("not_found", "voucher_id_not_found", "voucherId", 404);
             var account = await books.LockAsync(customerId, ct);
             var voucher = await db.Vouchers.SingleAsync(v => v.Id == voucherId, ct); // read after the lock: the current status
             if (voucher.Status != VoucherStatus.Issued)
-                throw new OperationFailed("voucher_not_issued", $"Only issued vouchers can be cancelled; this one is {voucher.Status.ToString().ToLowerInvariant()}.", "voucherId");
+                throw new OperationFailed("voucher_not_issued", voucher.Status switch
+                {
+                    VoucherStatus.Redeemed => "cancel_voucher_redeemed",
+                    VoucherStatus.Cancelled => "cancel_voucher_cancelled",
+                    _ => "cancel_voucher_expired",
+                }, "voucherId", values: new { expiredOn = new OnDay(voucher.ExpiresAt) });
             if (voucher.ExpiresAt <= now) // expired, whether or not the expiry job has marked it yet: its value is gone
-                throw new OperationFailed("voucher_not_issued", $"Only issued vouchers can be cancelled; this one expired on {voucher.ExpiresAt:yyyy-MM-dd}.", "voucherId");
+                throw new OperationFailed("voucher_not_issued", "cancel_voucher_expired", "voucherId", values: new { expiredOn = new OnDay(voucher.ExpiresAt) });
             var rules = await RulesInForce.AtAsync(db, now, ct);
             voucher.Status = VoucherStatus.Cancelled;
             voucher.CancelledAt = now;

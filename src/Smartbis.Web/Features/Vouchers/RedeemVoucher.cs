@@ -20,7 +20,7 @@ public sealed class RedeemVoucher(LedgerUnit unit, TenantContext tenant, TimePro
     {
         var v = new Validation();
         Idempotency.ValidateKey(request.IdempotencyKey, v);
-        v.Check(!string.IsNullOrWhiteSpace(request.Code), "code", "Enter the voucher code.");
+        v.Check(!string.IsNullOrWhiteSpace(request.Code), "code", "voucher_code_required");
         v.ThrowIfInvalid();
         var write = new IdempotentWrite(request.Source, request.IdempotencyKey, "redeem_voucher", Idempotency.Hash(request with { IdempotencyKey = "" }));
         return unit.RunOnceAsync(tenant.Require(), write, clock, async (db, now) =>
@@ -29,14 +29,14 @@ public sealed class RedeemVoucher(LedgerUnit unit, TenantContext tenant, TimePro
             // Account first, then voucher: the same lock order as RecordPurchase, so the two never deadlock.
             var code = Codes.Normalize(request.Code);
             var owner = await db.Vouchers.Where(x => x.Code == code).Select(x => (Guid?)x.CustomerId).SingleOrDefaultAsync(ct)
-                        ?? throw new OperationFailed("voucher_not_found", "No voucher has this code. Check the letters and digits.", "code", 404);
+                        ?? throw new OperationFailed("voucher_not_found", "voucher_not_found", "code", 404);
             var account = await books.LockAsync(owner, ct);
             var voucher = await FindUsableAsync(db, request.Code, request.CustomerId, now, ct);
             // A purchase named as the one the voucher paid for must be this customer's purchase in this tenant.
             Guid? purchaseId = null;
             if (Guid.TryParse(request.Reference, out var named))
                 purchaseId = await db.Purchases.Where(p => p.Id == named && p.CustomerId == voucher.CustomerId).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(ct)
-                             ?? throw new OperationFailed("purchase_not_found", "No purchase of this voucher's customer has this id.", "purchaseId", 404);
+                             ?? throw new OperationFailed("purchase_not_found", "voucher_purchase_not_found", "purchaseId", 404);
             Apply(books, account, voucher, purchaseId);
             return new Result(voucher.Id, voucher.CustomerId, Codes.Display(voucher.Code), voucher.ValueCents, now, Balances.Of(account));
         }, ct);
@@ -52,15 +52,15 @@ public sealed class RedeemVoucher(LedgerUnit unit, TenantContext tenant, TimePro
         var tenantId = db.Tenant.Require();
         var voucher = await db.Vouchers.FromSqlInterpolated($"SELECT * FROM vouchers WHERE tenant_id = {tenantId} AND code = {code} FOR UPDATE")
                           .SingleOrDefaultAsync(ct)
-                      ?? throw new OperationFailed("voucher_not_found", "No voucher has this code. Check the letters and digits.", "voucherCode", 404);
+                      ?? throw new OperationFailed("voucher_not_found", "voucher_not_found", "voucherCode", 404);
         if (customerId is { } c && voucher.CustomerId != c)
-            throw new OperationFailed("voucher_other_customer", "This voucher belongs to another customer.", "voucherCode");
+            throw new OperationFailed("voucher_other_customer", "voucher_other_customer", "voucherCode");
         if (voucher.Status == VoucherStatus.Redeemed)
-            throw new OperationFailed("voucher_used", $"This voucher was already used on {voucher.RedeemedAt:yyyy-MM-dd HH:mm} UTC.", "voucherCode");
+            throw new OperationFailed("voucher_used", "voucher_used", "voucherCode", values: new { usedAt = voucher.RedeemedAt });
         if (voucher.Status == VoucherStatus.Cancelled)
-            throw new OperationFailed("voucher_cancelled", "This voucher was cancelled.", "voucherCode");
+            throw new OperationFailed("voucher_cancelled", "voucher_cancelled", "voucherCode");
         if (voucher.Status == VoucherStatus.Expired || voucher.ExpiresAt <= now)
-            throw new OperationFailed("voucher_expired", $"This voucher expired on {voucher.ExpiresAt:yyyy-MM-dd}.", "voucherCode");
+            throw new OperationFailed("voucher_expired", "voucher_expired", "voucherCode", values: new { expiredOn = new OnDay(voucher.ExpiresAt) });
         return voucher;
     }
 

@@ -41,13 +41,12 @@ public abstract class CounterPage(SmartbisDb db, CurrentStaff staff, TimeProvide
     protected async Task LoadStoreAsync() => Store = await CounterStore.CurrentAsync(HttpContext, db, staff, HttpContext.RequestAborted);
 
     /// <summary>Puts an operation's field errors beside the form fields, in the user's language.</summary>
-    protected void AddErrors(OperationFailed e, string prefix, IReadOnlyDictionary<string, string> fields, Func<OperationFailed, string, string, string?>? special = null)
+    protected void AddErrors(OperationFailed e, string prefix, IReadOnlyDictionary<string, string> fields)
     {
-        foreach (var (field, messages) in e.Errors)
+        foreach (var (field, messages) in ErrorTexts.Render(e, HttpContext))
         {
-            if (field is "existingPurchaseId" or "existingCustomerId" or "redemptionCents") continue;
             var key = fields.TryGetValue(field, out var mapped) ? $"{prefix}.{mapped}" : "";
-            foreach (var message in messages) ModelState.AddModelError(key, special?.Invoke(e, field, message) ?? l[message]);
+            foreach (var message in messages) ModelState.AddModelError(key, message);
         }
     }
 

@@ -41,7 +41,7 @@ public sealed partial class IndexModel
         catch (OperationFailed e) when (e.Status != 404)
         {
             AddErrors(e, "Enrol", EnrolFields);
-            if (e.Errors.TryGetValue("existingCustomerId", out var ids) && Guid.TryParse(ids[0], out var existing)) SelectedId = existing;
+            if (e.Refs.TryGetValue("existingCustomerId", out var existing)) SelectedId = existing;
         }
         ShowEnrol = true;
         Purchase.IdempotencyKey = NewKey();

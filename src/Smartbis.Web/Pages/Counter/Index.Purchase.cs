@@ -62,9 +62,8 @@ public sealed partial class IndexModel
             catch (OperationFailed e) when (e.Status != 404 || e.Errors.ContainsKey("voucherCode"))
             {
                 NeedsAuthorization = e.Code is "authorization_required" or "invalid_code" or "code_amount" or "invalid_pin" or "pin_locked" or "no_email" or "too_many_codes";
-                if (e.Code == "duplicate_receipt" && e.Errors.TryGetValue("existingPurchaseId", out var ids) && Guid.TryParse(ids[0], out var first))
-                    DuplicateOf = first;
-                AddErrors(e, "Purchase", PurchaseFields, (err, _, message) => LocalizeError(err, message, amount!.Value));
+                if (e.Code == "duplicate_receipt" && e.Refs.TryGetValue("existingPurchaseId", out var first)) DuplicateOf = first;
+                AddErrors(e, "Purchase", PurchaseFields);
             }
         }
         await ReloadAfterPostAsync();
@@ -76,20 +75,5 @@ public sealed partial class IndexModel
         ["amountCents"] = "Amount", ["payWithCashbackCents"] = "PayWithCashback", ["voucherCode"] = "VoucherCode", ["code"] = "OneTimeCode",
         ["receiptNumber"] = "Receipt", ["oneTimeCode"] = "OneTimeCode", ["managerPin"] = "ManagerPin", ["authorization"] = "Authorization",
         ["lines"] = "Excluded", ["excludedAmount"] = "Excluded", ["phone"] = "Phone",
-    };
-
-    /// <summary>The ledger's English messages carry amounts: rebuild the ones with values in the user's language.</summary>
-    private string? LocalizeError(OperationFailed e, string message, long amountCents) => e.Code switch
-    {
-        "over_max_share" when Rules is not null => L["At most {0} of this purchase can be paid with {1}.", Fmt((long)((Int128)amountCents * Rules.MaxRedeemShareBps / 10_000)), CurrencyName],
-        "insufficient_balance" when Card is not null => L["The available balance is {0}.", Fmt(Card.AvailableCents)],
-        "below_minimum_balance" when Rules is not null => L["{0} can be used from a balance of {1}.", CurrencyName, Fmt(Rules.MinRedeemBalanceCents)],
-        "voucher_used" => L["This voucher was already used."],
-        "voucher_expired" => L["This voucher has expired."],
-        "voucher_exceeds_purchase" => L["The voucher is worth more than what is left to pay: the purchase must be at least the voucher's value."],
-        "duplicate_receipt" => L["This receipt number was already recorded in this store."],
-        "authorization_required" when e.Errors.TryGetValue("redemptionCents", out var r) && long.TryParse(r[0], out var cents)
-            => L["Using {0} needs the customer's one-time code or a manager's PIN (above {1}).", Fmt(cents), Fmt(Settings.LargeRedemptionCents)],
-        _ => L[message],
     };
 }

@@ -55,8 +55,7 @@ public sealed class RefundModel(SmartbisDb db, CurrentStaff staff, TimeProvider 
             }
             catch (OperationFailed e) when (e.Status is not (404 or 403))
             {
-                AddErrors(e, "Input", new Dictionary<string, string> { ["amountCents"] = "Amount", ["reason"] = "Reason" },
-                    (err, _, message) => err.Code == "over_refund" ? L["At most {0} of this purchase can still be refunded.", Fmt(P.AmountCents - P.RefundedCents)].Value : null);
+                AddErrors(e, "Input", new Dictionary<string, string> { ["amountCents"] = "Amount", ["reason"] = "Reason" });
             }
         }
         return Page();

@@ -82,8 +82,7 @@ public sealed class JoinModel(SmartbisDb db, EnrollCustomer enroll, SendSignInCo
                 Source: "portal", ReferralCode: string.IsNullOrWhiteSpace(Input.ReferralCode) ? null : Input.ReferralCode,
                 Locale: System.Globalization.CultureInfo.CurrentUICulture.Name))).CustomerId;
         }
-        catch (OperationFailed failed) when (failed.Code == "duplicate" && failed.Errors.TryGetValue("existingCustomerId", out var existing)
-                                             && Guid.TryParse(existing.FirstOrDefault(), out var existingId))
+        catch (OperationFailed failed) when (failed.Code == "duplicate" && failed.Refs.TryGetValue("existingCustomerId", out var existingId))
         {
             // Already a member by this email or phone: answer as for a new member (below) and change nothing; the
             // member (not the typist) gets a sign-in code at their own address, as if they had asked for one.

@@ -62,11 +62,10 @@ public abstract partial class PortalPage : PageModel
     /// <summary>Shows an operation's refusal beside its fields, in the UI language.</summary>
     protected void ShowErrors(OperationFailed failed, IReadOnlyDictionary<string, string>? fieldMap = null)
     {
-        foreach (var (field, messages) in failed.Errors)
+        foreach (var (field, messages) in ErrorTexts.Render(failed, HttpContext))
         {
-            if (field == "existingCustomerId") continue;
             var key = fieldMap is not null && fieldMap.TryGetValue(field, out var mapped) ? mapped : field;
-            foreach (var message in messages) ModelState.AddModelError(key, P[message]);
+            foreach (var message in messages) ModelState.AddModelError(key, message);
         }
     }
 

@@ -62,7 +62,7 @@ public sealed class PreferencesModel(SmartbisDb db, UpdatePreferences update, Ex
         {
             if (failed.Status == 429) Response.StatusCode = 429;
             Features.Security.AttemptLimit.SetRetryAfter(Response, failed);
-            foreach (var m in failed.Errors.Values.SelectMany(x => x)) ModelState.AddModelError(nameof(Code), P[m]);
+            foreach (var m in ErrorTexts.All(failed, HttpContext)) ModelState.AddModelError(nameof(Code), m);
         }
         return Page();
     }
@@ -79,7 +79,7 @@ public sealed class PreferencesModel(SmartbisDb db, UpdatePreferences update, Ex
             if (failed.Status == 429) Response.StatusCode = 429;
             Features.Security.AttemptLimit.SetRetryAfter(Response, failed);
             DeleteCodeSentTo = "";
-            foreach (var m in failed.Errors.Values.SelectMany(x => x)) ModelState.AddModelError(nameof(Code), P[m]);
+            foreach (var m in ErrorTexts.All(failed, HttpContext)) ModelState.AddModelError(nameof(Code), m);
             return Page();
         }
         await delete.ExecuteAsync(CustomerId!.Value);

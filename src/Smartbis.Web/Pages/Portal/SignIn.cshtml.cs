@@ -69,6 +69,6 @@ public sealed class SignInModel(SmartbisDb db, SendSignInCode sendCode, VerifySi
     {
         if (failed.Status == StatusCodes.Status429TooManyRequests) Response.StatusCode = StatusCodes.Status429TooManyRequests;
         AttemptLimit.SetRetryAfter(Response, failed);
-        foreach (var message in failed.Errors.Values.SelectMany(m => m)) ModelState.AddModelError(field, P[message]);
+        foreach (var message in ErrorTexts.All(failed, HttpContext)) ModelState.AddModelError(field, message);
     }
 }

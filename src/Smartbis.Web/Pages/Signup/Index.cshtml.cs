@@ -35,7 +35,7 @@ public sealed class IndexModel(SignUp signUp, SignInManager<AppUser> signIn, Sma
     public async Task<IActionResult> OnGetCheckSlugAsync(string? slug)
     {
         var error = await SignUp.CheckSlugAsync(db, slug?.Trim().ToLowerInvariant(), HttpContext.RequestAborted);
-        return new JsonResult(new { ok = error is null, message = error is null ? L["This address is available."].Value : L[error].Value });
+        return new JsonResult(new { ok = error is null, message = error is null ? L["This address is available."].Value : ErrorTexts.Render(ErrorText.Of(error), System.Globalization.CultureInfo.CurrentUICulture) });
     }
 
     public async Task<IActionResult> OnPostAsync()
@@ -52,9 +52,9 @@ public sealed class IndexModel(SignUp signUp, SignInManager<AppUser> signIn, Sma
         }
         catch (OperationFailed failed)
         {
-            foreach (var (field, messages) in failed.Errors)
+            foreach (var (field, messages) in ErrorTexts.Render(failed, HttpContext))
                 foreach (var m in messages)
-                    ModelState.AddModelError(field.Length == 0 ? "" : $"Input.{field}", L[m]);
+                    ModelState.AddModelError(field.Length == 0 ? "" : $"Input.{field}", m);
             Input.Password = "";
             return Page();
         }

@@ -11,7 +11,7 @@ using Smartbis.Web.Pages.App;
 namespace Smartbis.Web.Pages.Signup;
 
 /// <summary>The link in a staff invitation: create the account (or confirm the existing one) and join the business.</summary>
-public sealed class InviteModel(AcceptInvitation accept, SignInManager<AppUser> signIn, IStringLocalizer<DashboardText> L) : PageModel
+public sealed class InviteModel(AcceptInvitation accept, SignInManager<AppUser> signIn) : PageModel
 {
     public sealed class InputModel
     {
@@ -42,9 +42,9 @@ public sealed class InviteModel(AcceptInvitation accept, SignInManager<AppUser> 
             Found = await accept.FindAsync(token);
             if (Found is null) { Response.StatusCode = StatusCodes.Status404NotFound; return Page(); }
             if (failed.Status == StatusCodes.Status429TooManyRequests) Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            foreach (var (field, messages) in failed.Errors)
+            foreach (var (field, messages) in ErrorTexts.Render(failed, HttpContext))
                 foreach (var m in messages)
-                    ModelState.AddModelError(field.Length == 0 ? "" : $"Input.{field}", L[m]);
+                    ModelState.AddModelError(field.Length == 0 ? "" : $"Input.{field}", m);
             return Page();
         }
     }

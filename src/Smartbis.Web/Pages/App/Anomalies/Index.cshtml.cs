@@ -129,9 +129,9 @@ public sealed class IndexModel(
                     ["refundRateMinPurchases"] = "RefundRateMinPurchases", ["refundRateWindowDays"] = "RefundRateWindowDays",
                     ["backdatingWindowHours"] = "BackdatingWindowHours",
                 };
-                foreach (var (field, messages) in e.Errors)
+                foreach (var (field, messages) in ErrorTexts.Render(e, HttpContext))
                 foreach (var m in messages)
-                    ModelState.AddModelError(map.TryGetValue(field, out var f) ? $"Settings.{f}" : "", l[m]);
+                    ModelState.AddModelError(map.TryGetValue(field, out var f) ? $"Settings.{f}" : "", m);
             }
         }
         await LoadAsync();
@@ -148,7 +148,7 @@ public sealed class IndexModel(
         }
         catch (OperationFailed e)
         {
-            foreach (var m in e.Errors.SelectMany(x => x.Value)) ModelState.AddModelError("Pin", l[m]);
+            foreach (var m in ErrorTexts.All(e, HttpContext)) ModelState.AddModelError("Pin", m);
         }
         await LoadAsync();
         return Page();

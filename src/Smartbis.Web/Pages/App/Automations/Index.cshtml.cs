@@ -9,7 +9,7 @@ using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Pages.App.Automations;
 
-public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider clock, IStringLocalizer<AutomationsText> L) : ManagerPage(staff)
+public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider clock) : ManagerPage(staff)
 {
     public sealed record Row(TriggerInfo Info, int Sent, int Failed);
 
@@ -46,8 +46,8 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         }
         catch (OperationFailed e)
         {
-            foreach (var (field, messages) in e.Errors)
-                foreach (var message in messages) ModelState.AddModelError(field, L[message]);
+            foreach (var (field, messages) in ErrorTexts.Render(e, HttpContext))
+                foreach (var message in messages) ModelState.AddModelError(field, message);
             await LoadAsync(fromDb: false);
             return Page();
         }

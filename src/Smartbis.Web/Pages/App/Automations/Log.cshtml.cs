@@ -48,7 +48,7 @@ public sealed class LogModel(SmartbisDb db, CurrentStaff staff, RetryMessage ret
         }
         catch (OperationFailed e)
         {
-            Notice = e.Message;
+            Notice = string.Join(" ", ErrorTexts.All(e, HttpContext));
         }
         return RedirectToPage(new { Trigger, Problems });
     }

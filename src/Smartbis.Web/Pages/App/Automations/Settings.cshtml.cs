@@ -56,8 +56,8 @@ public sealed class SettingsModel(SmartbisDb db, CurrentStaff staff, IDataProtec
         }
         catch (OperationFailed e)
         {
-            foreach (var (field, messages) in e.Errors)
-                foreach (var message in messages) ModelState.AddModelError($"Input.{field}", L[message]);
+            foreach (var (field, messages) in ErrorTexts.Render(e, HttpContext))
+                foreach (var message in messages) ModelState.AddModelError($"Input.{field}", message);
             return Page();
         }
         Input.WhatsAppToken = null;

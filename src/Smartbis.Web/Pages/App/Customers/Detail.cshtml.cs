@@ -73,9 +73,9 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
         }
         catch (OperationFailed failed)
         {
-            foreach (var (field, messages) in failed.Errors)
+            foreach (var (field, messages) in ErrorTexts.Render(failed, HttpContext))
                 foreach (var m in messages)
-                    ModelState.AddModelError(field switch { "amountCents" => "Adjust.Amount", "reason" => "Adjust.Reason", _ => "" }, L[m]);
+                    ModelState.AddModelError(field switch { "amountCents" => "Adjust.Amount", "reason" => "Adjust.Reason", _ => "" }, m);
             return Page();
         }
         return Redirect($"/app/customers/{id}?done=adjusted");

@@ -34,7 +34,7 @@ public sealed class ImportModel(ImportCustomers import, CurrentStaff staff, IStr
         }
         catch (OperationFailed failed)
         {
-            ModelState.AddModelError(nameof(Upload), L[failed.Message]);
+            foreach (var m in ErrorTexts.All(failed, HttpContext)) ModelState.AddModelError(nameof(Upload), m);
         }
         return Page();
     }

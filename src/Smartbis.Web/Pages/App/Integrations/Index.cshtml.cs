@@ -115,9 +115,9 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
 
     private void AddErrors(OperationFailed e, string prefix)
     {
-        foreach (var (field, messages) in e.Errors)
+        foreach (var (field, messages) in ErrorTexts.Render(e, HttpContext))
             foreach (var m in messages)
-                ModelState.AddModelError(field.Length == 0 ? "" : $"{prefix}.{char.ToUpperInvariant(field[0])}{field[1..]}", L[m]);
+                ModelState.AddModelError(field.Length == 0 ? "" : $"{prefix}.{char.ToUpperInvariant(field[0])}{field[1..]}", m);
     }
 
     private async Task LoadAsync()

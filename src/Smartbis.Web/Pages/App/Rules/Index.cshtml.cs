@@ -79,8 +79,8 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         try { UpdateProgram.Validate(request).ThrowIfInvalid(); }
         catch (OperationFailed failed)
         {
-            foreach (var (field, messages) in failed.Errors)
-                foreach (var message in messages) ModelState.AddModelError(InputField(field), L[message]);
+            foreach (var (field, messages) in ErrorTexts.Render(failed, HttpContext))
+                foreach (var message in messages) ModelState.AddModelError(InputField(field), message);
         }
         if (!ModelState.IsValid)
         {

@@ -11,7 +11,7 @@ using Smartbis.Web.Infrastructure;
 namespace Smartbis.Web.Pages.App.Settings;
 
 /// <summary>The business's identity and branding; owners only.</summary>
-public sealed class IndexModel(SmartbisDb db, TenantContext tenant, Microsoft.Extensions.Localization.IStringLocalizer<Smartbis.Web.Infrastructure.SharedResource> T) : PageModel
+public sealed class IndexModel(SmartbisDb db, TenantContext tenant) : PageModel
 {
     public sealed class InputModel
     {
@@ -53,9 +53,9 @@ public sealed class IndexModel(SmartbisDb db, TenantContext tenant, Microsoft.Ex
         catch (OperationFailed e)
         {
             // A field the form's annotations already refused keeps that one message.
-            foreach (var (field, messages) in e.Errors)
+            foreach (var (field, messages) in ErrorTexts.Render(e, HttpContext))
                 if (ModelState.GetFieldValidationState($"Input.{field}") != ModelValidationState.Invalid)
-                    foreach (var message in messages) ModelState.AddModelError($"Input.{field}", T[message]);
+                    foreach (var message in messages) ModelState.AddModelError($"Input.{field}", message);
         }
         if (!ModelState.IsValid) return Page();
         await update.ExecuteAsync(request, AuditActor.From(HttpContext), HttpContext.RequestAborted);

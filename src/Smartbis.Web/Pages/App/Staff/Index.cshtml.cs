@@ -56,8 +56,8 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, InviteStaff in
         }
         catch (OperationFailed failed)
         {
-            foreach (var (field, messages) in failed.Errors)
-                foreach (var m in messages) ModelState.AddModelError(field.Length == 0 ? "" : $"Invite.{field}", L[m]);
+            foreach (var (field, messages) in ErrorTexts.Render(failed, HttpContext))
+                foreach (var m in messages) ModelState.AddModelError(field.Length == 0 ? "" : $"Invite.{field}", m);
             await LoadAsync();
             return Page();
         }

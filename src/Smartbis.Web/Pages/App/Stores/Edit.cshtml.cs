@@ -10,8 +10,7 @@ using Smartbis.Web.Infrastructure;
 namespace Smartbis.Web.Pages.App.Stores;
 
 /// <summary>Adds (/app/stores/new) or edits a store. Another tenant's store id is simply not found.</summary>
-public sealed class EditModel(SmartbisDb db,
-    Microsoft.Extensions.Localization.IStringLocalizer<Smartbis.Web.Pages.App.DashboardText> L) : PageModel
+public sealed class EditModel(SmartbisDb db) : PageModel
 {
     public sealed class InputModel
     {
@@ -55,8 +54,8 @@ public sealed class EditModel(SmartbisDb db,
         }
         catch (OperationFailed e)
         {
-            foreach (var (field, messages) in e.Errors)
-                foreach (var message in messages) ModelState.AddModelError(field.Length == 0 ? "" : $"Input.{field}", L[message]);
+            foreach (var (field, messages) in ErrorTexts.Render(e, HttpContext))
+                foreach (var message in messages) ModelState.AddModelError(field.Length == 0 ? "" : $"Input.{field}", message);
             return Page();
         }
     }

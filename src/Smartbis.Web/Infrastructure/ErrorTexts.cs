@@ -1,0 +1,274 @@
+using System.Globalization;
+using System.Reflection;
+using System.Resources;
+using System.Text.RegularExpressions;
+using Smartbis.Web.Features.Tenancy;
+
+namespace Smartbis.Web.Infrastructure;
+
+/// <summary>
+/// The catalogue of refusal messages: code → English template with named placeholders (<c>{maximum}</c>), the pt-BR
+/// templates under the same codes in <c>ErrorTexts.pt-BR.resx</c>. Rendered once, at the edge, in the reader's culture:
+/// money with its own currency and locale (<see cref="Money.Format"/>), moments in the tenant's time zone when known
+/// (else in UTC, said so), numbers in the culture. A test checks that every code used in src has both texts and that
+/// each placeholder is one the code's values fill.
+/// </summary>
+// ErrorTexts comes first in this file: the SDK names ErrorTexts.pt-BR.resx after the first class of ErrorTexts.cs.
+public static partial class ErrorTexts
+{
+    private static readonly ResourceManager Translations = new(typeof(ErrorTexts).FullName!, typeof(ErrorTexts).Assembly);
+    private static readonly CultureInfo En = CultureInfo.GetCultureInfo("en");
+
+    [GeneratedRegex(@"\{(\w+)\}")]
+    public static partial Regex Placeholder();
+
+    /// <summary>The template of a code in a culture: pt-BR from the resx, English from <see cref="Templates"/>; null for an unknown code.</summary>
+    public static string? Template(string code, CultureInfo culture)
+    {
+        if (culture.TwoLetterISOLanguageName != "en")
+        {
+            try
+            {
+                if (Translations.GetString(code, culture) is { } translated) return translated;
+            }
+            catch (MissingManifestResourceException) { /* no text in this culture: English */ }
+        }
+        return Templates.GetValueOrDefault(code);
+    }
+
+    /// <summary>The pt-BR template exactly as the resx has it (no fallback), for the catalogue's test.</summary>
+    public static string? Translation(string code, CultureInfo culture) =>
+        Translations.GetResourceSet(culture, createIfNotExists: true, tryParents: false)?.GetString(code);
+
+    public static string Render(ErrorText text, CultureInfo culture, TimeZoneInfo? zone = null)
+    {
+        var template = Template(text.Code, culture) ?? text.Code;
+        return Placeholder().Replace(template, m => text.Values.TryGetValue(m.Groups[1].Value, out var v) ? Format(v, culture, zone) : m.Value);
+    }
+
+    /// <summary>English, times in UTC: the API's language, exception messages and logs.</summary>
+    public static string English(ErrorText text) => Render(text, En);
+
+    /// <summary>Every field's messages in a culture (refs left out: they are not messages).</summary>
+    public static IReadOnlyDictionary<string, string[]> Render(OperationFailed failed, CultureInfo culture, TimeZoneInfo? zone = null) =>
+        failed.Messages.ToDictionary(m => m.Key, m => m.Value.Select(t => Render(t, culture, zone)).ToArray());
+
+    /// <summary>Every field's messages in the request's UI culture, times in the signed-in staff's tenant time zone.</summary>
+    public static IReadOnlyDictionary<string, string[]> Render(OperationFailed failed, HttpContext http) =>
+        Render(failed, CultureInfo.CurrentUICulture, ZoneOf(http));
+
+    /// <summary>The messages of every field in the request's UI culture, one list (a page that shows them in one place).</summary>
+    public static IEnumerable<string> All(OperationFailed failed, HttpContext http) => Render(failed, http).SelectMany(m => m.Value);
+
+    private static TimeZoneInfo? ZoneOf(HttpContext http) =>
+        http.RequestServices.GetService<CurrentStaff>()?.Tenant?.TimeZone is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
+
+    private static string Format(object? value, CultureInfo culture, TimeZoneInfo? zone) => value switch
+    {
+        null => "",
+        Amount a => Money.Format(a.Cents, a.CurrencyCode, a.Locale),
+        DateTimeOffset at when zone is null => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC",
+        DateTimeOffset at => TimeZoneInfo.ConvertTime(at, zone).ToString("g", culture),
+        OnDay d when zone is null => d.At.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        OnDay d => TimeZoneInfo.ConvertTime(d.At, zone).ToString("d", culture),
+        IFormattable f => f.ToString(null, culture),
+        _ => value.ToString() ?? "",
+    };
+
+    /// <summary>code → English template. Keep sorted by area; the pt-BR text goes in ErrorTexts.pt-BR.resx under the same code.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Templates = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["customer_reference"] = "Identify the customer by exactly one of id, phone, email or cardCode.",
+        ["amount_cents_required"] = "Enter the purchase amount in cents.",
+        ["receipt_required"] = "Enter the receipt number.",
+        ["store_required"] = "This API key is not bound to a store: say which store (storeId).",
+        ["item_incomplete"] = "Each item needs a category and amountCents.",
+        ["refund_cents_required"] = "Enter the amount to refund in cents.",
+        ["reason_required"] = "Say why (up to 300 characters).",
+        ["too_many_attempts"] = "Too many attempts from your connection. Wait a few minutes and try again.",
+        ["email_invalid"] = "Enter a valid email address.",
+        ["owner_invites_owner"] = "Only an owner can invite another owner.",
+        ["cashier_store_required"] = "Choose the store where the cashier works.",
+        ["store_not_active"] = "Choose one of your active stores.",
+        ["already_staff"] = "This person is already on your staff.",
+        ["invalid_invitation"] = "This invitation link is invalid, was already used or has expired. Ask for a new one.",
+        ["account_locked"] = "Too many failed attempts. This account is locked for 15 minutes.",
+        ["account_exists_password"] = "You already have an account: enter its password to accept.",
+        ["your_name_required"] = "Enter your name.",
+        ["password_too_short"] = "Use a password of at least 10 characters (a passphrase is best).",
+        ["already_on_staff"] = "You are already on this business's staff.",
+        ["message_not_found"] = "Message not found.",
+        ["not_retryable"] = "Only failed, bounced or unknown messages can be retried.",
+        ["business_name_required"] = "Enter the business name (up to 120 characters).",
+        ["account_email_taken"] = "An account with this email already exists. Sign in to add a business to it.",
+        ["earn_rate_range"] = "Enter a rate between 0.01% and 100%.",
+        ["cashback_only"] = "Only cashback programs are available for now.",
+        ["currency_name_required"] = "Enter what customers call the reward (up to 40 characters).",
+        ["locale_choice"] = "Choose Português or English.",
+        ["slug_taken"] = "This address is taken. Choose another.",
+        ["slug_required"] = "Choose a URL slug.",
+        ["slug_format"] = "Use 3 to 40 lowercase letters, digits or hyphens, starting and ending with a letter or digit.",
+        ["slug_reserved"] = "This address is reserved. Choose another.",
+        ["voucher_code_required"] = "Enter the voucher code.",
+        ["voucher_not_found"] = "No voucher has this code. Check the letters and digits.",
+        ["voucher_purchase_not_found"] = "No purchase of this voucher's customer has this id.",
+        ["voucher_other_customer"] = "This voucher belongs to another customer.",
+        ["voucher_cancelled"] = "This voucher was cancelled.",
+        ["cancel_reason_required"] = "Say why the voucher is cancelled.",
+        ["voucher_id_not_found"] = "Voucher not found.",
+        ["customer_not_found"] = "Customer not found.",
+        ["adjustment_zero"] = "Enter an amount to add or remove (not zero).",
+        ["adjustment_too_large"] = "The adjustment is too large.",
+        ["adjustment_reason_required"] = "Say why (up to 300 characters): the customer sees it in their history.",
+        ["adjustment_author_required"] = "An adjustment needs its author.",
+        ["idempotency_key_required"] = "An idempotency key is required.",
+        ["idempotency_key_format"] = "The idempotency key must be 1 to 255 printable ASCII characters.",
+        ["idempotency_key_in_flight"] = "A request with this idempotency key is still being processed. Retry in a few seconds with the same key to get its result.",
+        ["idempotency_key_reused"] = "This idempotency key was already used for a different request. Use a new key for a new request.",
+        ["bonus_positive"] = "A bonus must be more than zero.",
+        ["no_bonus"] = "The program has no bonus of this kind.",
+        ["cpf_taken"] = "This CPF is already registered.",
+        ["phone_taken"] = "This phone number is already a member. Sign in instead.",
+        ["email_taken"] = "This email is already a member. Sign in instead.",
+        ["invalid_referral"] = "This referral code does not exist.",
+        ["name_required"] = "Enter a name (up to 120 characters).",
+        ["phone_invalid"] = "Enter a valid phone number with area code.",
+        ["phone_or_email_required"] = "Enter a phone number or an email.",
+        ["cpf_invalid"] = "This CPF is not valid. Check the digits.",
+        ["birth_date_invalid"] = "Enter a real birth date.",
+        ["earn_rate_bounds"] = "The earn rate must be between 0% and 100%.",
+        ["min_purchase_negative"] = "The minimum purchase cannot be negative.",
+        ["cap_negative"] = "The cap per purchase cannot be below zero.",
+        ["pending_days_range"] = "The pending period must be between 0 and 365 days.",
+        ["expiry_days_range"] = "Expiry must be between 1 and 3650 days, or never.",
+        ["min_redeem_negative"] = "The minimum balance to redeem cannot be negative.",
+        ["redeem_share_range"] = "The share payable with cashback must be between 0% and 100%.",
+        ["voucher_threshold_required"] = "Set the balance at which a voucher is issued (more than zero).",
+        ["voucher_threshold_negative"] = "The voucher threshold cannot be negative.",
+        ["voucher_validity_range"] = "Vouchers must be valid between 1 and 3650 days.",
+        ["referrer_reward_negative"] = "The referrer reward cannot be negative.",
+        ["referee_reward_negative"] = "The new customer's referral reward cannot be negative.",
+        ["referral_min_purchase_negative"] = "The qualifying purchase cannot be negative.",
+        ["referral_cap_negative"] = "The monthly referral cap cannot be negative.",
+        ["welcome_bonus_negative"] = "The welcome bonus cannot be negative.",
+        ["birthday_bonus_negative"] = "The birthday bonus cannot be negative.",
+        ["category_length"] = "Category names must have 1 to 60 characters.",
+        ["boost_rate_range"] = "A boost rate must be between 0% and 100%.",
+        ["boost_above_base"] = "A boost must give more than the base rate.",
+        ["boost_dates_order"] = "A boost must end on or after its start.",
+        ["boost_when_required"] = "Choose dates or weekdays for the boost.",
+        ["no_program"] = "This business has no program rules yet. Set them up in Program settings.",
+        ["store_not_found"] = "Store not found.",
+        ["store_inactive"] = "This store is inactive.",
+        ["customer_blocked"] = "This customer is blocked and cannot earn or redeem.",
+        ["customer_unclaimed"] = "This customer has not joined the program yet: their cashback is kept for them and can be used once they join.",
+        ["purchase_amount_required"] = "Enter the purchase amount (more than zero).",
+        ["purchase_too_large"] = "The amount is too large for one purchase.",
+        ["cashback_negative"] = "The cashback to use cannot be negative.",
+        ["cashback_over_amount"] = "Cashback cannot pay more than the purchase.",
+        ["receipt_too_long"] = "The receipt number can have at most 60 characters.",
+        ["customer_or_phone_required"] = "Choose a customer or enter a valid phone number.",
+        ["line_negative"] = "Line amounts cannot be negative.",
+        ["line_category_required"] = "Each line needs a category (up to 60 characters).",
+        ["lines_sum"] = "The lines must add up to the purchase amount.",
+        ["refund_amount_required"] = "Enter the amount to refund (more than zero).",
+        ["purchase_not_found"] = "Purchase not found.",
+        ["identifier_invalid"] = "Enter a valid email or mobile phone number.",
+        ["not_member"] = "We found no member with this email or phone. Check it, or join the program.",
+        ["member_no_email"] = "Codes are sent by email, and this member has no email address. Ask the store to add one.",
+        ["sign_in_send_failed"] = "We could not send the code by WhatsApp just now. Try again in a moment.",
+        ["too_many_codes_or_attempts"] = "Too many codes or attempts. Wait a while and try again.",
+        ["code_six_digits"] = "Enter the six-digit code we sent you.",
+        ["code_expired"] = "This code has expired or was already used. Ask for a new one.",
+        ["code_locked"] = "Too many wrong attempts for this code. Ask for a new one.",
+        ["wrong_code"] = "This code is not right. Check the latest message we sent you.",
+        ["email_before_consent"] = "Add an email address before choosing email.",
+        ["phone_before_consent"] = "Add a phone number before choosing WhatsApp.",
+        ["locale_unknown"] = "Choose a language from the list.",
+        ["delivery_not_found"] = "Delivery not found.",
+        ["webhook_not_found"] = "Webhook not found.",
+        ["events_required"] = "Choose at least one event.",
+        ["event_unknown"] = "Unknown event.",
+        ["url_format"] = "Enter a full URL, e.g. https://example.com/webhooks/smartbis.",
+        ["url_https"] = "The URL must use https.",
+        ["url_unresolved"] = "This host name does not resolve.",
+        ["url_internal"] = "The URL must point to a public internet address.",
+        ["api_key_name_required"] = "Name the key (up to 80 characters), e.g. the POS it is for.",
+        ["store_choice"] = "Choose one of your stores.",
+        ["api_key_not_found"] = "API key not found.",
+        ["flag_not_found"] = "Flag not found.",
+        ["note_too_long"] = "Use at most 500 characters.",
+        ["pin_managers_only"] = "Only managers and owners have a counter PIN.",
+        ["pin_format"] = "The PIN must be 4 to 8 digits.",
+        ["pin_repeated"] = "Choose a PIN that is not one digit repeated.",
+        ["large_redemption_amount"] = "Enter an amount (0 turns the check off).",
+        ["code_validity_range"] = "Between 1 and 60 minutes.",
+        ["burst_purchases_range"] = "Between 1 and 1000 purchases.",
+        ["burst_window_range"] = "Between 1 minute and 7 days.",
+        ["refund_rate_range"] = "Between 0.01% and 100%.",
+        ["refund_rate_min_purchases"] = "At least 1 purchase.",
+        ["refund_rate_window_range"] = "Between 1 and 365 days.",
+        ["backdating_window_range"] = "Between 1 hour and 2160 hours (90 days).",
+        ["excluded_over_amount"] = "The excluded part cannot be more than the purchase.",
+        ["no_valid_code"] = "There is no valid code for this customer: send a new one.",
+        ["counter_wrong_code"] = "This code is not right. Check it with the customer.",
+        ["invalid_pin"] = "This PIN is not a manager's PIN.",
+        ["pin_locked"] = "Too many wrong PINs: wait 15 minutes or use the customer's code.",
+        ["refund_not_allowed"] = "Cashiers can refund only today's purchases: ask a manager.",
+        ["customer_no_email"] = "This customer has no email to receive a code: ask a manager for their PIN.",
+        ["too_many_codes"] = "Too many codes were sent to this customer in the last hour: ask a manager for their PIN.",
+        ["redemption_send_failed"] = "The code could not be sent by WhatsApp just now: try again, or ask a manager for their PIN.",
+        ["voucher_used"] = "This voucher was already used on {usedAt}.",
+        ["voucher_expired"] = "This voucher expired on {expiredOn}.",
+        ["cancel_voucher_redeemed"] = "Only issued vouchers can be cancelled; this one is redeemed.",
+        ["cancel_voucher_cancelled"] = "Only issued vouchers can be cancelled; this one is cancelled.",
+        ["cancel_voucher_expired"] = "Only issued vouchers can be cancelled; this one expired on {expiredOn}.",
+        ["insufficient_available"] = "Only {available} is available to remove.",
+        ["occurred_at_in_future"] = "occurredAt cannot be in the future (at most {minutes} minutes ahead of {now}).",
+        ["occurred_at_too_old"] = "occurredAt can be at most {hours} hours in the past (this merchant's backdating window); this purchase is from {occurredAt}.",
+        ["duplicate_receipt"] = "Receipt {receipt} was already recorded in this store at {recordedAt} ({amount}, purchase {purchaseId}).",
+        ["voucher_exceeds_purchase"] = "This voucher is worth {value}: the purchase must be at least that much.",
+        ["below_minimum_balance"] = "{currencyName} can be used from a balance of {minimum}.",
+        ["over_max_share"] = "At most {maximum} of this purchase can be paid with {currencyName}.",
+        ["insufficient_balance"] = "The available balance is {available}.",
+        ["lines_too_many"] = "At most {maximum} lines per purchase.",
+        ["over_refund"] = "At most {refundable} of this purchase can still be refunded.",
+        ["authorization_required"] = "Using {redemption} needs the customer's one-time code or a manager's PIN (above {threshold}).",
+        ["code_amount"] = "This code authorizes up to {maximum}: send a new code for this amount.",
+        ["identity_refused"] = "{reason}",
+        ["template_error"] = "{error}",
+        ["unknown_automation"] = "Unknown automation.",
+        ["delay_minutes_range"] = "Between 0 and 10080 minutes (7 days).",
+        ["days_range"] = "Between 1 and 365 days.",
+        ["sender_name_too_long"] = "Up to 120 characters.",
+        ["max_per_day_range"] = "Between 0 and 50.",
+        ["max_per_week_range"] = "Between 0 and 200.",
+        ["phone_number_id_digits"] = "The phone number id has only digits.",
+        ["phone_number_id_taken"] = "This phone number id is already used by another business.",
+        ["color_format"] = "Use a colour like #0d6efd.",
+        ["time_zone_unknown"] = "Unknown time zone. Use an IANA name such as America/Sao_Paulo.",
+        ["plan_store_limit"] = "The Free plan includes 1 store. Upgrade to the Growth plan to add more stores.",
+    };
+}
+
+/// <summary>One message of a refusal: a code of <see cref="ErrorTexts"/> and the values its text names.</summary>
+public sealed record ErrorText(string Code, IReadOnlyDictionary<string, object?> Values)
+{
+    private static readonly IReadOnlyDictionary<string, object?> None = new Dictionary<string, object?>();
+
+    /// <summary>A code with its values, given as an object whose properties are the placeholders: <c>new { maximum }</c>.</summary>
+    public static ErrorText Of(string code, object? values = null) => new(code, values switch
+    {
+        null => None,
+        IReadOnlyDictionary<string, object?> d => d,
+        _ => values.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).ToDictionary(p => p.Name, p => p.GetValue(values)),
+    });
+
+    public override string ToString() => ErrorTexts.English(this);
+}
+
+/// <summary>A sum of money as a value of a message: cents, with the currency and the locale that format it (the tenant's).</summary>
+public readonly record struct Amount(long Cents, string CurrencyCode = "BRL", string Locale = "pt-BR");
+
+/// <summary>A moment shown as its day (a voucher's expiry), in the reader's time zone when the edge knows it.</summary>
+public readonly record struct OnDay(DateTimeOffset At);
