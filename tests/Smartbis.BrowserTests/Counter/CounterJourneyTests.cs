@@ -144,7 +144,8 @@ public sealed partial class CounterJourneyTests(BrowserFixture browser, CounterS
             await page.Locator("[data-testid=amount]").FillAsync("50");
             await page.Locator("[data-testid=voucher-code]").FillAsync(typed);
             await page.Locator("[data-testid=voucher-code]").PressAsync("Enter");
-            await Expect(page.Locator("[data-testid=voucher-error]")).ToContainTextAsync("Este vale já foi usado.");
+            // The refusal says when it was used (dd/MM/yyyy HH:mm, the store's local time).
+            await Expect(page.Locator("[data-testid=voucher-error]")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"Este vale já foi usado em \d{2}/\d{2}/\d{4} \d{2}:\d{2}\."));
             await shot("03-second-redemption-refused");
         });
         (await WithDbAsync(tenantId, db => db.Purchases.CountAsync(p => p.VoucherId != null && p.CustomerId == customerId))).Should().Be(1);
