@@ -17,12 +17,17 @@ public static partial class RenderTemplate
     private static readonly HashSet<string> Words = ["and", "or", "contains", "empty", "blank", "nil", "null", "true", "false", "else", "in"];
 
     /// <summary>Errors to show beside the editor: syntax errors and unknown variables. Empty = fine.</summary>
-    public static IReadOnlyList<string> Validate(string trigger, string subject, string body)
+    public static IReadOnlyList<string> Validate(string trigger, string subject, string body) =>
+        Validate(Triggers.Find(trigger)?.Variables ?? Triggers.Common, ("Subject", subject ?? ""), ("Body", body ?? ""));
+
+    /// <summary>The same checks for any set of variables and templates (field name, source), e.g. the transactional emails'.</summary>
+    public static IReadOnlyList<string> Validate(IReadOnlyCollection<string> variables, params (string Field, string Source)[] templates)
     {
-        var allowed = (Triggers.Find(trigger)?.Variables ?? Triggers.Common).ToHashSet();
         var errors = new List<string>();
-        foreach (var (field, source) in new[] { ("Subject", subject ?? ""), ("Body", body ?? "") })
+        foreach (var (field, source) in templates)
         {
+            // A variable the template assigns itself ({% assign x = … %}) is known from there on.
+            var allowed = variables.Concat(Assigns().Matches(source).Select(m => m.Groups[1].Value)).ToHashSet();
             if (Parse(source, out var error) is not { } template)
             {
                 errors.Add($"{field}: {error}");
@@ -45,6 +50,23 @@ public static partial class RenderTemplate
             errors.AddRange(unknown.Select(n => $"{field}: unknown variable \"{n}\". Use one of: {string.Join(", ", allowed.Order())}."));
         }
         return errors;
+    }
+
+    /// <summary>
+    /// A transactional email (<see cref="TransactionalTemplates"/>): subject and text with the values as they are, the
+    /// HTML with every value HTML-encoded. Exactly the email's variables must be given: a missing one would render empty.
+    /// </summary>
+    public static RenderedMessage Transactional(string key, string locale, IReadOnlyDictionary<string, string> variables)
+    {
+        var info = TransactionalTemplates.Find(key);
+        var missing = info.Variables.Except(variables.Keys).ToList();
+        var unknown = variables.Keys.Except(info.Variables).ToList();
+        if (missing.Count > 0 || unknown.Count > 0)
+            throw new ArgumentException($"Email \"{key}\": missing variables [{string.Join(", ", missing)}], unknown [{string.Join(", ", unknown)}].", nameof(variables));
+        var template = TransactionalTemplates.For(key, locale);
+        var encoded = variables.ToDictionary(kv => kv.Key, kv => WebUtility.HtmlEncode(kv.Value));
+        return new RenderedMessage(Text(template.Subject, variables).ReplaceLineEndings(" ").Trim(),
+            Text(template.Html, encoded).Trim(), Text(template.Text, variables).Trim());
     }
 
     public static string Text(string source, IReadOnlyDictionary<string, string> variables) =>
@@ -91,6 +113,9 @@ public static partial class RenderTemplate
 
     [GeneratedRegex(@"{%-?\s*(?:if|elsif|unless|case|when)\s+(.*?)-?%}", RegexOptions.Singleline)]
     private static partial Regex Conditions();
+
+    [GeneratedRegex(@"{%-?\s*(?:assign|capture)\s+([A-Za-z_]\w*)")]
+    private static partial Regex Assigns();
 
     [GeneratedRegex(@"[A-Za-z_][\w.]*")]
     private static partial Regex Identifiers();

@@ -1,4 +1,4 @@
-using System.Net;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
@@ -78,13 +78,12 @@ public sealed class SendRedemptionCode(SmartbisDb db, IEmailSender email, WhatsA
                 await db.SaveChangesAsync(ct);
             }
         }
-        var pt = locale.StartsWith("pt", StringComparison.OrdinalIgnoreCase);
-        var amount = Money.Format(amountCents, tenant.CurrencyCode, tenant.Locale);
-        var subject = pt ? $"Seu código {code} para usar {amount} na {tenant.Name}" : $"Your code {code} to use {amount} at {tenant.Name}";
-        var text = pt
-            ? $"Olá, {customer.Name}. Para usar {amount} do seu saldo agora no caixa da {tenant.Name}, informe o código {code}. Ele vale por {settings.CodeValidityMinutes} minutos. Se não foi você, não informe o código a ninguém."
-            : $"Hello {customer.Name}. To use {amount} of your balance at the {tenant.Name} counter now, give the code {code}. It is valid for {settings.CodeValidityMinutes} minutes. If this was not you, do not share the code.";
-        await email.SendAsync(new EmailMessage(customer.Email!, subject, $"<p>{WebUtility.HtmlEncode(text)}</p><p style=\"font-size:2rem;letter-spacing:.3rem\"><strong>{code}</strong></p>", text, customer.Name), ct);
+        var mail = RenderTemplate.Transactional(TransactionalTemplates.RedemptionCode, locale, new Dictionary<string, string>
+        {
+            ["code"] = code, ["amount"] = Money.Format(amountCents, tenant.CurrencyCode, tenant.Locale),
+            ["minutes"] = settings.CodeValidityMinutes.ToString(CultureInfo.InvariantCulture), ["brand"] = tenant.Name, ["customer_name"] = customer.Name,
+        });
+        await email.SendAsync(new EmailMessage(customer.Email!, mail.Subject, mail.Html, mail.Text, customer.Name), ct);
         return new Result(row.Id, row.SentTo, row.ExpiresAt);
     }
 

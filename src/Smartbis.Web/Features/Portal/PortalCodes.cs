@@ -1,4 +1,4 @@
-using System.Net;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -212,21 +212,13 @@ public sealed class SendSignInCode(SmartbisDb db, IEmailSender email, WhatsAppCo
                 await db.SaveChangesAsync(ct);
             }
         }
-        var pt = locale.StartsWith("pt", StringComparison.OrdinalIgnoreCase);
-        var minutes = (int)CodeLimits.Validity.TotalMinutes;
-        var (subject, text) = (purpose, pt) switch
-        {
-            (CodePurpose.SignIn, true) => ($"{code} é o seu código de acesso — {tenantName}",
-                $"Olá, {name}. Seu código para entrar no programa {tenantName} é {code}. Ele vale por {minutes} minutos. Se não foi você, ignore este email."),
-            (CodePurpose.SignIn, false) => ($"{code} is your sign-in code — {tenantName}",
-                $"Hello {name}. Your code to sign in to the {tenantName} program is {code}. It is valid for {minutes} minutes. If this was not you, ignore this email."),
-            (_, true) => ($"{code} confirma a exclusão da sua conta — {tenantName}",
-                $"Olá, {name}. Para confirmar a exclusão da sua conta no programa {tenantName}, informe o código {code}. Ele vale por {minutes} minutos. Se não foi você, ignore este email e sua conta continua como está."),
-            _ => ($"{code} confirms deleting your account — {tenantName}",
-                $"Hello {name}. To confirm deleting your account in the {tenantName} program, enter the code {code}. It is valid for {minutes} minutes. If this was not you, ignore this email and your account stays as it is."),
-        };
-        await email.SendAsync(new EmailMessage(address!, subject,
-            $"<p>{WebUtility.HtmlEncode(text)}</p><p style=\"font-size:2rem;letter-spacing:.3rem\"><strong>{code}</strong></p>", text, name), ct);
+        var mail = RenderTemplate.Transactional(purpose == CodePurpose.SignIn ? TransactionalTemplates.SignInCode : TransactionalTemplates.DeletionCode,
+            locale, new Dictionary<string, string>
+            {
+                ["code"] = code, ["minutes"] = ((int)CodeLimits.Validity.TotalMinutes).ToString(CultureInfo.InvariantCulture),
+                ["brand"] = tenantName, ["customer_name"] = name,
+            });
+        await email.SendAsync(new EmailMessage(address!, mail.Subject, mail.Html, mail.Text, name), ct);
         return new Result(customerId, row.SentTo, row.ExpiresAt);
     }
 

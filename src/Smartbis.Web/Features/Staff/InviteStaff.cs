@@ -1,8 +1,8 @@
-using System.Net;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
+using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Notifications.Email;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Infrastructure;
@@ -51,17 +51,13 @@ public sealed class InviteStaff(SmartbisDb db, IEmailSender email, TimeProvider 
         await db.SaveChangesAsync(ct);
 
         var link = $"{r.BaseUrl.TrimEnd('/')}/signup/invite/{token}";
-        var pt = (r.Locale ?? tenant.Locale) != "en";
-        var role = pt ? r.Role switch { StaffRole.Owner => "proprietário(a)", StaffRole.Manager => "gerente", _ => "caixa" } : r.Role.ToString().ToLowerInvariant();
-        var name = WebUtility.HtmlEncode(tenant.Name);
-        var subject = pt ? $"Convite para a equipe de {tenant.Name} no Smartbis" : $"You are invited to join {tenant.Name} on Smartbis";
-        var text = pt
-            ? $"Você foi convidado(a) para trabalhar como {role} em {tenant.Name}.\n\nAceite o convite: {link}\n\nO link vale até {now + Validity:dd/MM/yyyy} e pode ser usado uma vez."
-            : $"You have been invited to work as {role} at {tenant.Name}.\n\nAccept the invitation: {link}\n\nThe link works until {now + Validity:yyyy-MM-dd} and can be used once.";
-        var html = pt
-            ? $"<p>Você foi convidado(a) para trabalhar como <strong>{role}</strong> em <strong>{name}</strong>.</p><p><a href=\"{WebUtility.HtmlEncode(link)}\">Aceitar o convite</a></p><p>O link vale até {now + Validity:dd/MM/yyyy} e pode ser usado uma vez.</p>"
-            : $"<p>You have been invited to work as <strong>{role}</strong> at <strong>{name}</strong>.</p><p><a href=\"{WebUtility.HtmlEncode(link)}\">Accept the invitation</a></p><p>The link works until {now + Validity:yyyy-MM-dd} and can be used once.</p>";
-        await email.SendAsync(new EmailMessage(address!, subject, html, text) { FromName = tenant.Name }, ct);
+        var locale = r.Locale ?? tenant.Locale;
+        var mail = RenderTemplate.Transactional(TransactionalTemplates.StaffInvitation, locale, new Dictionary<string, string>
+        {
+            ["role"] = r.Role.ToString().ToLowerInvariant(), ["brand"] = tenant.Name, ["invitation_link"] = link,
+            ["valid_until"] = TransactionalTemplates.Date(now + Validity, locale),
+        });
+        await email.SendAsync(new EmailMessage(address!, mail.Subject, mail.Html, mail.Text) { FromName = tenant.Name }, ct);
         return invitation;
     }
 
