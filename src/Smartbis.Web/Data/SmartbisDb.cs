@@ -27,6 +27,7 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<TenantKey> TenantKeys => Set<TenantKey>();
     public DbSet<Store> Stores => Set<Store>();
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<Features.Programs.ProgramRules> ProgramRules => Set<Features.Programs.ProgramRules>();
