@@ -64,8 +64,9 @@ public static class Citus
         LANGUAGE plpgsql AS $proc$
         DECLARE
           t record;
-          fk record;
-          fks text[] := '{}';
+          stmt text;
+          fks text[];
+          drops text[];
           anchor text;
         BEGIN
           IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN RETURN; END IF;
@@ -82,14 +83,13 @@ public static class Citus
           -- trigger only raises an error; it reads and writes nothing, so it needs no other shard and no other node.
           PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
           -- Foreign keys that touch a table about to move are dropped and put back once every table has its place.
-          FOR fk IN SELECT c.conrelid::regclass AS tbl, c.conname, pg_get_constraintdef(c.oid) AS def
-                    FROM pg_constraint c
-                    WHERE c.contype = 'f' AND (c.conrelid::regclass::text IN (SELECT quote_ident(table_name) FROM smartbis_pending)
-                                              OR c.confrelid::regclass::text IN (SELECT quote_ident(table_name) FROM smartbis_pending))
-          LOOP
-            fks := fks || format('ALTER TABLE %s ADD CONSTRAINT %I %s', fk.tbl, fk.conname, fk.def);
-            EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', fk.tbl, fk.conname);
-          END LOOP;
+          -- (Names, not OIDs: Citus may recreate a table whose last key to a reference table goes.)
+          SELECT coalesce(array_agg(format('ALTER TABLE %I ADD CONSTRAINT %I %s', r.relname, c.conname, pg_get_constraintdef(c.oid))), '{}'),
+                 coalesce(array_agg(format('ALTER TABLE IF EXISTS %I DROP CONSTRAINT IF EXISTS %I', r.relname, c.conname)), '{}')
+            INTO fks, drops
+            FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid JOIN pg_class f ON f.oid = c.confrelid
+            WHERE c.contype = 'f' AND (r.relname IN (SELECT table_name FROM smartbis_pending) OR f.relname IN (SELECT table_name FROM smartbis_pending));
+          FOREACH stmt IN ARRAY drops LOOP EXECUTE stmt; END LOOP;
           FOR t IN SELECT * FROM smartbis_pending ORDER BY position LOOP
             -- A table Citus took into its metadata as a "citus local table" (a local table with a key to a reference table)
             -- becomes a plain table again first.
@@ -106,7 +106,7 @@ public static class Citus
               PERFORM create_distributed_table(to_regclass('public.' || t.table_name), 'tenant_id', colocate_with => coalesce(anchor, 'default'));
             END IF;
           END LOOP;
-          FOREACH fk.def IN ARRAY fks LOOP EXECUTE fk.def; END LOOP;
+          FOREACH stmt IN ARRAY fks LOOP EXECUTE stmt; END LOOP;
           DROP TABLE smartbis_pending;
         END
         $proc$;

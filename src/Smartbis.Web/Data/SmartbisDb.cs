@@ -27,7 +27,6 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
-    public DbSet<TenantKey> TenantKeys => Set<TenantKey>();
     public DbSet<Store> Stores => Set<Store>();
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<Features.Programs.ProgramRules> ProgramRules => Set<Features.Programs.ProgramRules>();
@@ -68,6 +67,7 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        IndexTenantKeys();
         GuardTenant();
         UseTransactionForTenant();
         return base.SaveChanges(acceptAllChangesOnSuccess);
@@ -75,6 +75,7 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
     {
+        IndexTenantKeys();
         GuardTenant();
         UseTransactionForTenant();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);

@@ -36,14 +36,13 @@ public static class PlanMessagesInBulk
         var notBefore = setting.QuietHours ? QuietHours.NextAllowed(due, tenant.TimeZone, settings.QuietFrom, settings.QuietUntil) : due;
         var customerIds = requests.Select(r => r.CustomerId).ToArray();
 
-        // One planner at a time per customer (PlanMessages takes the same lock), in key order so two bulk planners cannot deadlock.
+        // One planner at a time per customer (PlanMessages takes the same lock), in key order so two bulk planners cannot
+        // deadlock. Every requested customer is locked (those the plan will skip too): the statement reads no table, so on
+        // a Citus cluster it runs on the coordinator, where PlanMessages takes its lock — a lock inside a query on a
+        // tenant table would be taken on the worker that holds the shard, and would not exclude PlanMessages.
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             SELECT pg_advisory_xact_lock(s.k) FROM (
-                SELECT DISTINCT hashtextextended('msg:' || c.id::text, 0) AS k
-                FROM customers c
-                WHERE c.tenant_id = {tenantId} AND c.id = ANY({customerIds}) AND c.joined_at IS NOT NULL AND c.status = {CustomerStatus.Active.ToString()}
-                  AND (({email} AND c.email_consent AND coalesce(c.email, '') <> '')
-                       OR ({whatsApp} AND c.whats_app_consent AND coalesce(c.phone, '') <> ''))
+                SELECT DISTINCT hashtextextended('msg:' || c::text, 0) AS k FROM unnest({customerIds}::uuid[]) AS c
                 ORDER BY 1) s
             """, ct);
 
