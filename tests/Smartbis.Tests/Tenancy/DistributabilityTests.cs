@@ -73,12 +73,13 @@ public sealed class DistributabilityTests(DatabaseFixture fixture) : IClassFixtu
         problems.Should().Contain(p => p.Contains("bad_rows → customers_like") && p.Contains("tenant_id"));
         problems.Should().Contain(p => p.Contains("reference table bad_directory") && p.Contains("distributed table bad_rows"));
         problems.Should().Contain(p => p.Contains("bad_keys") && p.Contains("primary key"));
-        problems.Should().HaveCount(4);
+        problems.Should().Contain(p => p.Contains("unique key") && p.Contains("customers_like"), "the key bad_rows points at is unique without tenant_id");
+        problems.Should().HaveCount(5);
     }
 
     // A model with one of each mistake: a unique key without tenant_id, a key to a tenant table without tenant_id,
     // a reference table pointing at a distributed one, a primary key without tenant_id first.
-    private sealed class BadSchema() : DbContext(new DbContextOptionsBuilder<BadSchema>().UseNpgsql("Host=unused").Options)
+    private sealed class BadSchema() : DbContext(new DbContextOptionsBuilder<BadSchema>().UseNpgsql("Host=unused").UseSnakeCaseNamingConvention().Options)
     {
         protected override void OnModelCreating(ModelBuilder b)
         {
@@ -135,6 +136,8 @@ public static class CitusRules
             }
             if (Columns(e.FindPrimaryKey()!.Properties).FirstOrDefault() != "tenant_id")
                 problems.Add($"{table}'s primary key must start with tenant_id");
+            foreach (var key in e.GetKeys().Where(k => !k.IsPrimaryKey() && !Columns(k.Properties).Contains("tenant_id")))
+                problems.Add($"unique key {key.GetName()} on {table} must include tenant_id (a sharded table is unique only per shard)");
             foreach (var index in e.GetIndexes().Where(i => i.IsUnique && !Columns(i.Properties).Contains("tenant_id")))
                 problems.Add($"unique index {index.GetDatabaseName()} on {table} must include tenant_id (a sharded table is unique only per shard)");
             foreach (var fk in e.GetForeignKeys().Where(fk => Citus.KindOf(fk.PrincipalEntityType) == CitusTable.Distributed))
