@@ -65,6 +65,53 @@ public sealed class DistributabilityTests(DatabaseFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task On_a_cluster_every_table_is_placed_as_declared_and_every_shard_forces_row_level_security()
+    {
+        await using var scope = fixture.CreateScope();
+        var model = CitusRules.Tables(scope.Db.Model).ToList();
+        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        async Task<List<string>> Strings(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            var list = new List<string>();
+            while (await reader.ReadAsync()) list.Add(reader.GetString(0));
+            return list;
+        }
+
+        if (!fixture.Server.IsCitus)
+        {
+            // One PostgreSQL: the same declarations, and the procedure changes nothing.
+            (await Strings("SELECT extname::text FROM pg_extension")).Should().NotContain("citus");
+            await using var call = new NpgsqlCommand($"CALL {Citus.DistributeProcedure}()", connection);
+            await call.ExecuteNonQueryAsync();
+            (await Strings($"SELECT table_name FROM {Citus.RegistryTable}")).Should().HaveCount(model.Count);
+            return;
+        }
+
+        var placed = await Strings("""
+            SELECT logicalrelid::regclass::text || ':' || CASE WHEN partmethod = 'h' THEN 'Distributed' WHEN repmodel = 't' THEN 'Reference' ELSE 'Local' END
+            FROM pg_dist_partition
+            """);
+        placed.Should().BeEquivalentTo(model.Select(t => $"{t.Table}:{t.Kind}"));
+        (await Strings("SELECT count(DISTINCT colocationid)::text FROM pg_dist_partition WHERE partmethod = 'h'")).Should().Equal("1");
+        foreach (var (table, _) in model.Where(t => t.Kind == CitusTable.Distributed))
+        {
+            var forced = await Strings($"""
+                SELECT result FROM run_command_on_shards('{table}',
+                  $$SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = '%s'::regclass$$)
+                """);
+            forced.Should().NotBeEmpty().And.OnlyContain(r => r == "t", $"every shard of {table} forces row-level security");
+        }
+        // The append-only trigger runs on every shard of the ledger (docs/scaling.md says why that is safe).
+        (await Strings("""
+            SELECT result FROM run_command_on_shards('ledger_entries',
+              $$SELECT count(*) FROM pg_trigger WHERE tgrelid = '%s'::regclass AND NOT tgisinternal$$)
+            """)).Should().NotBeEmpty().And.OnlyContain(r => r == "2");
+    }
+
+    [Fact]
     public void A_table_that_a_cluster_would_refuse_is_reported()
     {
         using var bad = new BadSchema();

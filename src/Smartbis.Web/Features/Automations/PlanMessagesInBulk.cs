@@ -62,7 +62,7 @@ public static class PlanMessagesInBulk
                     WITH ORDINALITY AS i(customer_id, subject_id, event_id, variables, email_id, whatsapp_id, ord)
             ), targets AS (
                 -- Claimed, active customers only; a channel only with its consent and a recipient; not a subject already planned.
-                SELECT i.ord, i.customer_id, i.subject_id, i.event_id, i.variables, ch.id, ch.channel, ch.recipient,
+                SELECT c.tenant_id, i.ord, i.customer_id, i.subject_id, i.event_id, i.variables, ch.id, ch.channel, ch.recipient,
                        CASE WHEN lower(left(coalesce(c.locale, {tenant.Locale}), 2)) = 'en' THEN 'en' ELSE 'pt-BR' END AS locale
                 FROM items i
                 JOIN customers c ON c.tenant_id = {tenantId} AND c.id = i.customer_id
@@ -94,9 +94,11 @@ public static class PlanMessagesInBulk
                                  ELSE {weekCap} END AS error
                 FROM counted c
             )
+            -- tenant_id from the customer row, not the parameter: on a Citus cluster the whole statement then runs on the
+            -- tenant's shard (a constant would make the coordinator pull the rows and COPY them, which row-level security refuses).
             INSERT INTO messages (tenant_id, id, trigger, subject_id, channel, customer_id, event_id, locale, status, recipient,
                                   variables, created_at, not_before, attempts, error)
-            SELECT {tenantId}, d.id, {trigger}, d.subject_id, d.channel, d.customer_id, d.event_id, d.locale,
+            SELECT d.tenant_id, d.id, {trigger}, d.subject_id, d.channel, d.customer_id, d.event_id, d.locale,
                    CASE WHEN d.error IS NULL THEN {MessageStatus.Scheduled.ToString()} ELSE {MessageStatus.Skipped.ToString()} END,
                    d.recipient, CAST(d.variables AS jsonb), {now}, {notBefore}, 0, d.error
             FROM decided d
