@@ -6,11 +6,19 @@
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Cashback".
 # ./test.sh --long runs the load test (tests/Smartbis.Tests/Reliability/LoadHeldTests.cs) for three minutes
 # instead of fifteen seconds.
+# ./test.sh --citus runs the integration suite (tests/Smartbis.Tests) on a 3-node Citus cluster started on loopback
+# (a coordinator and two workers, private data directories, free ports, stopped at the end; docs/scaling.md, "Tests").
+# It needs the citus extension (../shared/tools/citus-install builds it); the browser tests and the benchmark smoke run
+# stay with the plain run.
 set -euo pipefail
-if [[ ${1:-} == --long ]]; then
-  export SMARTBIS_LOAD_SECONDS=${SMARTBIS_LOAD_SECONDS:-180}
+CITUS=0
+while [[ ${1:-} == --long || ${1:-} == --citus ]]; do
+  case $1 in
+    --long) export SMARTBIS_LOAD_SECONDS=${SMARTBIS_LOAD_SECONDS:-180} ;;
+    --citus) CITUS=1 ;;
+  esac
   shift
-fi
+done
 cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/lib.sh
 
@@ -55,6 +63,32 @@ fi
 
 log "Building Smartbis.sln ($config)"
 dotnet build Smartbis.sln -c "$config" --nologo "${build_output[@]}"
+
+if ((CITUS)); then
+  # The cluster lives in a fresh temporary directory the postgres user can reach, and goes away with it.
+  citus_dir=$(mktemp -d /tmp/smartbis-citus.XXXXXX)
+  chmod 755 "$citus_dir"
+  trap 'stop_citus_cluster; rm -rf "$citus_dir"' EXIT
+  # Four shards per table (two per worker) keep a test database small; production keeps Citus's 32 (docs/scaling.md).
+  # Durability is worthless in a throwaway cluster (as in the plain run's).
+  CITUS_SHARD_COUNT=${CITUS_SHARD_COUNT:-4} CITUS_EXTRA_CONF=$'fsync = off\nfull_page_writes = off\nsynchronous_commit = off' \
+    start_citus_cluster "$citus_dir"
+  export SMARTBIS_TEST_PG="Host=127.0.0.1;Port=${CITUS_PORTS[0]};Database=postgres;Username=smartbis;Password=smartbis;Timeout=30;Command Timeout=300"
+  export SMARTBIS_TEST_CITUS=1
+  log "Running the integration suite on the Citus cluster"
+  rm -rf TestResults
+  status=0
+  dotnet test tests/Smartbis.Tests -c "$config" --no-build \
+    --blame-hang-timeout 10m --blame-hang-dump-type mini \
+    --logger "$test_logger" --logger trx --results-directory TestResults \
+    "$@" || status=$?
+  counters=$(grep -o '<Counters [^>]*>' TestResults/*.trx 2>/dev/null | head -n 1 || true)
+  n() { local v; v=$(sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"); echo "${v:-0}"; }
+  echo
+  if ((status == 0)); then result=PASSED; else result="FAILED (dotnet test exit code $status)"; fi
+  echo "Tests on Citus $result: $(n total) total, $(n passed) passed, $(n failed) failed, $(($(n total) - $(n passed) - $(n failed))) not run."
+  exit "$status"
+fi
 
 # -m:1 runs the test projects one after another (they each start a PostgreSQL and a browser);
 # the hang timeout makes a stuck test fail with a dump instead of hanging CI forever.

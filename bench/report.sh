@@ -159,6 +159,28 @@ echo "| app memory < 500 MB under load (web scenarios and overview) | peak $mmax
 echo
 echo "The process running the nightly jobs (a whole app host, in the bench tool) peaked at $(get jobs_mem 2) MB; delivery at $(get deliver_mem 2) MB."
 echo
+if [[ -n $(get citus_purchase 2) ]]; then
+  cat <<EOF2
+### Citus: the same data on a 3-node cluster on this machine (\`./bench/run.sh --citus\`)
+
+After the single-node scenarios, the run starts a Citus cluster on loopback (a coordinator and two workers, Citus 13.2,
+32 shards per table), generates the same data on the coordinator as a plain database, and distributes it in place as
+docs/scaling.md describes (\`CREATE EXTENSION citus\`, add the workers, migrate again: $(get citus_distribute 3) tables in
+$(ms "$(get citus_distribute 2)")). The app talks to the coordinator; every node runs on the same 2 cores as the app and the load generator.
+
+| scenario | one PostgreSQL | p99 | Citus (coordinator + 2 workers) | p99 | Citus / one |
+|---|---|---|---|---|---|
+| pgbench purchase transaction, 32 clients | $(fmt "$(get base_purchase 2)") tps | $(ms "$(get base_purchase 5)") | $(fmt "$(get citus_base_purchase 2)") tps | $(ms "$(get citus_base_purchase 5)") | $(ratio "$(get citus_base_purchase 2)" "$(get base_purchase 2)") |
+| record purchase (API), 32 clients | $(fmt "$(get purchase 2)") req/s | $(ms "$(lat purchase 5)") | $(fmt "$(get citus_purchase 2)") req/s | $(ms "$(lat citus_purchase 5)") | $(ratio "$(get citus_purchase 2)" "$(get purchase 2)") |
+| balance (API), 64 clients | $(fmt "$(get balance 2)") req/s | $(ms "$(lat balance 5)") | $(fmt "$(get citus_balance 2)") req/s | $(ms "$(lat citus_balance 5)") | $(ratio "$(get citus_balance 2)" "$(get balance 2)") |
+| overview, last 30 days (median) | $(ms "$(get overview_30d 2)") | | $(ms "$(get citus_overview_30d 2)") | | |
+| overview, last 12 months (median) | $(ms "$(get overview_12m 2)") | | $(ms "$(get citus_overview_12m 2)") | | |
+| overview, one store (median) | $(ms "$(get overview_store 2)") | | $(ms "$(get citus_overview_store 2)") | | |
+
+Failed requests on the cluster: purchase $(get citus_purchase 6) of $(get citus_purchase 7), balance $(get citus_balance 6) of $(get citus_balance 7).
+
+EOF2
+fi
 if [[ $QUICK == 1 ]]; then
   echo "_This is a smoke run at small scale: the targets are stated for 1,000,000 customers and 10,000,000 entries._"
   echo

@@ -3,6 +3,10 @@
 # every scenario with its pgbench baseline, and docs/performance.md written at the end. See bench/README.md.
 #   ./bench/run.sh            1,000,000 customers, ~10,000,000 ledger entries, 20 s per load run (see docs/performance.md for how long it took)
 #   ./bench/run.sh --quick    10,000 customers, ~100,000 entries, 5 s per load run (a smoke run of a few minutes)
+#   --citus (with either)     afterwards the same data on a 3-node Citus cluster on loopback (a coordinator and two
+#                             workers): generated on the coordinator, distributed in place (docs/scaling.md), then the
+#                             purchase, balance and overview scenarios again; the report sets both side by side.
+#                             Needs the citus extension (../shared/tools/citus-install).
 # Each nightly job and the email delivery are stopped at JOB_CAP seconds (60 quick, 120 full) and reported as not finished.
 # Environment overrides: BENCH_CUSTOMERS, BENCH_ENTRIES (the largest growth step), BENCH_DURATION (seconds per load run),
 # BENCH_REPORT (where the report goes; default docs/performance.md), BENCH_KEEP_DATA=1 (keep bench/.data afterwards).
@@ -11,11 +15,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 source scripts/lib.sh
 
-QUICK=0
+QUICK=0 CITUS=0
 for arg in "$@"; do
   case $arg in
     --quick) QUICK=1 ;;
-    *) die "Unknown argument $arg (use --quick or nothing)" ;;
+    --citus) CITUS=1 ;;
+    *) die "Unknown argument $arg (use --quick, --citus or nothing)" ;;
   esac
 done
 
@@ -59,9 +64,11 @@ cleanup() {
   for pid in $SAMPLER_PID $SMTP_PID $LOAD_PID; do kill "$pid" 2>/dev/null || true; done
   stop_app
   stop_private_pg
+  stop_citus_cluster
   if [[ ${BENCH_KEEP_DATA:-0} != 1 ]]; then
     rm -rf "$PGDIR" "$PGDIR-run"
     if [[ $PGDIR == /tmp/smartbis-bench-pg.* ]]; then rm -rf "$(dirname "$PGDIR")"; fi
+    if [[ -n ${CITUS_DIR:-} ]]; then rm -rf "$CITUS_DIR"; fi
   fi
 }
 trap cleanup EXIT
@@ -272,6 +279,56 @@ result deliver_mem "$(awk '{printf "%.0f", $1 / 1024}' "$OUT/deliver.mem")"
 log "Nightly jobs over the large tenant (in-process, the app's own classes)"
 /usr/bin/time -f "%M" -o "$OUT/jobs.mem" bash -c "cd '$ROOT/bench/Smartbis.Bench.Tool' && dotnet '$TOOL_DLL' jobs '$CS' '$OUT/state.json' '$SMTP_PORT' '$JOB_CAP'" >>"$RESULTS"
 result jobs_mem "$(awk '{printf "%.0f", $1 / 1024}' "$OUT/jobs.mem")"
+# ---- Citus: the same data on a 3-node cluster on this machine -------------------------------------------------------
+if ((CITUS)); then
+  log "Citus: a coordinator and two workers on loopback"
+  stop_private_pg
+  CITUS_DIR=$(mktemp -d /tmp/smartbis-bench-citus.XXXXXX)
+  chmod 755 "$CITUS_DIR"
+  # Tuned like the single node, but the three nodes share this machine's memory.
+  CITUS_EXTRA_CONF=$'shared_buffers = 512MB\nmax_wal_size = 4GB\ncheckpoint_timeout = 15min' start_citus_cluster "$CITUS_DIR"
+  CS="Host=127.0.0.1;Port=$PG_PORT;Database=smartbis;Username=smartbis;Password=smartbis"
+  APP_CS="Host=127.0.0.1;Port=$PG_PORT;Database=smartbis;Username=smartbis_app;Password=smartbis_app"
+  # The workers' databases get the extension now; the coordinator's only once the data exists (distribute in place).
+  for port in "${CITUS_PORTS[@]:1}"; do
+    PGPASSWORD=smartbis "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U smartbis -d smartbis -c "CREATE EXTENSION IF NOT EXISTS citus" >/dev/null
+  done
+  log "Citus: migrating and generating the same data on the coordinator (still a plain database)"
+  ConnectionStrings__Smartbis=$APP_CS ConnectionStrings__SmartbisMigrations=$CS ASPNETCORE_ENVIRONMENT=Production \
+    Smartbis__Smtp__Host=127.0.0.1 Smartbis__Hangfire__Workers=0 dotnet "$APP_DLL" migrate >"$OUT/citus-migrate.log" 2>&1 ||
+    { tail -20 "$OUT/citus-migrate.log"; die "Migration failed (Citus)"; }
+  tool setup "$CS" "$OUT/state.json" "$STORES" "$SMALL_TENANTS" >/dev/null
+  TENANT=$(sed -n 's/.*"tenantId": "\([^"]*\)".*/\1/p' "$OUT/state.json")
+  STORE=$(grep -A1 '"storeIds"' "$OUT/state.json" | tail -1 | tr -d ' ",')
+  API_KEY=$(sed -n 's/.*"apiKey": "\([^"]*\)".*/\1/p' "$OUT/state.json")
+  export BENCH_KEY=$API_KEY
+  psql_db -f bench/sql/generate.sql >/dev/null
+  gen_sql "SELECT bench.customers('$TENANT', $CUSTOMERS)"
+  gen_sql "SELECT bench.customers(id, $SMALL_CUSTOMERS), bench.purchases(id, $SMALL_CUSTOMERS, 1, $SMALL_PURCHASES), bench.finish(id, 0)
+           FROM tenants WHERE slug LIKE 'small-%'"
+  gen_sql "SELECT bench.purchases('$TENANT', $CUSTOMERS, 1, $purchases_done)"
+  gen_sql "SELECT bench.finish('$TENANT', 2000)"
+  psql_db -c "COPY (SELECT m.id || ',' || c.phone FROM bench.members m JOIN customers c ON c.tenant_id = m.tenant_id AND c.id = m.id
+                    WHERE m.tenant_id = '$TENANT' ORDER BY random() LIMIT 100000) TO STDOUT" >"$OUT/customers.csv"
+  log "Citus: distributing in place (CREATE EXTENSION citus, add the workers, migrate again)"
+  psql_db -c "CREATE EXTENSION citus" -c "SELECT citus_set_coordinator_host('127.0.0.1', $PG_PORT)" >/dev/null
+  for port in "${CITUS_PORTS[@]:1}"; do psql_db -c "SELECT citus_add_node('127.0.0.1', $port)" >/dev/null; done
+  t0=$(now_ms)
+  ConnectionStrings__Smartbis=$APP_CS ConnectionStrings__SmartbisMigrations=$CS ASPNETCORE_ENVIRONMENT=Production \
+    Smartbis__Smtp__Host=127.0.0.1 Smartbis__Hangfire__Workers=0 dotnet "$APP_DLL" migrate >>"$OUT/citus-migrate.log" 2>&1 ||
+    { tail -20 "$OUT/citus-migrate.log"; die "Distributing in place failed"; }
+  result citus_distribute "$(($(now_ms) - t0))" "$(psql_db -c "SELECT count(*) FROM pg_dist_partition")"
+  psql_db -c "VACUUM ANALYZE" >/dev/null
+  rm -f "$OUT/staff.cookie"
+  start_app
+  tool sessions "$BASE" "$OUT/state.json" "$CS" "$OUT" >/dev/null
+  curl -fs -o /dev/null -H "X-Forwarded-Proto: https" -H "Cookie: $(cat "$OUT/staff.cookie")" "$BASE/app?range=7d"
+  pgbench_run citus_base_purchase 32 purchase.sql
+  wrk_run citus_purchase 32 purchase.lua
+  wrk_run citus_balance 64 balance.lua
+  tool overview "$BASE" "$OUT" "$OUT/state.json" "$OVERVIEW_RUNS" | sed "s/^overview_/citus_overview_/" >>"$RESULTS"
+  stop_app
+fi
 result total_seconds "$(($(date +%s) - START))"
 
 log "Writing $REPORT"

@@ -63,6 +63,8 @@ pg_as_owner() {
 # exists, owned by the superuser "smartbis" (password "smartbis", who migrates), and the app role
 # "smartbis_app" (password "smartbis_app": no superuser, no BYPASSRLS, owns nothing, so row-level
 # security applies to it) exists too. Sets PG_BIN, PG_DATA, PG_SOCK and PG_PORT.
+# PG_EXTRA_CONF (lines of postgresql.conf) and PG_TRUST_LOOPBACK=1 (no password on 127.0.0.1, for a new cluster) are
+# for the Citus cluster below.
 start_private_pg() {
   PG_DATA=$(realpath -m "$1")
   PG_SOCK=$PG_DATA-run
@@ -104,6 +106,10 @@ start_private_pg() {
     rm -f "$pwfile"
     # Per-start settings (port, socket) go in an included file: no shell quoting of paths.
     echo "include_if_exists = 'smartbis-run.conf'" >>"$PG_DATA/postgresql.conf"
+    if [[ ${PG_TRUST_LOOPBACK:-0} == 1 ]]; then
+      # A private test cluster whose nodes connect to each other (Citus): loopback connections need no password.
+      sed -i '1i host all all 127.0.0.1/32 trust' "$PG_DATA/pg_hba.conf"
+    fi
   fi
 
   if pg_as_owner "$PG_BIN/pg_ctl" status -D "$PG_DATA" >/dev/null 2>&1; then
@@ -117,8 +123,8 @@ start_private_pg() {
       if [[ ! $port =~ ^[0-9]+$ ]] || [[ $port == 5432 ]] || port_in_use "$port"; then
         port=$(free_port "$search_from")
       fi
-      printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\n" \
-        "$port" "${PG_SOCK//\'/\'\'}" >"$PG_DATA/smartbis-run.conf"
+      printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\n%s\n" \
+        "$port" "${PG_SOCK//\'/\'\'}" "${PG_EXTRA_CONF:-}" >"$PG_DATA/smartbis-run.conf"
       if [[ $EUID -eq 0 ]]; then chown postgres: "$PG_DATA/smartbis-run.conf"; fi
       log "Starting private PostgreSQL on 127.0.0.1:$port (log: $log)"
       if pg_as_owner "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$log" -w -t 60 >/dev/null; then
@@ -170,4 +176,47 @@ stop_private_pg() {
     pg_as_owner "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m fast -w >/dev/null || true
   fi
   PG_DATA=""
+}
+
+# start_citus_cluster DIR — a Citus cluster on loopback: a coordinator and two workers, each a private cluster
+# (start_private_pg) in DIR/coordinator, DIR/worker1, DIR/worker2 on free ports, with the citus extension loaded,
+# loopback connections trusted (the nodes connect to each other as the connecting role), and, in the database
+# "postgres" of every node, the extension created; the coordinator knows its workers there. Sets CITUS_PORTS
+# (coordinator first) and leaves PG_* pointing at the coordinator. CITUS_SHARD_COUNT sets citus.shard_count.
+# Stop it with stop_citus_cluster. Needs the extension installed (../shared/tools/citus-install).
+CITUS_DATA=() CITUS_PORTS=() CITUS_SOCKS=()
+start_citus_cluster() {
+  local dir node
+  dir=$(realpath -m "$1")
+  [[ -f $(pg_bin_dir)/../lib/citus.so || -f /usr/lib/postgresql/15/lib/citus.so ]] ||
+    die "The citus extension is not installed (../shared/tools/citus-install builds it)."
+  CITUS_DATA=() CITUS_PORTS=() CITUS_SOCKS=()
+  for node in coordinator worker1 worker2; do
+    PG_TRUST_LOOPBACK=1 PG_EXTRA_CONF="shared_preload_libraries = 'citus'
+citus.shard_count = ${CITUS_SHARD_COUNT:-32}
+citus.propagate_set_commands = 'local'
+max_connections = 300
+${CITUS_EXTRA_CONF:-}" start_private_pg "$dir/$node"
+    CITUS_DATA+=("$PG_DATA") CITUS_PORTS+=("$PG_PORT") CITUS_SOCKS+=("$PG_SOCK")
+    pg_sql -d postgres -c "CREATE EXTENSION IF NOT EXISTS citus" >/dev/null
+  done
+  local port
+  PG_DATA=${CITUS_DATA[0]} PG_PORT=${CITUS_PORTS[0]} PG_SOCK=${CITUS_SOCKS[0]}
+  # Idempotent: a cluster adopted from an earlier run already knows its nodes.
+  pg_sql -d postgres -c "SELECT citus_set_coordinator_host('127.0.0.1', ${CITUS_PORTS[0]})" >/dev/null
+  for port in "${CITUS_PORTS[@]:1}"; do
+    pg_sql -d postgres -c "SELECT citus_add_node('127.0.0.1', $port)
+      WHERE NOT EXISTS (SELECT FROM pg_dist_node WHERE nodeport = $port)" >/dev/null
+  done
+  log "Citus cluster: coordinator 127.0.0.1:${CITUS_PORTS[0]}, workers ${CITUS_PORTS[*]:1}"
+}
+
+stop_citus_cluster() {
+  local data
+  for data in "${CITUS_DATA[@]}"; do
+    if pg_as_owner "$PG_BIN/pg_ctl" status -D "$data" >/dev/null 2>&1; then
+      pg_as_owner "$PG_BIN/pg_ctl" stop -D "$data" -m fast -w >/dev/null || true
+    fi
+  done
+  CITUS_DATA=() PG_DATA=""
 }

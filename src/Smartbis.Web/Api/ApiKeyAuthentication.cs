@@ -33,11 +33,21 @@ public sealed class ApiKeyAuthentication(
         if (secret.Length is < 10 or > 200) return AuthenticateResult.Fail("This API key is not valid.");
 
         var hash = ApiKey.Hash(secret);
-        // Before the tenant is known: the key's hash is the lookup (explicitly across tenants, this one place).
-        var key = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.ApiKeyLookup, () => db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
-            .Where(k => k.KeyHash == hash)
-            .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new { k.Id, k.TenantId, k.StoreId, k.RevokedAt, k.LastUsedAt, t.Slug, t.Status })
-            .SingleOrDefaultAsync(Context.RequestAborted));
+        // Before the tenant is known (explicitly across tenants, this one place): the key's hash names its tenant in
+        // tenant_keys (a reference table: one local read on a Citus cluster too), then the key is read within that
+        // tenant (tenant_id in the query: one shard).
+        var key = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.ApiKeyLookup, async () =>
+        {
+            var owner = await db.TenantKeys.IgnoreQueryFilters().AsNoTracking()
+                .Where(k => k.Kind == TenantKeyKinds.ApiKey && k.Key == hash)
+                .Select(k => (Guid?)k.TenantId)
+                .SingleOrDefaultAsync(Context.RequestAborted);
+            if (owner is not { } tenantId) return null;
+            return await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
+                .Where(k => k.TenantId == tenantId && k.KeyHash == hash)
+                .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new { k.Id, k.TenantId, k.StoreId, k.RevokedAt, k.LastUsedAt, t.Slug, t.Status })
+                .SingleOrDefaultAsync(Context.RequestAborted);
+        });
         if (key is null || key.RevokedAt is not null) return AuthenticateResult.Fail("This API key is not valid or was revoked.");
         if (key.Status != TenantStatus.Active) return AuthenticateResult.Fail("This account is suspended.");
 

@@ -8,13 +8,13 @@ namespace Smartbis.Web.Data;
 /// </summary>
 public enum CrossTenantPurpose
 {
-    /// <summary>An API request: the key's hash finds the key, the key names the tenant (api_keys).</summary>
+    /// <summary>An API request: the key's hash names the tenant (tenant_keys), then the key is read within it (api_keys).</summary>
     ApiKeyLookup,
     /// <summary>Staff sign-in and the tenant switcher: a user's own memberships in every business (memberships).</summary>
     StaffMemberships,
     /// <summary>Accepting a staff invitation: the token is all the visitor has (staff_invitations, stores).</summary>
     StaffInvitationByToken,
-    /// <summary>WhatsApp status webhook: the provider's message id names the message, hence the tenant (messages).</summary>
+    /// <summary>WhatsApp status webhook: the business phone number id names the tenant (tenant_keys), else the provider's message id (messages).</summary>
     WhatsAppStatusByProviderId,
     /// <summary>The webhook job: which tenants have active subscriptions or pending deliveries.</summary>
     WebhookFanOut,

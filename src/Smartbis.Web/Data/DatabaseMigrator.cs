@@ -46,6 +46,9 @@ public static partial class DatabaseMigrator
                 await db.Database.ExecuteSqlRawAsync(
                     "CREATE TABLE IF NOT EXISTS __ef_migrations_history (migration_id character varying(150) NOT NULL PRIMARY KEY, product_version character varying(32) NOT NULL)", ct);
             await db.Database.MigrateAsync(ct);
+            // On a Citus cluster, distributes every declared table that is not yet distributed (an existing database
+            // after CREATE EXTENSION citus and adding workers: docs/scaling.md); without Citus it does nothing.
+            await db.Database.ExecuteSqlRawAsync($"CALL {Citus.DistributeProcedure}()", ct);
         }
 
         // Hangfire's tables are created (and upgraded) here, by the owner; the app never creates schema.

@@ -69,10 +69,21 @@ public static class RowLevelSecurity
 ///   save rolls back to it, taking a CALL made inside it along. The app creates no savepoints of its own.)
 /// A context with no tenant and no cross-tenant read sends nothing: the setting is then empty and every
 /// tenant table shows no rows.
+/// <para>
+/// On a Citus cluster (<see cref="ForCitus"/>) the coordinator sends a <c>SET LOCAL</c> to the workers only inside a
+/// transaction block, and a command outside any transaction runs on the worker without one: such a command is sent as
+/// <c>BEGIN; CALL …; command; COMMIT</c> (if it fails, the interceptor rolls the block back), so the shards' row-level
+/// security sees the tenant too. On one PostgreSQL nothing changes.
+/// </para>
 /// </summary>
 public sealed class TenantSessionInterceptor : DbCommandInterceptor
 {
-    public static readonly TenantSessionInterceptor Instance = new();
+    public static readonly TenantSessionInterceptor Instance = new(citus: false);
+    public static readonly TenantSessionInterceptor ForCitus = new(citus: true);
+
+    private readonly bool citus;
+
+    private TenantSessionInterceptor(bool citus) => this.citus = citus;
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
@@ -114,12 +125,51 @@ public sealed class TenantSessionInterceptor : DbCommandInterceptor
     }
 
     // A failed command may not have reached the server: the next command of its transaction carries the CALL again.
-    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Forget(eventData);
-
-    public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData)
     {
         Forget(eventData);
-        return Task.CompletedTask;
+        if (IsWrapped(command)) RollBackWrapped(command);
+    }
+
+    public override async Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData);
+        if (IsWrapped(command)) await RollBackWrappedAsync(command);
+    }
+
+    private const string WrapStart = "BEGIN;\n";
+
+    private bool IsWrapped(DbCommand command) => citus && command.CommandText.StartsWith(WrapStart, StringComparison.Ordinal);
+
+    // The wrapped block failed half way: the connection sits in an aborted transaction until it is rolled back.
+    private static void RollBackWrapped(DbCommand command)
+    {
+        try
+        {
+            if (command.Connection is not { State: System.Data.ConnectionState.Open } c) return;
+            using var rollback = c.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            rollback.ExecuteNonQuery();
+        }
+        catch (DbException)
+        {
+            // The connection is broken: the pool discards it.
+        }
+    }
+
+    private static async Task RollBackWrappedAsync(DbCommand command)
+    {
+        try
+        {
+            if (command.Connection is not { State: System.Data.ConnectionState.Open } c) return;
+            await using var rollback = c.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            await rollback.ExecuteNonQueryAsync();
+        }
+        catch (DbException)
+        {
+            // The connection is broken: the pool discards it.
+        }
     }
 
     private static void Forget(CommandEventData e)
@@ -127,7 +177,7 @@ public sealed class TenantSessionInterceptor : DbCommandInterceptor
         if (e.Context is SmartbisDb db) db.ContextSetByPrefix = null;
     }
 
-    private static void Apply(DbCommand command, CommandEventData e)
+    private void Apply(DbCommand command, CommandEventData e)
     {
         if (Prepare(command, e) is { } separate)
         {
@@ -136,7 +186,7 @@ public sealed class TenantSessionInterceptor : DbCommandInterceptor
         }
     }
 
-    private static async Task ApplyAsync(DbCommand command, CommandEventData e, CancellationToken ct)
+    private async Task ApplyAsync(DbCommand command, CommandEventData e, CancellationToken ct)
     {
         if (Prepare(command, e) is { } separate)
         {
@@ -146,7 +196,7 @@ public sealed class TenantSessionInterceptor : DbCommandInterceptor
     }
 
     /// <summary>Prefixes the command, or returns the separate command to run first (SaveChanges batches).</summary>
-    private static DbCommand? Prepare(DbCommand command, CommandEventData e)
+    private DbCommand? Prepare(DbCommand command, CommandEventData e)
     {
         if (e.Context is not SmartbisDb db || RowLevelSecurity.SetContextSql(db) is not { } sql) return null;
         if (e.CommandSource != CommandSource.SaveChanges)
@@ -158,6 +208,12 @@ public sealed class TenantSessionInterceptor : DbCommandInterceptor
                 if (db.ContextSetByPrefix == (tx.TransactionId, sql)) return null;
                 // Keyed by EF's transaction id: Npgsql recycles its transaction objects, a new id is a new transaction.
                 db.ContextSetByPrefix = (tx.TransactionId, sql);
+            }
+            else if (citus && command.Transaction is null)
+            {
+                var body = command.CommandText.TrimEnd();
+                command.CommandText = WrapStart + sql + "\n" + body + (body.EndsWith(';') ? "" : ";") + "\nCOMMIT;";
+                return null;
             }
             command.CommandText = sql + "\n" + command.CommandText;
             return null;

@@ -67,6 +67,7 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        IndexTenantKeys();
         GuardTenant();
         UseTransactionForTenant();
         return base.SaveChanges(acceptAllChangesOnSuccess);
@@ -74,6 +75,7 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
     {
+        IndexTenantKeys();
         GuardTenant();
         UseTransactionForTenant();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -10,7 +11,37 @@ public static class SmartbisDbSetup
     public static void Configure(DbContextOptionsBuilder options, string connectionString, int? maxPoolSize = null) =>
         options.UseNpgsql(WithDefaults(connectionString, maxPoolSize), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
                .UseSnakeCaseNamingConvention()
-               .AddInterceptors(TenantSessionInterceptor.Instance);
+               .AddInterceptors(IsCitus(connectionString) ? TenantSessionInterceptor.ForCitus : TenantSessionInterceptor.Instance);
+
+    private static readonly ConcurrentDictionary<string, bool> CitusByDatabase = new();
+    // A database that could not be asked is asked again after a pause, not on every DbContext (an outage).
+    private static readonly ConcurrentDictionary<string, DateTime> CitusUnknownUntil = new();
+
+    /// <summary>
+    /// True when the database has the citus extension (a Citus coordinator: docs/scaling.md). Asked once per connection
+    /// string and remembered; a database that cannot be reached yet (design time, not created yet) counts as plain
+    /// PostgreSQL and is asked again next time.
+    /// </summary>
+    public static bool IsCitus(string connectionString)
+    {
+        if (CitusByDatabase.TryGetValue(connectionString, out var known)) return known;
+        if (CitusUnknownUntil.TryGetValue(connectionString, out var until) && DateTime.UtcNow < until) return false;
+        try
+        {
+            var b = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5 };
+            using var connection = new NpgsqlConnection(b.ConnectionString);
+            connection.Open();
+            using var command = new NpgsqlCommand("SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')", connection);
+            var citus = (bool)command.ExecuteScalar()!;
+            CitusByDatabase[connectionString] = citus;
+            return citus;
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ArgumentException)
+        {
+            CitusUnknownUntil[connectionString] = DateTime.UtcNow.AddSeconds(10);
+            return false;
+        }
+    }
 
     /// <summary>
     /// Npgsql's automatic preparation, unless the connection string says otherwise: the app sends the same few dozen

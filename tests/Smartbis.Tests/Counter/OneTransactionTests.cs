@@ -20,8 +20,12 @@ public sealed class OneTransactionTests(DatabaseFixture fixture) : IClassFixture
     private async Task BreakAuditAsync(bool broken)
     {
         await using var db = fixture.OpenDb();
+        // On a Citus cluster audit_entries is distributed: a trigger on it is allowed once declared safe (this one only
+        // raises an error, on the shard that holds the row).
+        var unsafeTriggers = PostgresServer.CitusRun ? "SET citus.enable_unsafe_triggers = on;" : "";
         await db.Database.ExecuteSqlRawAsync(broken
             ? $"""
+               {unsafeTriggers}
                CREATE OR REPLACE FUNCTION test_fail_audit() RETURNS trigger LANGUAGE plpgsql AS $$
                BEGIN
                  IF NEW.summary LIKE '%{Marker}%' THEN RAISE EXCEPTION 'audit store unavailable (test)'; END IF;
@@ -30,7 +34,7 @@ public sealed class OneTransactionTests(DatabaseFixture fixture) : IClassFixture
                DROP TRIGGER IF EXISTS test_fail_audit ON audit_entries;
                CREATE TRIGGER test_fail_audit BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION test_fail_audit();
                """
-            : "DROP TRIGGER IF EXISTS test_fail_audit ON audit_entries;");
+            : $"{unsafeTriggers} DROP TRIGGER IF EXISTS test_fail_audit ON audit_entries;");
     }
 
     private static Task<int> AuditCountAsync(CounterKit kit, string action) =>

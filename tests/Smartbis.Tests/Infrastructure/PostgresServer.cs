@@ -23,6 +23,13 @@ namespace Smartbis.Tests.Infrastructure;
 /// One database is migrated once (EF migrations + Hangfire's schema) and used as a template:
 /// <see cref="CreateDatabaseAsync"/> clones it in milliseconds, so every test class gets its own database.
 /// </para>
+/// <para>
+/// A Citus coordinator works too (<c>./test.sh --citus</c>): when the server's maintenance database has the citus
+/// extension, its workers are read from <c>pg_dist_node</c> and every database exists on every node. The template is
+/// migrated once on the cluster (tables distributed and their shards placed on the workers); a clone is the same
+/// <c>CREATE DATABASE … TEMPLATE</c> on every node under the same name: the coordinator's copy holds the metadata,
+/// the workers' copies hold the same shards, so the clone is a consistent cluster database of its own.
+/// </para>
 /// </summary>
 public sealed class PostgresServer
 {
@@ -42,6 +49,8 @@ public sealed class PostgresServer
 
     private readonly ThrowawayCluster? cluster;
     private readonly NpgsqlDataSource admin;
+    // Citus: the workers' maintenance databases (same credentials), empty on plain PostgreSQL.
+    private List<NpgsqlDataSource> workers = [];
     private readonly Lazy<Task<string>> template;
     // Names carry the run's start (hours since 1970) and a random id: unique per process, and a shared server
     // can tell the leftovers of long-dead runs apart (see DropStaleDatabasesAsync).
@@ -98,6 +107,12 @@ public sealed class PostgresServer
     /// <summary>True when this process started its own cluster (false when <c>SMARTBIS_TEST_PG</c> named one).</summary>
     public bool IsThrowaway => cluster is not null;
 
+    /// <summary>True when the server is a Citus coordinator with workers (<c>./test.sh --citus</c>).</summary>
+    public bool IsCitus => workers.Count > 0;
+
+    /// <summary>True when the process runs against a Citus cluster (SMARTBIS_TEST_CITUS=1, set by <c>./test.sh --citus</c>).</summary>
+    public static bool CitusRun => Environment.GetEnvironmentVariable("SMARTBIS_TEST_CITUS") == "1";
+
     /// <summary>
     /// A fresh database cloned from the migrated template (EF schema + Hangfire schema, no rows).
     /// Returns its connection string. <paramref name="label"/> only makes the name easier to spot.
@@ -111,11 +126,14 @@ public sealed class PostgresServer
         {
             try
             {
-                await ExecuteAdminAsync($"""CREATE DATABASE "{name}" TEMPLATE "{source}" """);
+                await OnEveryNodeAsync($"""CREATE DATABASE "{name}" TEMPLATE "{source}" """, skipExisting: IsCitus);
                 return ConnectionStringFor(name);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 50)
             {
+                // Citus: a node's maintenance daemon may still sit in the template (it cannot come back: the template
+                // allows no connections).
+                if (IsCitus) await OnEveryNodeAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{source}'");
                 await Task.Delay(100);
             }
         }
@@ -125,8 +143,56 @@ public sealed class PostgresServer
     public async Task<string> CreateEmptyDatabaseAsync(string? label = null)
     {
         var name = NewDatabaseName(label);
-        await ExecuteAdminAsync($"""CREATE DATABASE "{name}" """);
+        await CreateClusterDatabaseAsync(name);
         return ConnectionStringFor(name);
+    }
+
+    /// <summary>
+    /// An empty database; on Citus on every node, with the extension, and the coordinator told its workers (what an
+    /// operator does once per database: docs/scaling.md).
+    /// </summary>
+    private async Task CreateClusterDatabaseAsync(string name)
+    {
+        await OnEveryNodeAsync($"""CREATE DATABASE "{name}" """);
+        if (!IsCitus) return;
+        foreach (var node in Nodes())
+        {
+            var cs = new NpgsqlConnectionStringBuilder(node.ConnectionString) { Database = name, Pooling = false }.ConnectionString;
+            await using var c = new NpgsqlConnection(cs);
+            await c.OpenAsync();
+            await using var ext = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS citus", c);
+            await ext.ExecuteNonQueryAsync();
+        }
+        var coordinator = new NpgsqlConnectionStringBuilder(AdminConnectionString);
+        await using var conn = new NpgsqlConnection(ConnectionStringFor(name, pooling: false));
+        await conn.OpenAsync();
+        await using (var set = new NpgsqlCommand($"SELECT citus_set_coordinator_host('{coordinator.Host}', {coordinator.Port})", conn))
+            await set.ExecuteNonQueryAsync();
+        foreach (var w in workers)
+        {
+            var b = new NpgsqlConnectionStringBuilder(w.ConnectionString);
+            await using var add = new NpgsqlCommand($"SELECT citus_add_node('{b.Host}', {b.Port})", conn);
+            await add.ExecuteNonQueryAsync();
+        }
+    }
+
+    private IEnumerable<NpgsqlDataSource> Nodes() => [admin, .. workers];
+
+    /// <summary>Runs <paramref name="sql"/> on the maintenance database of every node (only the server's on plain PostgreSQL).</summary>
+    private async Task OnEveryNodeAsync(string sql, bool skipExisting = false)
+    {
+        foreach (var node in Nodes())
+        {
+            await using var command = node.CreateCommand(sql);
+            try
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException e) when (skipExisting && e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                // A retry after another node refused: this node made its copy already.
+            }
+        }
     }
 
     /// <summary>Drops the database of <paramref name="connectionString"/>, ending any connection still open to it.</summary>
@@ -135,7 +201,7 @@ public sealed class PostgresServer
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database
                    ?? throw new ArgumentException("The connection string names no database.", nameof(connectionString));
         using (var connection = new NpgsqlConnection(connectionString)) NpgsqlConnection.ClearPool(connection);
-        await ExecuteAdminAsync($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
+        await OnEveryNodeAsync($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
     }
 
     /// <summary>The connection string for database <paramref name="database"/> on this server.</summary>
@@ -172,14 +238,21 @@ public sealed class PostgresServer
     private async Task<string> BuildTemplateAsync()
     {
         var name = $"smartbis_template_{runId}";
-        await ExecuteAdminAsync($"""CREATE DATABASE "{name}" """);
+        await CreateClusterDatabaseAsync(name);
         // No pooling: an idle pooled connection to the template would block CREATE DATABASE … TEMPLATE.
         var cs = ConnectionStringFor(name, pooling: false);
         // The production path: migrations, Hangfire's schema and the app role's grants, as the owner. The clones
         // inherit all of it (grants and default privileges live in the database; the role in the cluster).
         await DatabaseMigrator.MigrateAsync(cs, AppRole, NullLogger.Instance);
 
-        await ExecuteAdminAsync($"""ALTER DATABASE "{name}" WITH IS_TEMPLATE true""");
+        await OnEveryNodeAsync($"""ALTER DATABASE "{name}" WITH IS_TEMPLATE true""");
+        if (IsCitus)
+        {
+            // Citus keeps a maintenance daemon connected to every database that has the extension; a template must have
+            // no one connected. No connections allowed, then the daemons ended: they cannot come back.
+            await OnEveryNodeAsync($"""ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false""");
+            await OnEveryNodeAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'");
+        }
         return name;
     }
 
@@ -190,6 +263,7 @@ public sealed class PostgresServer
         if (!string.IsNullOrWhiteSpace(external))
         {
             server = new PostgresServer(external, null);
+            await server.FindCitusWorkersAsync();
             await server.DropStaleDatabasesAsync();
         }
         else
@@ -201,6 +275,25 @@ public sealed class PostgresServer
         await server.ExecuteAdminAsync("SELECT 1");
         await server.EnsureAppRoleAsync();
         return server;
+    }
+
+    /// <summary>On a Citus coordinator: a data source per worker (the maintenance database, the admin's credentials).</summary>
+    private async Task FindCitusWorkersAsync()
+    {
+        await using var find = admin.CreateCommand("""
+            SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')
+            """);
+        if (!(bool)(await find.ExecuteScalarAsync())!)
+        {
+            if (CitusRun) throw new InvalidOperationException($"SMARTBIS_TEST_CITUS=1 but {EnvironmentVariable} names no Citus coordinator (no citus extension in its database).");
+            return;
+        }
+        await using var nodes = admin.CreateCommand("SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary' AND isactive ORDER BY nodeid");
+        await using var reader = await nodes.ExecuteReaderAsync();
+        var list = new List<NpgsqlDataSource>();
+        while (await reader.ReadAsync())
+            list.Add(NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Host = reader.GetString(0), Port = reader.GetInt32(1) }.ConnectionString));
+        workers = list;
     }
 
     /// <summary>Creates the app role once per cluster (roles are cluster-wide; a shared server may have it already).</summary>
@@ -233,6 +326,7 @@ public sealed class PostgresServer
             }
             NpgsqlConnection.ClearAllPools();
             admin.Dispose();
+            foreach (var w in workers) w.Dispose();
         }
         catch
         {
@@ -259,8 +353,8 @@ public sealed class PostgresServer
             if (!long.TryParse(hours, out var started) || started >= cutoff) continue;
             try
             {
-                await ExecuteAdminAsync($"""ALTER DATABASE "{name}" WITH IS_TEMPLATE false""");
-                await ExecuteAdminAsync($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
+                await OnEveryNodeAsync($"""ALTER DATABASE "{name}" WITH IS_TEMPLATE false""");
+                await OnEveryNodeAsync($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
             }
             catch (PostgresException)
             {
@@ -280,10 +374,20 @@ public sealed class PostgresServer
         foreach (var name in names)
         {
             // A template cannot be dropped until it stops being one; DROP DATABASE must run on its own.
-            using (var alter = admin.CreateCommand($"""ALTER DATABASE "{name}" WITH IS_TEMPLATE false"""))
-                alter.ExecuteNonQuery();
-            using var drop = admin.CreateCommand($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
-            drop.ExecuteNonQuery();
+            foreach (var node in Nodes())
+            {
+                try
+                {
+                    using (var alter = node.CreateCommand($"""ALTER DATABASE "{name}" WITH IS_TEMPLATE false"""))
+                        alter.ExecuteNonQuery();
+                    using var drop = node.CreateCommand($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
+                    drop.ExecuteNonQuery();
+                }
+                catch (PostgresException)
+                {
+                    // Not on this worker (best effort at exit).
+                }
+            }
         }
     }
 }

@@ -41,7 +41,10 @@ public sealed class RowLevelSecurityCostTests(LedgerFixture fixture, ITestOutput
         }
 
         async Task<object?> OwnerQuery() { await using var c = Command(owner, select); return await c.ExecuteScalarAsync(); }
-        async Task<object?> AppQuery() { await using var c = Command(app, call + select); return await c.ExecuteScalarAsync(); }
+        // On a Citus cluster a query outside a transaction is sent in a block of its own (TenantSessionInterceptor.ForCitus):
+        // the coordinator passes SET LOCAL on to the workers only inside one.
+        var prefixed = PostgresServer.CitusRun ? $"BEGIN;\n{call}{select};\nCOMMIT;" : call + select;
+        async Task<object?> AppQuery() { await using var c = Command(app, prefixed); return await c.ExecuteScalarAsync(); }
         async Task<object?> OwnerSave() { await using var c = Command(owner, update, name: "Ana Cost"); return await c.ExecuteNonQueryAsync(); }
         async Task<object?> AppSave()
         {

@@ -11,11 +11,9 @@ public sealed class TenancyModelTests(DatabaseFixture fixture) : IClassFixture<D
     private static IReadOnlyList<IEntityType> TenantOwned(SmartbisDb db) =>
         db.Model.GetEntityTypes().Where(e => typeof(ITenantOwned).IsAssignableFrom(e.ClrType) && !e.IsOwned()).ToList();
 
-    // Unique across tenants on purpose, each for a stated reason:
-    // a WhatsApp Business phone number (Meta's id) belongs to one business, so two tenants cannot both send from it.
-    // an API key's hash is how a request finds its tenant, so it must name exactly one key on the platform.
-    private static readonly HashSet<string> PlatformWideUnique =
-        ["ix_messaging_settings_whats_app_phone_number_id", "ix_api_keys_key_hash"];
+    // Unique across tenants on purpose, on a reference table only (DistributabilityTests): tenant_keys holds what must
+    // name exactly one tenant on the platform — an API key's hash, a WhatsApp Business phone number id (Meta's).
+    private static readonly HashSet<string> PlatformWideUnique = ["ix_tenant_keys_kind_key"];
 
     [Fact]
     public async Task Every_tenant_owned_entity_has_the_tenant_filter_and_a_key_starting_with_tenant_id()

@@ -614,11 +614,6 @@ namespace Smartbis.Web.Data.Migrations
                     b.HasKey("TenantId")
                         .HasName("pk_messaging_settings");
 
-                    b.HasIndex("WhatsAppPhoneNumberId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_messaging_settings_whats_app_phone_number_id")
-                        .HasFilter("whats_app_phone_number_id IS NOT NULL");
-
                     b.ToTable("messaging_settings", (string)null);
                 });
 
@@ -1102,9 +1097,9 @@ namespace Smartbis.Web.Data.Migrations
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_api_keys");
 
-                    b.HasIndex("KeyHash")
+                    b.HasIndex("TenantId", "KeyHash")
                         .IsUnique()
-                        .HasDatabaseName("ix_api_keys_key_hash");
+                        .HasDatabaseName("ix_api_keys_tenant_id_key_hash");
 
                     b.HasIndex("TenantId", "StoreId")
                         .HasDatabaseName("ix_api_keys_tenant_id_store_id");
@@ -2559,6 +2554,38 @@ namespace Smartbis.Web.Data.Migrations
                     b.ToTable("tenants", (string)null);
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Tenancy.TenantKey", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("TenantId", "Kind", "Key")
+                        .HasName("pk_tenant_keys");
+
+                    b.HasIndex("Kind", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tenant_keys_kind_key");
+
+                    b.ToTable("tenant_keys", (string)null);
+
+                    b.HasAnnotation("Smartbis:CitusTable", "Reference");
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Vouchers.Voucher", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -3164,6 +3191,16 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_stores_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Tenancy.TenantKey", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_tenant_keys_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Vouchers.Voucher", b =>

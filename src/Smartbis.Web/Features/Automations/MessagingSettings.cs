@@ -43,6 +43,6 @@ public sealed class MessagingSettingsConfiguration : IEntityTypeConfiguration<Me
         b.Property(s => s.ReplyTo).HasMaxLength(254);
         b.Property(s => s.WhatsAppPhoneNumberId).HasMaxLength(40);
         b.Property(s => s.WhatsAppTokenProtected).HasMaxLength(2000);
-        b.HasIndex(s => s.WhatsAppPhoneNumberId).IsUnique().HasFilter("whats_app_phone_number_id IS NOT NULL");
+        // One business per phone number id, platform-wide: enforced by tenant_keys (TenantKey), a reference table.
     }
 }

@@ -36,14 +36,13 @@ public static class PlanMessagesInBulk
         var notBefore = setting.QuietHours ? QuietHours.NextAllowed(due, tenant.TimeZone, settings.QuietFrom, settings.QuietUntil) : due;
         var customerIds = requests.Select(r => r.CustomerId).ToArray();
 
-        // One planner at a time per customer (PlanMessages takes the same lock), in key order so two bulk planners cannot deadlock.
+        // One planner at a time per customer (PlanMessages takes the same lock), in key order so two bulk planners cannot
+        // deadlock. Every requested customer is locked (those the plan will skip too): the statement reads no table, so on
+        // a Citus cluster it runs on the coordinator, where PlanMessages takes its lock — a lock inside a query on a
+        // tenant table would be taken on the worker that holds the shard, and would not exclude PlanMessages.
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             SELECT pg_advisory_xact_lock(s.k) FROM (
-                SELECT DISTINCT hashtextextended('msg:' || c.id::text, 0) AS k
-                FROM customers c
-                WHERE c.tenant_id = {tenantId} AND c.id = ANY({customerIds}) AND c.joined_at IS NOT NULL AND c.status = {CustomerStatus.Active.ToString()}
-                  AND (({email} AND c.email_consent AND coalesce(c.email, '') <> '')
-                       OR ({whatsApp} AND c.whats_app_consent AND coalesce(c.phone, '') <> ''))
+                SELECT DISTINCT hashtextextended('msg:' || c::text, 0) AS k FROM unnest({customerIds}::uuid[]) AS c
                 ORDER BY 1) s
             """, ct);
 
@@ -63,7 +62,7 @@ public static class PlanMessagesInBulk
                     WITH ORDINALITY AS i(customer_id, subject_id, event_id, variables, email_id, whatsapp_id, ord)
             ), targets AS (
                 -- Claimed, active customers only; a channel only with its consent and a recipient; not a subject already planned.
-                SELECT i.ord, i.customer_id, i.subject_id, i.event_id, i.variables, ch.id, ch.channel, ch.recipient,
+                SELECT c.tenant_id, i.ord, i.customer_id, i.subject_id, i.event_id, i.variables, ch.id, ch.channel, ch.recipient,
                        CASE WHEN lower(left(coalesce(c.locale, {tenant.Locale}), 2)) = 'en' THEN 'en' ELSE 'pt-BR' END AS locale
                 FROM items i
                 JOIN customers c ON c.tenant_id = {tenantId} AND c.id = i.customer_id
@@ -95,9 +94,11 @@ public static class PlanMessagesInBulk
                                  ELSE {weekCap} END AS error
                 FROM counted c
             )
+            -- tenant_id from the customer row, not the parameter: on a Citus cluster the whole statement then runs on the
+            -- tenant's shard (a constant would make the coordinator pull the rows and COPY them, which row-level security refuses).
             INSERT INTO messages (tenant_id, id, trigger, subject_id, channel, customer_id, event_id, locale, status, recipient,
                                   variables, created_at, not_before, attempts, error)
-            SELECT {tenantId}, d.id, {trigger}, d.subject_id, d.channel, d.customer_id, d.event_id, d.locale,
+            SELECT d.tenant_id, d.id, {trigger}, d.subject_id, d.channel, d.customer_id, d.event_id, d.locale,
                    CASE WHEN d.error IS NULL THEN {MessageStatus.Scheduled.ToString()} ELSE {MessageStatus.Skipped.ToString()} END,
                    d.recipient, CAST(d.variables AS jsonb), {now}, {notBefore}, 0, d.error
             FROM decided d

@@ -67,27 +67,36 @@ public sealed class WhatsAppWebhook(IServiceScopeFactory scopes, IOptions<WhatsA
         foreach (var change in Array(entry, "changes"))
         {
             if (!change.TryGetProperty("value", out var value)) continue;
+            // The business phone number the statuses are about (Meta sends it in every change).
+            var phoneNumberId = value.ValueKind == JsonValueKind.Object && value.TryGetProperty("metadata", out var meta) &&
+                                meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("phone_number_id", out var p) &&
+                                p.ValueKind == JsonValueKind.String ? p.GetString() : null;
             foreach (var status in Array(value, "statuses"))
             {
                 var id = status.TryGetProperty("id", out var i) ? i.GetString() : null;
                 var name = status.TryGetProperty("status", out var st) ? st.GetString() : null;
                 if (id is null || name is null || !Statuses.TryGetValue(name, out var next)) continue;
                 var error = Array(status, "errors").Select(e => e.TryGetProperty("title", out var t) ? t.GetString() : null).FirstOrDefault(t => t is not null);
-                if (await ApplyOneAsync(id, name, next, error, ct)) applied++;
+                if (await ApplyOneAsync(phoneNumberId, id, name, next, error, ct)) applied++;
             }
         }
         return applied;
     }
 
-    private async Task<bool> ApplyOneAsync(string providerId, string name, (int Rank, MessageStatus Status) next, string? error, CancellationToken ct)
+    private async Task<bool> ApplyOneAsync(string? phoneNumberId, string providerId, string name, (int Rank, MessageStatus Status) next, string? error, CancellationToken ct)
     {
         Guid tenantId;
         await using (var lookup = scopes.CreateAsyncScope())
         {
-            // The webhook does not say which tenant: the provider's message id does. The one cross-tenant read here.
+            // The webhook does not say which tenant: the business phone number names it (tenant_keys, one local read of a
+            // reference table on a Citus cluster); without it, the provider's message id does (every shard on a cluster).
+            // The one cross-tenant read here.
             var lookupDb = lookup.ServiceProvider.GetRequiredService<SmartbisDb>();
-            var found = await CrossTenantRead.RunAsync(lookupDb, CrossTenantPurpose.WhatsAppStatusByProviderId, () => lookupDb.Messages.IgnoreQueryFilters()
-                .Where(m => m.ProviderMessageId == providerId).Select(m => (Guid?)m.TenantId).FirstOrDefaultAsync(ct));
+            var found = await CrossTenantRead.RunAsync(lookupDb, CrossTenantPurpose.WhatsAppStatusByProviderId, async () =>
+                (phoneNumberId is null ? null : await lookupDb.TenantKeys.IgnoreQueryFilters()
+                    .Where(k => k.Kind == TenantKeyKinds.WhatsAppPhoneNumberId && k.Key == phoneNumberId).Select(k => (Guid?)k.TenantId).FirstOrDefaultAsync(ct))
+                ?? await lookupDb.Messages.IgnoreQueryFilters()
+                    .Where(m => m.ProviderMessageId == providerId).Select(m => (Guid?)m.TenantId).FirstOrDefaultAsync(ct));
             if (found is null) return false;
             tenantId = found.Value;
         }
@@ -101,7 +110,8 @@ public sealed class WhatsAppWebhook(IServiceScopeFactory scopes, IOptions<WhatsA
             VALUES ({tenantId}, {providerId}, {name}, {now}) ON CONFLICT DO NOTHING
             """, ct);
         if (fresh == 0) return false; // seen before: a duplicate changes nothing
-        var m = await db.Messages.SingleAsync(x => x.ProviderMessageId == providerId, ct);
+        var m = await db.Messages.SingleOrDefaultAsync(x => x.ProviderMessageId == providerId, ct);
+        if (m is null) return false; // a number of this tenant, a message it never sent
         var current = Statuses.Values.FirstOrDefault(s => s.Status == m.Status).Rank;
         if (next.Rank > current)
         {

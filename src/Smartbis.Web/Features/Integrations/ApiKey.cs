@@ -46,8 +46,8 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.Property(k => k.Name).HasMaxLength(80);
         b.Property(k => k.Prefix).HasMaxLength(16);
         b.Property(k => k.KeyHash).HasMaxLength(64);
-        // The one lookup that happens before the tenant is known (the key names its tenant): a 256-bit random
-        // key's hash is unique across tenants by construction.
-        b.HasIndex(k => k.KeyHash).IsUnique();
+        // The lookup before the tenant is known goes through tenant_keys (a reference table, unique platform-wide);
+        // here the hash is unique per tenant, so the table can be sharded by tenant (docs/scaling.md).
+        b.HasIndex(k => new { k.TenantId, k.KeyHash }).IsUnique();
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -66,15 +67,17 @@ public static class Idempotency
         int inserted;
         try
         {
-            // Only the INSERT counts as rows affected (set_config is a SELECT, SET LOCAL a utility statement).
-            inserted = await db.Database.ExecuteSqlInterpolatedAsync(
-                $"""
-                 SELECT set_config('lock_timeout', {timeoutMs}, true);
+            // Only the INSERT counts as rows affected (SET LOCAL is a utility statement). SET LOCAL, not set_config: on a
+            // Citus cluster the wait happens on the worker that holds the tenant's shard, and only SET LOCAL reaches it
+            // (docs/scaling.md). The timeout is an integer (milliseconds), inlined because SET takes no parameter.
+            inserted = await db.Database.ExecuteSqlAsync(FormattableStringFactory.Create(
+                $"SET LOCAL lock_timeout = {timeoutMs};\n" +
+                """
                  INSERT INTO idempotency_records (tenant_id, key, operation, request_hash, status_code, created_at)
-                 VALUES ({tenantId}, {key}, {w.Operation}, {w.RequestHash}, 0, {now})
+                 VALUES ({0}, {1}, {2}, {3}, 0, {4})
                  ON CONFLICT (tenant_id, key) DO NOTHING;
                  SET LOCAL lock_timeout TO DEFAULT;
-                 """, ct);
+                 """, tenantId, key, w.Operation, w.RequestHash, now), ct);
         }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.LockNotAvailable)
         {

@@ -91,15 +91,15 @@ public sealed class RollUpDailyStats(SmartbisDb db, TimeProvider clock)
     // from @d on and the two before (index range scans on (tenant, customer, occurred_at); OFFSET 0 keeps them per customer).
     private const string BuyersSql = """
         INSERT INTO daily_buyers (tenant_id, day, back, since_day, purchases)
-        SELECT @t, day, v.back, v.since, count(*)
+        SELECT x.tenant_id, day, v.back, v.since, count(*)
         FROM (
-          SELECT day, lag(day, 1, DATE '0001-01-01') OVER w AS prev1, lag(day, 2, DATE '0001-01-01') OVER w AS prev2
-          FROM (SELECT p.customer_id, p.occurred_at, p.id, (p.occurred_at AT TIME ZONE @tz)::date AS day FROM {0}) h
+          SELECT tenant_id, day, lag(day, 1, DATE '0001-01-01') OVER w AS prev1, lag(day, 2, DATE '0001-01-01') OVER w AS prev2
+          FROM (SELECT p.tenant_id, p.customer_id, p.occurred_at, p.id, (p.occurred_at AT TIME ZONE @tz)::date AS day FROM {0}) h
           WINDOW w AS (PARTITION BY customer_id ORDER BY occurred_at, id)
         ) x
         CROSS JOIN LATERAL (VALUES (1::smallint, x.prev1), (2::smallint, x.prev2)) v(back, since)
         WHERE x.day >= @d AND NOT (v.back = 2 AND v.since = DATE '0001-01-01')
-        GROUP BY day, v.back, v.since
+        GROUP BY x.tenant_id, day, v.back, v.since
         """;
 
     private const string AllPurchases = "purchases p WHERE p.tenant_id = @t";
@@ -107,10 +107,10 @@ public sealed class RollUpDailyStats(SmartbisDb db, TimeProvider clock)
     private const string PurchasesOfRecentBuyers = """
         (SELECT DISTINCT customer_id FROM purchases WHERE tenant_id = @t AND occurred_at >= (@d::timestamp AT TIME ZONE @tz)) c
         CROSS JOIN LATERAL (
-          (SELECT customer_id, occurred_at, id FROM purchases
+          (SELECT tenant_id, customer_id, occurred_at, id FROM purchases
            WHERE tenant_id = @t AND customer_id = c.customer_id AND occurred_at >= (@d::timestamp AT TIME ZONE @tz) OFFSET 0)
           UNION ALL
-          (SELECT customer_id, occurred_at, id FROM purchases
+          (SELECT tenant_id, customer_id, occurred_at, id FROM purchases
            WHERE tenant_id = @t AND customer_id = c.customer_id AND occurred_at < (@d::timestamp AT TIME ZONE @tz)
            ORDER BY occurred_at DESC, id DESC LIMIT 2)
         ) p
@@ -119,21 +119,24 @@ public sealed class RollUpDailyStats(SmartbisDb db, TimeProvider clock)
     private const string EmptyStore = "'00000000-0000-0000-0000-000000000000'::uuid";
 
     // One pass per source, each grouped by (local day, store); entries take their store from their purchase.
+    // tenant_id comes from the rows (all of @t), not the parameter, here and in BuyersSql: on a Citus cluster the whole
+    // INSERT … SELECT then runs on the tenant's shard (docs/scaling.md); with a constant the coordinator would pull the
+    // rows and COPY them into the shard, which row-level security refuses.
     private const string RecomputeSql = $"""
         INSERT INTO daily_stats (tenant_id, day, store_id, purchases, revenue_cents, earned_cents, bonus_cents, redeemed_cents,
             expired_cents, vouchers_issued, vouchers_issued_cents, vouchers_redeemed, vouchers_redeemed_cents,
             liability_delta_cents, new_members, referred_members)
-        SELECT @t, day, store_id, sum(purchases), sum(revenue), sum(earned), sum(bonus), sum(redeemed), sum(expired),
+        SELECT tenant_id, day, store_id, sum(purchases), sum(revenue), sum(earned), sum(bonus), sum(redeemed), sum(expired),
                sum(v_issued), sum(v_issued_cents), sum(v_redeemed), sum(v_redeemed_cents), sum(liability), sum(members), sum(referred)
         FROM (
-          SELECT (p.occurred_at AT TIME ZONE @tz)::date AS day, p.store_id,
+          SELECT p.tenant_id, (p.occurred_at AT TIME ZONE @tz)::date AS day, p.store_id,
                  count(*) AS purchases, sum(p.amount_cents) AS revenue, 0 AS earned, 0 AS bonus, 0 AS redeemed, 0 AS expired,
                  0 AS v_issued, 0 AS v_issued_cents, 0 AS v_redeemed, 0 AS v_redeemed_cents, 0 AS liability, 0 AS members, 0 AS referred
           FROM purchases p
           WHERE p.tenant_id = @t AND p.occurred_at >= (@d::timestamp AT TIME ZONE @tz)
-          GROUP BY 1, 2
+          GROUP BY 1, 2, 3
           UNION ALL
-          SELECT (e.created_at AT TIME ZONE @tz)::date, coalesce(p.store_id, {EmptyStore}),
+          SELECT e.tenant_id, (e.created_at AT TIME ZONE @tz)::date, coalesce(p.store_id, {EmptyStore}),
                  0, 0,
                  sum(CASE WHEN e.kind = 'Earn' THEN e.pending_delta_cents + e.available_delta_cents ELSE 0 END),
                  sum(CASE WHEN e.kind IN ('WelcomeBonus', 'BirthdayBonus', 'ReferralBonus') THEN e.pending_delta_cents + e.available_delta_cents ELSE 0 END),
@@ -148,14 +151,14 @@ public sealed class RollUpDailyStats(SmartbisDb db, TimeProvider clock)
           FROM ledger_entries e
           LEFT JOIN purchases p ON p.tenant_id = e.tenant_id AND p.id = e.purchase_id
           WHERE e.tenant_id = @t AND e.created_at >= (@d::timestamp AT TIME ZONE @tz)
-          GROUP BY 1, 2
+          GROUP BY 1, 2, 3
           UNION ALL
-          SELECT (c.joined_at AT TIME ZONE @tz)::date, {EmptyStore},
+          SELECT c.tenant_id, (c.joined_at AT TIME ZONE @tz)::date, {EmptyStore},
                  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), count(c.referred_by_customer_id)
           FROM customers c
           WHERE c.tenant_id = @t AND c.joined_at >= (@d::timestamp AT TIME ZONE @tz)
-          GROUP BY 1
+          GROUP BY 1, 2
         ) x
-        GROUP BY day, store_id
+        GROUP BY tenant_id, day, store_id
         """;
 }
