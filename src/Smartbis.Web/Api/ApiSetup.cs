@@ -1,9 +1,6 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 using Smartbis.Web.Api.V1;
-using Smartbis.Web.Features.Integrations;
 
 namespace Smartbis.Web.Api;
 

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data.Seed;
 
 namespace Smartbis.Web.Data;

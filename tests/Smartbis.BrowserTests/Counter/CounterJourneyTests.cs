@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Smartbis.BrowserTests.Infrastructure;
 using Smartbis.Tests.Features;
-using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Data.Seed;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Ledger;

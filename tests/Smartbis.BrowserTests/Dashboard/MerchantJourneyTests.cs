@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.Playwright;
 using Smartbis.BrowserTests.Infrastructure;
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Data.Seed;

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Smartbis.BrowserTests.Infrastructure;
-using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Ledger;

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Tests.Features;
 using Smartbis.Tests.Infrastructure;
-using Smartbis.Web.Features.Ledger;
 
 namespace Smartbis.Tests.Api;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Tests.Features;
 using Smartbis.Tests.Infrastructure;
@@ -140,9 +139,12 @@ public sealed class MessagesTests(AutomationsFixture fixture) : IClassFixture<Au
         await shop.WithDbAsync(db =>
         {
             foreach (var (id, email, _) in members)
-                db.Messages.Add(new Message { TenantId = shop.Id, Trigger = Triggers.CashbackAvailable, SubjectId = Guid.NewGuid(), Channel = Channel.Email,
+                db.Messages.Add(new Message
+                {
+                    TenantId = shop.Id, Trigger = Triggers.CashbackAvailable, SubjectId = Guid.NewGuid(), Channel = Channel.Email,
                     CustomerId = id, Recipient = email, Variables = System.Text.Json.JsonDocument.Parse("""{"amountCents": 500}"""),
-                    CreatedAt = Clock.Now, NotBefore = Clock.Now.AddMinutes(-1) });
+                    CreatedAt = Clock.Now, NotBefore = Clock.Now.AddMinutes(-1)
+                });
             return db.SaveChangesAsync();
         });
 

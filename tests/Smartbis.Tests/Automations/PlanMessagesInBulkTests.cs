@@ -115,7 +115,7 @@ public sealed class PlanMessagesInBulkTests(AutomationsFixture fixture) : IClass
         ms.Should().OnlyContain(m => m.NotBefore == new DateTimeOffset(2026, 3, 3, 11, 0, 0, TimeSpan.Zero), "08:00 in São Paulo, after the quiet hours");
         // Two a day: the one planned earlier and the first of this run go; the third is skipped.
         ms.Where(m => m.CustomerId == by["ana"]).ToDictionary(m => m.SubjectId, m => m.Status).Should().BeEquivalentTo(new Dictionary<Guid, MessageStatus>
-            { [subjects[0]] = MessageStatus.Scheduled, [subjects[1]] = MessageStatus.Scheduled, [subjects[2]] = MessageStatus.Skipped });
+        { [subjects[0]] = MessageStatus.Scheduled, [subjects[1]] = MessageStatus.Scheduled, [subjects[2]] = MessageStatus.Skipped });
         ms.Where(m => m.CustomerId == by["gil-busy"]).Count(m => m.Status == MessageStatus.Scheduled).Should().Be(1, "one sent today, two a day");
         ms.Where(m => m.CustomerId == by["hal-week"]).Should().OnlyContain(m => m.Status == MessageStatus.Skipped && m.Error == "Frequency cap: 3 per week");
     }

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Smartbis.Tests.Features;
-using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Automations;
 
 namespace Smartbis.Tests.Automations;

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Smartbis.Tests.Features;
-using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Tenancy;
 

@@ -1,9 +1,8 @@
-using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Smartbis.Tests.Features;
-using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Portal;
 

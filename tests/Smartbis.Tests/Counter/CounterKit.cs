@@ -74,11 +74,11 @@ public sealed partial class CounterKit(DatabaseFixture fixture, TenantKit.TestTe
 
     public static Dictionary<string, string> PurchaseFields(Guid customerId, string key, string amount, string? receipt = null,
         string? cashback = null, string? code = null, string? pin = null, string? voucher = null) => new()
-    {
-        ["Purchase.CustomerId"] = customerId.ToString(), ["Purchase.IdempotencyKey"] = key, ["Purchase.Amount"] = amount,
-        ["Purchase.Receipt"] = receipt ?? "", ["Purchase.PayWithCashback"] = cashback ?? "", ["Purchase.OneTimeCode"] = code ?? "",
-        ["Purchase.ManagerPin"] = pin ?? "", ["Purchase.VoucherCode"] = voucher ?? "",
-    };
+        {
+            ["Purchase.CustomerId"] = customerId.ToString(), ["Purchase.IdempotencyKey"] = key, ["Purchase.Amount"] = amount,
+            ["Purchase.Receipt"] = receipt ?? "", ["Purchase.PayWithCashback"] = cashback ?? "", ["Purchase.OneTimeCode"] = code ?? "",
+            ["Purchase.ManagerPin"] = pin ?? "", ["Purchase.VoucherCode"] = voucher ?? "",
+        };
 
     /// <summary>Opens the form and posts a purchase like the cashier would; returns the response (a redirect to the receipt on success).</summary>
     public static async Task<HttpResponseMessage> PostPurchaseAsync(FormClient client, Guid customerId, string amount, string? receipt = null,

@@ -4,8 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Smartbis.Tests.Features;
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Audit;
-using Smartbis.Web.Features.Counter;
-using Smartbis.Web.Features.Tenancy;
 
 namespace Smartbis.Tests.Counter;
 

@@ -51,9 +51,12 @@ public sealed class CustomersPagesTests(DatabaseFixture fixture) : IClassFixture
             await using (var scope = fixture.CreateScope(t.Id))
             {
                 var now = DateTimeOffset.UtcNow;
-                scope.Db.Messages.Add(new Web.Features.Automations.Message { TenantId = t.Id, Trigger = "voucher_issued", SubjectId = Guid.NewGuid(),
+                scope.Db.Messages.Add(new Web.Features.Automations.Message
+                {
+                    TenantId = t.Id, Trigger = "voucher_issued", SubjectId = Guid.NewGuid(),
                     Channel = Channel.Email, CustomerId = maria, Status = Web.Features.Automations.MessageStatus.Bounced, Error = "550 mailbox unavailable",
-                    Recipient = "maria@example.com", CreatedAt = now, NotBefore = now });
+                    Recipient = "maria@example.com", CreatedAt = now, NotBefore = now
+                });
                 await scope.Db.SaveChangesAsync();
             }
             var html = await client.GetPageAsync($"/app/customers/{maria}?culture=en");

@@ -37,8 +37,8 @@ public sealed class OverviewFiguresTests(LedgerFixture fixture) : LedgerTests(fi
         await RollUpAsync(t);
         var today = Overview.Today(Clock.Now, Zone);
         foreach (var (from, to) in new[] { (today.AddDays(-30), today.AddDays(-5)), (today.AddDays(-60), today) })
-        foreach (var store in new Guid?[] { null, second })
-            await AssertFiguresMatchAsync(t, from, to, store);
+            foreach (var store in new Guid?[] { null, second })
+                await AssertFiguresMatchAsync(t, from, to, store);
 
         // Liability at the end of today is what the accounts hold.
         var liability = await t.WithDbAsync(db => db.Accounts.SumAsync(a => a.PendingCents + a.AvailableCents + a.VoucherCents));
@@ -105,8 +105,11 @@ public sealed class OverviewFiguresTests(LedgerFixture fixture) : LedgerTests(fi
                 var customer = customers[messageRnd.Next(customers.Count)];
                 await t.WithDbAsync(db =>
                 {
-                    db.Messages.Add(new Message { TenantId = t.Id, Trigger = Triggers.CashbackEarned, SubjectId = Guid.NewGuid(), Channel = Channel.Email,
-                        CustomerId = customer, Status = status, Recipient = "member@example.com", CreatedAt = Clock.Now, NotBefore = Clock.Now });
+                    db.Messages.Add(new Message
+                    {
+                        TenantId = t.Id, Trigger = Triggers.CashbackEarned, SubjectId = Guid.NewGuid(), Channel = Channel.Email,
+                        CustomerId = customer, Status = status, Recipient = "member@example.com", CreatedAt = Clock.Now, NotBefore = Clock.Now
+                    });
                     return db.SaveChangesAsync();
                 });
             }

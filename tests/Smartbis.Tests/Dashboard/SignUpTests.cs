@@ -10,10 +10,10 @@ public sealed class SignUpTests(DatabaseFixture fixture) : IClassFixture<Databas
 {
     private static Dictionary<string, string> Form(string slug, string email, string? business = "Farmácia Boa Vida", string rate = "5",
         string password = "a long passphrase 42", string owner = "Joana Dias") => new()
-    {
-        ["Input.BusinessName"] = business ?? "", ["Input.Slug"] = slug, ["Input.OwnerName"] = owner, ["Input.Email"] = email,
-        ["Input.Password"] = password, ["Input.RewardType"] = "cashback", ["Input.EarnRatePercent"] = rate, ["Input.CurrencyName"] = "Cashback",
-    };
+        {
+            ["Input.BusinessName"] = business ?? "", ["Input.Slug"] = slug, ["Input.OwnerName"] = owner, ["Input.Email"] = email,
+            ["Input.Password"] = password, ["Input.RewardType"] = "cashback", ["Input.EarnRatePercent"] = rate, ["Input.CurrencyName"] = "Cashback",
+        };
 
     [Fact]
     public async Task Sign_up_creates_a_free_tenant_with_owner_store_and_rules_v1_and_lands_on_the_checklist()
@@ -30,7 +30,7 @@ public sealed class SignUpTests(DatabaseFixture fixture) : IClassFixture<Databas
 
         // Saving the automations as reviewed (defaults kept) ticks the step.
         using (var saved = await client.SubmitAsync("/app/automations", new Dictionary<string, string>
-               { ["Items[0].Trigger"] = "welcome", ["Items[0].Enabled"] = "true", ["Items[0].Email"] = "true", ["Items[0].DelayMinutes"] = "0" }))
+        { ["Items[0].Trigger"] = "welcome", ["Items[0].Enabled"] = "true", ["Items[0].Email"] = "true", ["Items[0].DelayMinutes"] = "0" }))
             saved.StatusCode.Should().Be(HttpStatusCode.Redirect, client.LastHtml);
         (await client.GetPageAsync("/app/welcome")).Should().Contain("data-step=\"automations\" data-done=\"true\"");
 

@@ -17,7 +17,7 @@ public sealed partial class StaffInvitationTests(SmtpDatabaseFixture fixture) : 
         using var owner = fixture.CreateFormClient();
         (await owner.SignInAsync(t.Owner.Email, t.Owner.Password)).Dispose();
         using (var sent = await owner.SubmitAsync("/app/staff", new Dictionary<string, string>
-               { ["Invite.Email"] = "New.Cashier@Invite-OK.test", ["Invite.Role"] = "Cashier", ["Invite.StoreId"] = t.StoreId.ToString() }, "/app/staff?handler=Invite"))
+        { ["Invite.Email"] = "New.Cashier@Invite-OK.test", ["Invite.Role"] = "Cashier", ["Invite.StoreId"] = t.StoreId.ToString() }, "/app/staff?handler=Invite"))
             sent.StatusCode.Should().Be(HttpStatusCode.Redirect, owner.LastHtml);
 
         var mail = await fixture.Smtp.WaitForMessageAsync(m => m.To.ToString().Contains("new.cashier@invite-ok.test"));
@@ -55,7 +55,7 @@ public sealed partial class StaffInvitationTests(SmtpDatabaseFixture fixture) : 
 
         (await client.SignInAsync(t.Manager.Email, t.Manager.Password)).Dispose();
         using var bad = await client.SubmitAsync("/app/staff?culture=en", new Dictionary<string, string>
-            { ["Invite.Email"] = "nope", ["Invite.Role"] = "Owner", ["Invite.StoreId"] = "" }, "/app/staff?handler=Invite&culture=en");
+        { ["Invite.Email"] = "nope", ["Invite.Role"] = "Owner", ["Invite.StoreId"] = "" }, "/app/staff?handler=Invite&culture=en");
         bad.StatusCode.Should().Be(HttpStatusCode.OK);
         var html = await bad.Content.ReadAsStringAsync();
         html.Should().MatchRegex("data-valmsg-for=\"Invite.Email\"[^>]*>[^<]+<").And.MatchRegex("data-valmsg-for=\"Invite.Role\"[^>]*>[^<]+<");

@@ -26,8 +26,11 @@ public sealed class TenantIsolationTests(DatabaseFixture fixture) : IClassFixtur
             await scope.Db.SaveChangesAsync();
             customer = (await scope.Get<EnrollCustomer>().ExecuteAsync(new EnrollCustomer.Request("B's customer", "+5511987650001", null))).CustomerId;
             membership = await scope.Db.Memberships.Where(m => m.Role == StaffRole.Cashier).Select(m => m.Id).SingleAsync();
-            var inv = new StaffInvitation { Email = "pending@b.test", Role = StaffRole.Cashier, StoreId = b.StoreId, TokenHash = new string('a', 64),
-                CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(7) };
+            var inv = new StaffInvitation
+            {
+                Email = "pending@b.test", Role = StaffRole.Cashier, StoreId = b.StoreId, TokenHash = new string('a', 64),
+                CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(7)
+            };
             scope.Db.StaffInvitations.Add(inv);
             await scope.Db.SaveChangesAsync();
             invitation = inv.Id;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using FluentAssertions;
 using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Tests.Foundation;

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Smartbis.Tests.Infrastructure;
 using Smartbis.Tests.Counter;
+using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Counter;

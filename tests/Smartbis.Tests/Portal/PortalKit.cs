@@ -1,5 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Smartbis.Tests.Features;
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Portal;

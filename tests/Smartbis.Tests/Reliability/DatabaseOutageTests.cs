@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Net;
 using Microsoft.AspNetCore.TestHost;
@@ -6,10 +5,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Smartbis.Web.Data;
 using Smartbis.Tests.Api;
 using Smartbis.Tests.Features;
 using Smartbis.Tests.Infrastructure;
+using Smartbis.Web.Data;
 
 namespace Smartbis.Tests.Reliability;
 

@@ -29,7 +29,7 @@ public static class PurchaseStream
         var failedAttempts = 0;
         var acknowledged = 0;
         var next = -1;
-        
+
         var struck = Task.Run(async () =>
         {
             while (Volatile.Read(ref acknowledged) < 30) await Task.Delay(10);

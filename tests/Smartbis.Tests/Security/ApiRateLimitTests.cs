@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.EntityFrameworkCore;
 using Smartbis.Tests.Infrastructure;
 
 namespace Smartbis.Tests.Security;

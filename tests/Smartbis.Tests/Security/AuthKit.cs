@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Portal;
 using Smartbis.Web.Features.Programs;
-using Microsoft.EntityFrameworkCore;
 
 namespace Smartbis.Tests.Security;
 

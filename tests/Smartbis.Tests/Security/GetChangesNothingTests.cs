@@ -2,7 +2,6 @@ using System.Net;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using FluentAssertions.Execution;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,6 +1,6 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
 using Smartbis.Tests.Infrastructure;
 
 namespace Smartbis.Tests.Security;

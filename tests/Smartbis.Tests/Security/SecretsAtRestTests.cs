@@ -20,10 +20,10 @@ public sealed partial class SecretsAtRestTests(DatabaseFixture fixture) : IClass
 
         const string token = "EAAGplain-whatsapp-access-token-0123456789abcdef";
         using (var saved = await client.SubmitAsync("/app/automations/settings", new Dictionary<string, string>
-               {
-                   ["Input.SenderName"] = "Secrets", ["Input.QuietFrom"] = "21:00", ["Input.QuietUntil"] = "08:00", ["Input.MaxPerDay"] = "2",
-                   ["Input.MaxPerWeek"] = "5", ["Input.WhatsAppPhoneNumberId"] = "1234567890", ["Input.WhatsAppToken"] = token,
-               }))
+        {
+            ["Input.SenderName"] = "Secrets", ["Input.QuietFrom"] = "21:00", ["Input.QuietUntil"] = "08:00", ["Input.MaxPerDay"] = "2",
+            ["Input.MaxPerWeek"] = "5", ["Input.WhatsAppPhoneNumberId"] = "1234567890", ["Input.WhatsAppToken"] = token,
+        }))
             saved.StatusCode.Should().BeOneOf(HttpStatusCode.Redirect, HttpStatusCode.OK);
         var settingsRow = await RawRowsAsync("messaging_settings", t.Id);
         settingsRow.Should().Contain("1234567890", "the settings were saved (the phone number id is not a secret)");

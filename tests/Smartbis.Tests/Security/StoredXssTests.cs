@@ -35,9 +35,9 @@ public sealed class StoredXssTests(DatabaseFixture fixture) : IClassFixture<Data
         // And one through the portal's own join form.
         using (var visitor = fixture.CreateFormClient())
         using (var joined = await visitor.SubmitAsync($"/{t.Slug}/join", new Dictionary<string, string>
-               {
-                   ["Input.Name"] = Names[1] + " joiner", ["Input.Email"] = "xss-joiner@example.com", ["Input.AcceptTerms"] = "true",
-               }))
+        {
+            ["Input.Name"] = Names[1] + " joiner", ["Input.Email"] = "xss-joiner@example.com", ["Input.AcceptTerms"] = "true",
+        }))
             joined.StatusCode.Should().Be(HttpStatusCode.Redirect, "a name is free text: the markup is stored as typed, and escaped when shown");
 
         using var owner = fixture.CreateFormClient();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Smartbis.Tests.Features;
 using Smartbis.Tests.Infrastructure;

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Ledger;
-using Smartbis.Web.Features.Vouchers;
 using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Api.V1;

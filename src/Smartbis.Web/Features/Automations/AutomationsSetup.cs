@@ -1,5 +1,4 @@
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Notifications.WhatsApp;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Customers;
-using Smartbis.Web.Features.Tenancy;
 
 namespace Smartbis.Web.Features.Automations;
 

@@ -1,7 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
-using System.Globalization;
 
 namespace Smartbis.Web.Features.Automations;
 

@@ -64,22 +64,22 @@ public sealed class WhatsAppWebhook(IServiceScopeFactory scopes, IOptions<WhatsA
         using var doc = JsonDocument.Parse(body);
         var applied = 0;
         foreach (var entry in Array(doc.RootElement, "entry"))
-        foreach (var change in Array(entry, "changes"))
-        {
-            if (!change.TryGetProperty("value", out var value)) continue;
-            // The business phone number the statuses are about (Meta sends it in every change).
-            var phoneNumberId = value.ValueKind == JsonValueKind.Object && value.TryGetProperty("metadata", out var meta) &&
-                                meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("phone_number_id", out var p) &&
-                                p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-            foreach (var status in Array(value, "statuses"))
+            foreach (var change in Array(entry, "changes"))
             {
-                var id = status.TryGetProperty("id", out var i) ? i.GetString() : null;
-                var name = status.TryGetProperty("status", out var st) ? st.GetString() : null;
-                if (id is null || name is null || !Statuses.TryGetValue(name, out var next)) continue;
-                var error = Array(status, "errors").Select(e => e.TryGetProperty("title", out var t) ? t.GetString() : null).FirstOrDefault(t => t is not null);
-                if (await ApplyOneAsync(phoneNumberId, id, name, next, error, ct)) applied++;
+                if (!change.TryGetProperty("value", out var value)) continue;
+                // The business phone number the statuses are about (Meta sends it in every change).
+                var phoneNumberId = value.ValueKind == JsonValueKind.Object && value.TryGetProperty("metadata", out var meta) &&
+                                    meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("phone_number_id", out var p) &&
+                                    p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+                foreach (var status in Array(value, "statuses"))
+                {
+                    var id = status.TryGetProperty("id", out var i) ? i.GetString() : null;
+                    var name = status.TryGetProperty("status", out var st) ? st.GetString() : null;
+                    if (id is null || name is null || !Statuses.TryGetValue(name, out var next)) continue;
+                    var error = Array(status, "errors").Select(e => e.TryGetProperty("title", out var t) ? t.GetString() : null).FirstOrDefault(t => t is not null);
+                    if (await ApplyOneAsync(phoneNumberId, id, name, next, error, ct)) applied++;
+                }
             }
-        }
         return applied;
     }
 

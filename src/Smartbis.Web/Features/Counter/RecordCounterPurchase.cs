@@ -120,7 +120,8 @@ public sealed class RecordCounterPurchase(LedgerUnit unit, TenantContext tenant,
             if (candidates.Count > 0) await live.ExecuteUpdateAsync(u => u.SetProperty(c => c.FailedAttempts, c => c.FailedAttempts + 1), ct);
             throw new OperationFailed("invalid_code", candidates.Count == 0
                 ? "no_valid_code"
-                : "counter_wrong_code", "oneTimeCode") { CommitsAttempt = true };
+                : "counter_wrong_code", "oneTimeCode")
+            { CommitsAttempt = true };
         }
         if (match.MaxAmountCents < redemption)
             throw new OperationFailed("code_amount", "code_amount", "oneTimeCode", values: new { maximum = (await TenantMoneyAsync(db, ct))(match.MaxAmountCents) });

@@ -4,8 +4,8 @@ using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Customers;
-using Smartbis.Web.Features.Notifications.WhatsApp;
 using Smartbis.Web.Features.Notifications.Email;
+using Smartbis.Web.Features.Notifications.WhatsApp;
 using Smartbis.Web.Features.Security;
 using Smartbis.Web.Infrastructure;
 

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Infrastructure;

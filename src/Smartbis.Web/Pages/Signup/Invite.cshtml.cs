@@ -2,11 +2,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Localization;
 using Smartbis.Web.Features.Staff;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Infrastructure;
-using Smartbis.Web.Pages.App;
 
 namespace Smartbis.Web.Pages.Signup;
 

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Ledger;
-using Smartbis.Web.Features.Purchases;
 
 namespace Smartbis.Tests.Features.Customers;
 

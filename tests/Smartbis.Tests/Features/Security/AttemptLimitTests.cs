@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Smartbis.Tests.Features;
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Security;
 

@@ -1,6 +1,5 @@
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Ledger;
-using Smartbis.Web.Features.Purchases;
 using Smartbis.Web.Features.Vouchers;
 using Smartbis.Web.Infrastructure;
 

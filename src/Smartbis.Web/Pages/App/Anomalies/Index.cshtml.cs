@@ -130,8 +130,8 @@ public sealed class IndexModel(
                     ["backdatingWindowHours"] = "BackdatingWindowHours",
                 };
                 foreach (var (field, messages) in ErrorTexts.Render(e, HttpContext))
-                foreach (var m in messages)
-                    ModelState.AddModelError(map.TryGetValue(field, out var f) ? $"Settings.{f}" : "", m);
+                    foreach (var m in messages)
+                        ModelState.AddModelError(map.TryGetValue(field, out var f) ? $"Settings.{f}" : "", m);
             }
         }
         await LoadAsync();

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Localization;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Automations;

@@ -40,8 +40,11 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, InviteStaff in
         await LoadAsync();
         Message = done switch
         {
-            "invited" => L["Invitation sent. The link works for 7 days."].Value, "updated" => L["Staff member updated."].Value,
-            "removed" => L["Staff member deactivated: they can no longer sign in to this business."].Value, "revoked" => L["Invitation cancelled."].Value, _ => null,
+            "invited" => L["Invitation sent. The link works for 7 days."].Value,
+            "updated" => L["Staff member updated."].Value,
+            "removed" => L["Staff member deactivated: they can no longer sign in to this business."].Value,
+            "revoked" => L["Invitation cancelled."].Value,
+            _ => null,
         };
     }
 
