@@ -25,6 +25,16 @@ public sealed partial class CounterKit(DatabaseFixture fixture, TenantKit.TestTe
         return new CounterKit(fixture, t);
     }
 
+    /// <summary>A LitoralCash-like business with a member (by email) holding R$ 100,00 available: enough for a large redemption.</summary>
+    public static async Task<(CounterKit Kit, Guid Customer, string Email)> RichCustomerAsync(DatabaseFixture fixture, string slug)
+    {
+        var kit = await CreateAsync(fixture, slug, SampleRules.LitoralCash());
+        var email = $"{slug}@example.test";
+        var (customer, _) = await kit.EnrollAsync("Rich Customer", email);
+        await kit.BuyAsync(customer, 2_000_00); // R$ 100,00 available at once
+        return (kit, customer, email);
+    }
+
     public TestScope Scope() => fixture.CreateScope(Id);
 
     public async Task<T> DbAsync<T>(Func<Smartbis.Web.Data.SmartbisDb, Task<T>> read)

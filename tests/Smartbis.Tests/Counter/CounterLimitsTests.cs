@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Smartbis.Tests.Features;
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Counter;
@@ -17,19 +16,10 @@ public sealed partial class CounterLimitsTests(SmtpDatabaseFixture fixture) : IC
 {
     private const int Parallel = 30;
 
-    private async Task<(CounterKit Kit, Guid Customer, string Email)> RichCustomerAsync(string slug)
-    {
-        var kit = await CounterKit.CreateAsync(fixture, slug, SampleRules.LitoralCash());
-        var email = $"{slug}@example.test";
-        var (customer, _) = await kit.EnrollAsync("Rich Customer", email);
-        await kit.BuyAsync(customer, 2_000_00); // R$ 100,00 available at once
-        return (kit, customer, email);
-    }
-
     [Fact]
     public async Task Thirty_parallel_wrong_codes_count_exactly_to_the_limit_and_burn_the_code()
     {
-        var (kit, customer, email) = await RichCustomerAsync("limit-code");
+        var (kit, customer, email) = await CounterKit.RichCustomerAsync(fixture, "limit-code");
         using var client = await kit.SignInAsync(kit.Tenant.Cashier);
         var (token, key) = await CounterKit.OpenPurchaseFormAsync(client, customer);
         using (var send = await client.PostAsync("/counter?handler=SendCode", CounterKit.PurchaseFields(customer, key, "200,00", cashback: "100,00"), token))
@@ -69,7 +59,7 @@ public sealed partial class CounterLimitsTests(SmtpDatabaseFixture fixture) : IC
     [Fact]
     public async Task Thirty_parallel_wrong_PINs_are_checked_five_times_then_the_right_PIN_is_locked_out()
     {
-        var (kit, customer, _) = await RichCustomerAsync("limit-pin");
+        var (kit, customer, _) = await CounterKit.RichCustomerAsync(fixture, "limit-pin");
         using var manager = await kit.SignInAsync(kit.Tenant.Manager);
         using (var setPin = await manager.SubmitAsync("/app/anomalies", new Dictionary<string, string> { ["Pin"] = "4826" }, "/app/anomalies?handler=Pin"))
             setPin.StatusCode.Should().Be(HttpStatusCode.Redirect);
@@ -100,7 +90,7 @@ public sealed partial class CounterLimitsTests(SmtpDatabaseFixture fixture) : IC
     [Fact]
     public async Task Thirty_parallel_code_requests_send_at_most_the_hourly_limit()
     {
-        var (kit, customer, email) = await RichCustomerAsync("limit-send");
+        var (kit, customer, email) = await CounterKit.RichCustomerAsync(fixture, "limit-send");
         using var client = await kit.SignInAsync(kit.Tenant.Cashier);
         var (token, key) = await CounterKit.OpenPurchaseFormAsync(client, customer);
         var results = await Task.WhenAll(Enumerable.Range(0, Parallel).Select(async _ =>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Smartbis.Tests.Features;
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Audit;
 
@@ -10,19 +9,10 @@ namespace Smartbis.Tests.Counter;
 /// <summary>Above the merchant's threshold a redemption needs the customer's one-time code (by real SMTP) or a manager's PIN.</summary>
 public sealed partial class LargeRedemptionTests(SmtpDatabaseFixture fixture) : IClassFixture<SmtpDatabaseFixture>
 {
-    private async Task<(CounterKit Kit, Guid Customer, string Email)> RichCustomerAsync(string slug)
-    {
-        var kit = await CounterKit.CreateAsync(fixture, slug, SampleRules.LitoralCash());
-        var email = $"{slug}@example.test";
-        var (customer, _) = await kit.EnrollAsync("Rich Customer", email);
-        await kit.BuyAsync(customer, 2_000_00); // R$ 100,00 available at once
-        return (kit, customer, email);
-    }
-
     [Fact]
     public async Task Without_the_customers_code_a_large_redemption_is_refused_with_the_code_it_goes_through_once()
     {
-        var (kit, customer, email) = await RichCustomerAsync("otp-code");
+        var (kit, customer, email) = await CounterKit.RichCustomerAsync(fixture, "otp-code");
         using var client = await kit.SignInAsync(kit.Tenant.Cashier);
 
         var (token, key) = await CounterKit.OpenPurchaseFormAsync(client, customer);
@@ -62,7 +52,7 @@ public sealed partial class LargeRedemptionTests(SmtpDatabaseFixture fixture) : 
     [Fact]
     public async Task A_managers_PIN_authorizes_a_large_redemption_and_a_wrong_PIN_does_not()
     {
-        var (kit, customer, _) = await RichCustomerAsync("otp-pin");
+        var (kit, customer, _) = await CounterKit.RichCustomerAsync(fixture, "otp-pin");
         using var manager = await kit.SignInAsync(kit.Tenant.Manager);
         using var setPin = await manager.SubmitAsync("/app/anomalies", new Dictionary<string, string> { ["Pin"] = "4826" }, "/app/anomalies?handler=Pin");
         setPin.StatusCode.Should().Be(HttpStatusCode.Redirect);
