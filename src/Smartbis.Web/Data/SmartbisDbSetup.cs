@@ -14,8 +14,9 @@ public static class SmartbisDbSetup
                .AddInterceptors(IsCitus(connectionString) ? TenantSessionInterceptor.ForCitus : TenantSessionInterceptor.Instance);
 
     private static readonly ConcurrentDictionary<string, bool> CitusByDatabase = new();
-    // A database that could not be asked is asked again after a pause, not on every DbContext (an outage).
-    private static readonly ConcurrentDictionary<string, DateTime> CitusUnknownUntil = new();
+    // A database that could not be asked is asked again after a pause, not on every DbContext (an outage). The pause is
+    // measured on the monotonic tick count: a retry interval, not business time (which comes from TimeProvider).
+    private static readonly ConcurrentDictionary<string, long> CitusUnknownUntil = new();
 
     /// <summary>
     /// True when the database has the citus extension (a Citus coordinator: docs/scaling.md). Asked once per connection
@@ -25,7 +26,7 @@ public static class SmartbisDbSetup
     public static bool IsCitus(string connectionString)
     {
         if (CitusByDatabase.TryGetValue(connectionString, out var known)) return known;
-        if (CitusUnknownUntil.TryGetValue(connectionString, out var until) && DateTime.UtcNow < until) return false;
+        if (CitusUnknownUntil.TryGetValue(connectionString, out var until) && Environment.TickCount64 < until) return false;
         try
         {
             var b = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5 };
@@ -38,7 +39,7 @@ public static class SmartbisDbSetup
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ArgumentException)
         {
-            CitusUnknownUntil[connectionString] = DateTime.UtcNow.AddSeconds(10);
+            CitusUnknownUntil[connectionString] = Environment.TickCount64 + 10_000;
             return false;
         }
     }
