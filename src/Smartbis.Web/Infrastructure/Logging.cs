@@ -10,6 +10,9 @@ public static class Logging
     public static WebApplicationBuilder AddSmartbisLogging(this WebApplicationBuilder builder)
     {
         var dev = builder.Environment.IsDevelopment();
+        // preserveStaticLogger: each host keeps its own logger; the static Log.Logger is process-wide, so with two hosts
+        // in one process (the test suite) the last one built would receive the other's events, and a disposed one
+        // would silence them. The request logging middleware is given this host's logger for the same reason.
         builder.Services.AddSerilog((sp, lc) =>
         {
             lc.ReadFrom.Configuration(builder.Configuration)
@@ -20,7 +23,7 @@ public static class Logging
             if (dev) lc.WriteTo.Console(outputTemplate:
                 "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {TenantId} {UserId}{NewLine}{Exception}");
             else lc.WriteTo.Console(new RenderedCompactJsonFormatter());
-        });
+        }, preserveStaticLogger: true);
         return builder;
     }
 

@@ -88,11 +88,16 @@ public static class WebSetup
         });
         app.UseSecurityHeaders();
         app.UseStaticFiles();
-        app.UseSerilogRequestLogging(o => o.EnrichDiagnosticContext = (diag, http) =>
+        app.UseSerilogRequestLogging(o =>
         {
-            diag.Set("RequestId", http.TraceIdentifier);
-            diag.Set("TenantId", http.RequestServices.GetRequiredService<TenantContext>().TenantId);
-            diag.Set("UserId", http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value);
+            // This host's logger, not the static Log.Logger (see Logging.AddSmartbisLogging).
+            o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            o.EnrichDiagnosticContext = (diag, http) =>
+            {
+                diag.Set("RequestId", http.TraceIdentifier);
+                diag.Set("TenantId", http.RequestServices.GetRequiredService<TenantContext>().TenantId);
+                diag.Set("UserId", http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value);
+            };
         });
         app.UseRouting();
         app.UseAuthentication();

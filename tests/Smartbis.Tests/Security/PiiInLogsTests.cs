@@ -108,6 +108,31 @@ public sealed partial class PiiInLogsTests(VerboseLogFixture fixture) : IClassFi
         Digits(log).Should().NotContain(phone[3..], "nor the phone's national digits");
     }
 
+    /// <summary>
+    /// Each app instance writes its request log to its own logger. Serilog's process-wide static logger belongs to whichever
+    /// instance was built (or disposed) last, so a request log written through it lands in another instance's sink or
+    /// nowhere: this is what made the journey above lose its API requests when other test classes started apps.
+    /// </summary>
+    [Fact]
+    public async Task Request_completion_events_go_to_their_own_apps_log_when_another_app_starts_and_stops_in_the_process()
+    {
+        using var console = new ConsoleCapture();
+        using (var first = fixture.CreateClient())
+            (await first.GetAsync("/")).EnsureSuccessStatusCode();
+        await using (var other = fixture.Factory.WithWebHostBuilder(b => b.UseEnvironment("Development")))
+        using (var client = other.CreateClient())
+            (await client.GetAsync("/")).EnsureSuccessStatusCode();
+
+        var probe = $"/no-such-page-{Guid.NewGuid():N}";
+        using (var again = fixture.CreateClient())
+            (await again.GetAsync(probe)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        // The completion event: the one with a status code (the request's other events carry its path too, from its log scope).
+        bool Logged() => console.Text.Split('\n').Any(l => l.StartsWith("{\"@t\"", StringComparison.Ordinal)
+            && l.Contains($"\"RequestPath\":\"{probe}\"", StringComparison.Ordinal) && l.Contains("\"StatusCode\":404", StringComparison.Ordinal));
+        for (var i = 0; i < 50 && !Logged(); i++) await Task.Delay(100);
+        Logged().Should().BeTrue("the request is logged by the app that served it, in its own (JSON) format");
+    }
+
     private static Task<HttpResponseMessage> Post(HttpClient api, string url, object body)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, url)
