@@ -254,7 +254,6 @@ public static partial class ErrorTexts
         ["tenant_not_found"] = "This business does not exist.",
         ["tenant_already_suspended"] = "This business is already suspended.",
         ["tenant_not_suspended"] = "This business is not suspended.",
-        ["plan_change_unavailable"] = "Changing the plan here is not available yet.",
     };
 }
 

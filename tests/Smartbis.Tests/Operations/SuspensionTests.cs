@@ -143,7 +143,7 @@ public sealed class SuspensionTests(OperationsFixture fixture) : IClassFixture<O
         foreach (var response in new[]
                  {
                      await api.GetAsync($"/api/v1/customers/{ana}"),
-                     await api.PostJsonAsync("/api/v1/purchases", new { storeId = kit.Tenant.StoreId, customer = new { id = ana }, amountCents = 100_00 }, LedgerTestKit.NewKey()),
+                     await api.PostJsonAsync("/api/v1/purchases", new { storeId = kit.Tenant.StoreId, customer = new { id = ana }, amountCents = 100_00, receiptNumber = "API-1" }, LedgerTestKit.NewKey()),
                  })
         {
             using (response)
@@ -157,7 +157,7 @@ public sealed class SuspensionTests(OperationsFixture fixture) : IClassFixture<O
         (await kit.PurchaseCountAsync(ana)).Should().Be(0);
 
         await ReactivateAsync(kit.Id);
-        using var after = await api.PostJsonAsync("/api/v1/purchases", new { storeId = kit.Tenant.StoreId, customer = new { id = ana }, amountCents = 100_00 }, LedgerTestKit.NewKey());
+        using var after = await api.PostJsonAsync("/api/v1/purchases", new { storeId = kit.Tenant.StoreId, customer = new { id = ana }, amountCents = 100_00, receiptNumber = "API-2" }, LedgerTestKit.NewKey());
         after.StatusCode.Should().Be(HttpStatusCode.Created, await after.Content.ReadAsStringAsync());
     }
 

@@ -25,7 +25,7 @@ public static class Suspension
     }
 
     public static OperationFailed Refusal(string? reason) =>
-        new(Code, Code, "", 403, values: new { reason = reason ?? "" });
+        new OperationFailed("tenant_suspended", "tenant_suspended", "", 403, values: new { reason = reason ?? "" });
 
     /// <summary>For jobs: whether to skip the tenant (its own scope; <c>tenants</c> is global, no tenant needed).</summary>
     public static async Task<bool> IsSuspendedAsync(IServiceScopeFactory scopes, Guid tenantId, CancellationToken ct = default)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Operations;
 using Smartbis.Web.Infrastructure;
@@ -10,7 +11,8 @@ namespace Smartbis.Web.Pages.Admin;
 /// One tenant for the operator: plan, staff, recent errors, the operator's history, and the actions (suspend, reactivate,
 /// change the plan), each an operation in Features/ that audits itself in the tenant's audit log.
 /// </summary>
-public sealed class TenantModel(TenantDossier dossier, SuspendTenant suspend, ReactivateTenant reactivate) : PageModel
+public sealed class TenantModel(TenantDossier dossier, SuspendTenant suspend, ReactivateTenant reactivate,
+    IStringLocalizer<SharedResource> T) : PageModel
 {
     public TenantDossier.Result Dossier { get; private set; } = null!;
     public string? Done { get; private set; }
@@ -33,11 +35,12 @@ public sealed class TenantModel(TenantDossier dossier, SuspendTenant suspend, Re
     // ───────────────────────────── plan change: the slot ─────────────────────────────
     // The plans capability (Features/Plans/ChangePlan.cs, branch "platform") owns plan changes, their limits and audit.
     // MERGE: make ChangePlanAsync call it (e.g. changePlan.ExecuteAsync(new(id, plan), actor)); the form and this handler stay.
-    public Task<IActionResult> OnPostPlanAsync(Guid id) =>
-        ActAsync(id, "plan", () => ChangePlanAsync(id, NewPlan, AuditActor.From(HttpContext)));
-
-    private static Task ChangePlanAsync(Guid tenantId, string? plan, AuditActor actor) =>
-        throw new OperationFailed("not_available", "plan_change_unavailable", nameof(NewPlan), 409);
+    // Until then the form answers that it is not connected, and changes nothing.
+    public async Task<IActionResult> OnPostPlanAsync(Guid id)
+    {
+        ModelState.AddModelError(nameof(NewPlan), T["Changing the plan here is not connected yet."]);
+        return await LoadAsync(id) ? Page() : NotFound();
+    }
     // ──────────────────────────────────────────────────────────────────────────────────
 
     private async Task<IActionResult> ActAsync(Guid id, string done, Func<Task> act)
