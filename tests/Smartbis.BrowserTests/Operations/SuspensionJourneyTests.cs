@@ -98,6 +98,14 @@ public sealed class SuspensionJourneyTests(BrowserFixture browser, OperationsSer
             await portal.ReloadAsync();
             await Expect(portal.Locator("[data-testid=paused-notice]")).ToHaveCountAsync(0);
             await Shot(portal, "08-portal-resumed");
+
+            // The console's list and metrics, as the operator reads them.
+            await admin.GotoAsync("/admin");
+            await Expect(admin.Locator("tr[data-slug=litoralcash]")).ToBeVisibleAsync();
+            await Shot(admin, "09-tenant-list");
+            await admin.GotoAsync("/admin/metrics");
+            await Expect(admin.Locator("[data-testid=job-health]")).ToBeVisibleAsync();
+            await Shot(admin, "10-metrics");
         }, output);
     }
 

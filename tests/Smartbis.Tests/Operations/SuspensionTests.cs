@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Tests.Api;
 using Smartbis.Tests.Counter;
@@ -220,10 +219,10 @@ public sealed class SuspensionTests(OperationsFixture fixture) : IClassFixture<O
         (await visitor.GetPageAsync($"/{kit.Tenant.Slug}/join?culture=en")).Should().Contain("data-testid=\"join-paused\"");
         var token = FormClient.FindAntiforgeryToken(await visitor.GetPageAsync($"/{kit.Tenant.Slug}/signin"));
         using (var join = await visitor.PostAsync($"/{kit.Tenant.Slug}/join", new Dictionary<string, string>
-               {
-                   ["Input.Name"] = "Nina Nova", ["Input.Email"] = "nina@ops-portal.test", ["Input.Phone"] = "(11) 97777-1234",
-                   ["Input.EmailConsent"] = "true", ["Input.AcceptTerms"] = "true",
-               }, token))
+        {
+            ["Input.Name"] = "Nina Nova", ["Input.Email"] = "nina@ops-portal.test", ["Input.Phone"] = "(11) 97777-1234",
+            ["Input.EmailConsent"] = "true", ["Input.AcceptTerms"] = "true",
+        }, token))
             join.StatusCode.Should().NotBe(HttpStatusCode.Redirect, "nobody joins a paused program");
         (await kit.DbAsync(db => db.Customers.CountAsync())).Should().Be(1);
     }

@@ -26,7 +26,8 @@ public sealed class TenantDossier(IServiceScopeFactory scopes, FailedJobs failed
 
     public sealed record WebhookError(DateTimeOffset At, string EventType, DeliveryStatus Status, int Attempts, int? LastStatusCode, string? LastError);
 
-    public sealed record OperatorAction(DateTimeOffset At, string Actor, string Kind, string Summary);
+    /// <summary>An operator's action: its kind ("tenant.suspended"…) and the reason given, put into words by the page.</summary>
+    public sealed record OperatorAction(DateTimeOffset At, string Actor, string Kind, string? Reason);
 
     public sealed record Result(Summary Tenant, IReadOnlyList<StaffRow> Staff, IReadOnlyList<MessageError> Messages,
         IReadOnlyList<WebhookError> Webhooks, IReadOnlyList<FailedJobs.Job> Jobs, IReadOnlyList<OperatorAction> Actions);
@@ -60,10 +61,11 @@ public sealed class TenantDossier(IServiceScopeFactory scopes, FailedJobs failed
             .Select(d => new WebhookError(d.CreatedAt, d.EventType, d.Status, d.Attempts, d.LastStatusCode, d.LastError)).ToListAsync(ct);
         var actions = await db.Set<AuditEntry>().AsNoTracking().Where(a => OperatorActions.Contains(a.Action))
             .OrderByDescending(a => a.At).Take(RecentErrors)
-            .Select(a => new OperatorAction(a.At, a.Actor, a.Action, a.Summary)).ToListAsync(ct);
+            .Select(a => new { a.At, a.Actor, a.Action, a.After }).ToListAsync(ct);
         var jobs = failedJobs.Since(clock.GetUtcNow().AddDays(-7)).Where(j => j.TenantId == tenantId).Take(RecentErrors).ToList();
         return new Result(
             new Summary(t.Id, t.Slug, t.Name, t.Plan, t.Status, t.CreatedAt, t.SuspendedAt, t.SuspensionReason, t.TimeZone, stores, lastPurchase),
-            staff, messages, webhooks, jobs, actions);
+            staff, messages, webhooks, jobs, actions.Select(a => new OperatorAction(a.At, a.Actor, a.Action,
+                a.After?.RootElement.TryGetProperty("reason", out var r) == true ? r.GetString() : null)).ToList());
     }
 }
