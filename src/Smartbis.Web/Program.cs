@@ -7,6 +7,7 @@ using Smartbis.Web.Features.Integrations;
 using Smartbis.Web.Features.Ledger;
 using Smartbis.Web.Features.Notifications.Email;
 using Smartbis.Web.Features.Onboarding;
+using Smartbis.Web.Features.Operations;
 using Smartbis.Web.Features.Platform;
 using Smartbis.Web.Features.Portal;
 using Smartbis.Web.Features.Programs;
@@ -44,6 +45,7 @@ builder.AddSmartbisPortal();
 builder.AddSmartbisWeb();
 builder.AddSmartbisIntegrations();
 builder.AddSmartbisApi();
+builder.AddSmartbisOperations();   // Operator console: suspension, tenant list, metrics
 
 var app = builder.Build();
 

@@ -11,7 +11,7 @@ namespace Smartbis.Web.Api;
 
 /// <summary>
 /// "Authorization: Bearer sbk_…": the key's hash finds the key, the key names the tenant — the only way an API
-/// request gets a tenant. Revoked keys and suspended tenants are refused. Last use is recorded (at most once a minute).
+/// request gets a tenant. Revoked keys are refused; a suspended tenant's requests are refused with 403 (SuspendedTenantFilter). Last use is recorded (at most once a minute).
 /// </summary>
 public sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
@@ -45,11 +45,12 @@ public sealed class ApiKeyAuthentication(
             if (owner is not { } tenantId) return null;
             return await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
                 .Where(k => k.TenantId == tenantId && k.KeyHash == hash)
-                .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new { k.Id, k.TenantId, k.StoreId, k.RevokedAt, k.LastUsedAt, t.Slug, t.Status })
+                .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new { k.Id, k.TenantId, k.StoreId, k.RevokedAt, k.LastUsedAt, t.Slug, t.Status, t.SuspensionReason })
                 .SingleOrDefaultAsync(Context.RequestAborted);
         });
         if (key is null || key.RevokedAt is not null) return AuthenticateResult.Fail("This API key is not valid or was revoked.");
-        if (key.Status != TenantStatus.Active) return AuthenticateResult.Fail("This account is suspended.");
+        // A suspended tenant's key still authenticates (who is calling is known); SuspendedTenantFilter answers 403 with the reason.
+        if (key.Status == TenantStatus.Suspended) Context.Items[SuspendedTenantFilter.ReasonKey] = key.SuspensionReason ?? "";
 
         tenant.Set(key.TenantId, key.Slug);
         var now = clock.GetUtcNow();

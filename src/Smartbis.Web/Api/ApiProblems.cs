@@ -97,13 +97,13 @@ public static class ApiProblems
     }
 
     /// <summary>
-    /// An operation's refusal: Status 404 → 404, 409 → 409, anything else → 422; its messages put into words once, in
+    /// An operation's refusal: Status 403, 404 or 409 → the same, anything else → 422; its messages put into words once, in
     /// English (the API's language, <see cref="ErrorTexts"/>); error fields renamed to the API's names; refs
     /// ("existingXId") become top-level members (e.g. the existing customer's id on a 409).
     /// </summary>
     public static ApiProblem From(OperationFailed e, IReadOnlyDictionary<string, string>? fieldNames = null)
     {
-        var status = e.Status is 404 or 409 ? e.Status : 422;
+        var status = e.Status is 403 or 404 or 409 ? e.Status : 422;
         var errors = new Dictionary<string, string[]>();
         var extensions = new Dictionary<string, object?>();
         foreach (var (field, id) in e.Refs)

@@ -64,6 +64,7 @@ public static class ApiSetup
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(Policy)
             .AddEndpointFilter<ApiProblemFilter>()
+            .AddEndpointFilter<SuspendedTenantFilter>()
             .AddEndpointFilter<ApiRateLimit.Filter>()
             .DisableAntiforgery();
         CustomersApi.Map(api);

@@ -18,7 +18,7 @@ public enum CrossTenantPurpose
     WhatsAppStatusByProviderId,
     /// <summary>The webhook job: which tenants have active subscriptions or pending deliveries.</summary>
     WebhookFanOut,
-    /// <summary>The operator's tenant list under /admin: stores and staff per tenant.</summary>
+    /// <summary>The operator's console under /admin (operators only): owners and staff (memberships), health (messages, webhook_deliveries), activity and metrics (daily_stats), per page of tenants.</summary>
     OperatorOverview,
     /// <summary>The automations' safety-net job: which tenants have lost outbox events or messages (outbox_events, messages).</summary>
     OutboxSweep,

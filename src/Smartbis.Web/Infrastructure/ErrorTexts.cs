@@ -248,6 +248,12 @@ public static partial class ErrorTexts
         ["color_format"] = "Use a colour like #0d6efd.",
         ["time_zone_unknown"] = "Unknown time zone. Use an IANA name such as America/Sao_Paulo.",
         ["plan_store_limit"] = "The Free plan includes 1 store. Upgrade to the Growth plan to add more stores.",
+        ["tenant_suspended"] = "This program is suspended by the Smartbis platform: {reason}. Nothing can be recorded until it is reactivated.",
+        ["suspension_reason_required"] = "Give a reason (at least 3 characters).",
+        ["suspension_reason_too_long"] = "The reason has at most {max} characters.",
+        ["tenant_not_found"] = "This business does not exist.",
+        ["tenant_already_suspended"] = "This business is already suspended.",
+        ["tenant_not_suspended"] = "This business is not suspended.",
     };
 }
 

@@ -111,7 +111,9 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/account/signin", Who.Anonymous, "/account/signin");
         Add("/account/signout", Who.Staff, "/account/signout");
         Add("/account/language", Who.Staff, "/account/language");
-        Add("/admin", Who.Staff, "/admin");
+        Add("/admin", Who.Staff, "/admin", "/admin?q=readonly&p=2", "/admin?q=owner%40readonly-a.test");
+        Add("/admin/tenants/{id:guid}", Who.Staff, $"/admin/tenants/{a.Id}");
+        Add("/admin/metrics", Who.Staff, "/admin/metrics", "/admin/metrics?days=90");
         Add("/admin/mailbox", Who.Staff, "/admin/mailbox", "/admin/mailbox?id=none");
         Add("/admin/jobs/{**path}", Who.Staff, "/admin/jobs", "/admin/jobs/jobs/succeeded");
         Add("/App", Who.Staff, "/app", $"/app?range=7d&store={a.StoreId}", "/app?from=2026-01-01&to=2026-12-31");

@@ -41,6 +41,10 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
     private static readonly Dictionary<string, string> NotTenantIdentifiers = new()
     {
         ["GET /admin/mailbox id"] = "a file name in the development mailbox, operators only (tenant staff get 403)",
+        ["GET /admin/tenants/{id:guid} id"] = "a tenant id: the operator's console reads every tenant by design; operators only (tenant staff get 403: OperatorConsoleTests)",
+        ["POST /admin/tenants/{id:guid}?handler=Suspend id"] = "a tenant id: operators suspend any tenant by design; operators only (tenant staff get 403: OperatorConsoleTests)",
+        ["POST /admin/tenants/{id:guid}?handler=Reactivate id"] = "a tenant id: operators reactivate any tenant by design; operators only",
+        ["POST /admin/tenants/{id:guid}?handler=Plan id"] = "a tenant id: operators change any tenant's plan by design; operators only",
         ["GET /signup?handler=CheckSlug slug"] = "answers whether a public URL slug is free; slugs are public by design",
         ["GET /signup/invite/{token} token"] = "a bearer token mailed to the invitee; holding it is the authorization (hashed in the database)",
         ["POST /signup/invite/{token} token"] = "a bearer token mailed to the invitee; holding it is the authorization (hashed in the database)",

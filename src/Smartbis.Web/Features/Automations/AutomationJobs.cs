@@ -51,6 +51,7 @@ public sealed class AutomationJobs(
     [AutomaticRetry(Attempts = 3)]
     public async Task RunForTenantAsync(string kind, Guid tenantId)
     {
+        if (await SkipSuspendedAsync(tenantId, kind)) return;
         var now = clock.GetUtcNow();
         switch (kind)
         {
@@ -72,6 +73,7 @@ public sealed class AutomationJobs(
     [AutomaticRetry(Attempts = 3)]
     public async Task DispatchAndDeliverAsync(Guid tenantId)
     {
+        if (await SkipSuspendedAsync(tenantId, "dispatch")) return;
         signal.Started(tenantId);
         await dispatch.ExecuteAsync(tenantId);
         await DeliverAsync(tenantId);
@@ -80,6 +82,7 @@ public sealed class AutomationJobs(
     [AutomaticRetry(Attempts = 3)]
     public async Task DeliverAsync(Guid tenantId)
     {
+        if (await SkipSuspendedAsync(tenantId, "deliver")) return;
         await deliver.ExecuteAsync(tenantId);
         // Waiting messages (delay, quiet hours, backoff) get a job at their time; the sweeper is the safety net.
         await using var scope = scopes.CreateAsyncScope();
@@ -125,7 +128,9 @@ public sealed class AutomationJobs(
                 """);
         }
         if (lost > 0) log.LogWarning("{Count} messages were left Sending by a stopped worker and are now Unknown", lost);
-        foreach (var tenantId in tenants) signal.Request(tenantId);
+        // A suspended tenant's waiting work stays where it is (its jobs would skip it): no job a minute for nothing.
+        var suspended = (await db.Tenants.Where(t => t.Status == TenantStatus.Suspended).Select(t => t.Id).ToListAsync()).ToHashSet();
+        foreach (var tenantId in tenants.Where(t => !suspended.Contains(t))) signal.Request(tenantId);
     }
 
     private async Task RollUpAsync(Guid tenantId)
@@ -133,6 +138,14 @@ public sealed class AutomationJobs(
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId);
         await scope.ServiceProvider.GetRequiredService<Reporting.RollUpDailyStats>().ExecuteAsync(tenantId);
+    }
+
+    /// <summary>A suspended tenant's jobs do nothing (nothing is deleted; reactivation resumes them: ReactivateTenant).</summary>
+    private async Task<bool> SkipSuspendedAsync(Guid tenantId, string what)
+    {
+        if (!await Operations.Suspension.IsSuspendedAsync(scopes, tenantId)) return false;
+        log.LogInformation("Job {Job} skipped: tenant {TenantId} is suspended", what, tenantId);
+        return true;
     }
 
     private async Task<List<Guid>> ActiveTenantsAsync()

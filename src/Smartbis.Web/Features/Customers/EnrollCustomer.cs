@@ -34,7 +34,7 @@ public sealed class EnrollCustomer(LedgerUnit unit, TenantContext tenant, TimePr
     {
         var (phone, email, cpf) = Validate(request, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         if (request.IdempotencyKey is null)
-            return await unit.RunAsync(tenant.Require(), db => JoinAsync(db, clock.GetUtcNow(), request, phone, email, cpf, actor, ct), ct);
+            return await unit.RecordAsync(tenant.Require(), db => JoinAsync(db, clock.GetUtcNow(), request, phone, email, cpf, actor, ct), ct);
         var write = new IdempotentWrite(request.Source, request.IdempotencyKey, Operation, Idempotency.Hash(request with { IdempotencyKey = "" }), 201);
         var done = await unit.RunOnceAsync(tenant.Require(), write, clock, (db, now) => JoinAsync(db, now, request, phone, email, cpf, actor, ct), ct);
         return done.Replayed ? done.Value with { Replayed = true } : done.Value;

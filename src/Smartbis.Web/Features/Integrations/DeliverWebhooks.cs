@@ -48,6 +48,8 @@ public sealed class DeliverWebhooks(IServiceScopeFactory scopes, IHttpClientFact
 
     public async Task RunAsync(Guid tenantId, CancellationToken ct)
     {
+        // A suspended tenant's deliveries wait (nothing is deleted); reactivation resumes them.
+        if (await Operations.Suspension.IsSuspendedAsync(scopes, tenantId, ct)) return;
         await QueueAsync(tenantId, ct);
         await SendDueAsync(tenantId, ct);
     }

@@ -34,6 +34,8 @@ public sealed class LedgerUnit(IServiceScopeFactory scopes, IConfiguration confi
             var now = clock.GetUtcNow();
             var replay = await Idempotency.ClaimAsync<T>(db, write, now, InFlightWait, ct);
             if (replay is not null) return new Idempotent<T>(replay, true);
+            // The one gate of a suspended tenant: a new recording is refused (a replay above still answers its first result).
+            await Operations.Suspension.EnsureActiveAsync(db, tenantId, ct);
             T result;
             try
             {
@@ -49,6 +51,17 @@ public sealed class LedgerUnit(IServiceScopeFactory scopes, IConfiguration confi
             Idempotency.Complete(db, write, result);
             await db.SaveChangesAsync(ct); // one batch with whatever the work left unsaved
             return new Idempotent<T>(result, false);
+        }, ct);
+
+    /// <summary>
+    /// A recording without an idempotency key (the portal's join, an import, a voucher cancelled): one unit like
+    /// <see cref="RunAsync{T}"/>, refused while the tenant is suspended (<see cref="Operations.Suspension"/>).
+    /// </summary>
+    public Task<T> RecordAsync<T>(Guid tenantId, Func<SmartbisDb, Task<T>> work, CancellationToken ct = default) =>
+        RunAsync(tenantId, async db =>
+        {
+            await Operations.Suspension.EnsureActiveAsync(db, tenantId, ct);
+            return await work(db);
         }, ct);
 
     public async Task<T> RunAsync<T>(Guid tenantId, Func<SmartbisDb, Task<T>> work, CancellationToken ct = default)

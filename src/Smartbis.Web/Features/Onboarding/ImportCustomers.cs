@@ -31,7 +31,7 @@ public sealed class ImportCustomers(LedgerUnit unit, TenantContext tenant, TimeP
         var tenantId = tenant.Require();
         var (rows, errors) = Parse(csv);
         // Rows are checked against the database inside the transaction, so a dry run and an import agree.
-        return await unit.RunAsync(tenantId, async db =>
+        return await unit.RecordAsync(tenantId, async db =>
         {
             var phones = rows.Where(r => r.Phone != null).Select(r => r.Phone!).ToList();
             var emails = rows.Where(r => r.Email != null).Select(r => r.Email!).ToList();

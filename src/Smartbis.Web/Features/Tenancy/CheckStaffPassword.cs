@@ -11,7 +11,7 @@ namespace Smartbis.Web.Features.Tenancy;
 /// parallel wrong passwords were all checked). An unknown email and a locked account do the same hashing work as a
 /// real check, so neither answers faster than a wrong password.
 /// </summary>
-public sealed class CheckStaffPassword(SmartbisDb db, SignInManager<AppUser> signIn)
+public sealed class CheckStaffPassword(SmartbisDb db, SignInManager<AppUser> signIn, TimeProvider clock)
 {
     private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<AppUser>().HashPassword(new AppUser(), Guid.NewGuid().ToString()));
 
@@ -29,6 +29,9 @@ public sealed class CheckStaffPassword(SmartbisDb db, SignInManager<AppUser> sig
             await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM users WHERE id = {user.Id} FOR UPDATE", ct);
             await db.Entry(user).ReloadAsync(ct);
             var checkedResult = await signIn.CheckPasswordSignInAsync(user, password ?? "", lockoutOnFailure: true);
+            // When staff last signed in, for the operator's console (last activity): under the same row lock.
+            if (checkedResult.Succeeded)
+                await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE users SET last_sign_in_at = {clock.GetUtcNow()} WHERE id = {user.Id}", ct);
             await tx.CommitAsync(ct);
             return checkedResult;
         });

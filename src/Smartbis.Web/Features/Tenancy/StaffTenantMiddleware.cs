@@ -41,7 +41,7 @@ public sealed class StaffTenantMiddleware(RequestDelegate next)
     {
         var rows = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.StaffMemberships, () => db.Memberships.IgnoreQueryFilters()
             .Where(m => m.UserId == userId)
-            .Join(db.Tenants.Where(t => t.Status == TenantStatus.Active), m => m.TenantId, t => t.Id, (m, t) => new { m, t })
+            .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => new { m, t })
             .OrderBy(x => x.m.CreatedAt)
             .ToListAsync(ct));
         var row = chosen == Guid.Empty ? rows.FirstOrDefault() : rows.FirstOrDefault(x => x.t.Id == chosen);

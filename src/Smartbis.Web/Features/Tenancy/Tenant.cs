@@ -24,6 +24,10 @@ public sealed class Tenant
     public string? LogoUrl { get; set; }
     public string PrimaryColor { get; set; } = "#0d6efd";
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>While suspended: since when (an operator's decision, <c>Features/Operations/SuspendTenant</c>).</summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
+    /// <summary>While suspended: the operator's reason, shown to the merchant's staff and in the API's 403.</summary>
+    public string? SuspensionReason { get; set; }
 }
 
 public sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
@@ -42,5 +46,6 @@ public sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.Property(t => t.TimeZone).HasMaxLength(60);
         b.Property(t => t.LogoUrl).HasMaxLength(500);
         b.Property(t => t.PrimaryColor).HasMaxLength(9);
+        b.Property(t => t.SuspensionReason).HasMaxLength(500);
     }
 }

@@ -5,8 +5,8 @@ namespace Smartbis.Web.Features.Tenancy;
 
 /// <summary>
 /// For the public portal (/{tenant}/...), sets the tenant from the first path segment before anything else
-/// runs, so the page, the culture (the tenant's locale) and the logs all know it. Unknown or suspended
-/// tenants are left unset: the portal pages answer 404.
+/// runs, so the page, the culture (the tenant's locale) and the logs all know it. Unknown tenants are left unset:
+/// the portal pages answer 404. A suspended tenant's portal stays readable (balances) and says the program is paused.
 /// </summary>
 public sealed class TenantRouteMiddleware(RequestDelegate next)
 {
@@ -18,7 +18,7 @@ public sealed class TenantRouteMiddleware(RequestDelegate next)
         if (segment is not null && !tenant.IsSet && !Slugs.Reserved.Contains(segment) && Slugs.Validate(segment) is null)
         {
             var found = await db.Tenants.AsNoTracking()
-                .SingleOrDefaultAsync(t => t.Slug == segment && t.Status == TenantStatus.Active, http.RequestAborted);
+                .SingleOrDefaultAsync(t => t.Slug == segment, http.RequestAborted);
             if (found is not null)
             {
                 tenant.Set(found.Id, found.Slug);

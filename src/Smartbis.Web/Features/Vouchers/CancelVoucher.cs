@@ -15,7 +15,7 @@ public sealed class CancelVoucher(LedgerUnit unit, TenantContext tenant, TimePro
     public Task<Balances> ExecuteAsync(Guid voucherId, string reason, string? userId, CancellationToken ct = default)
     {
         new Validation().Check(!string.IsNullOrWhiteSpace(reason), "reason", "cancel_reason_required").ThrowIfInvalid();
-        return unit.RunAsync(tenant.Require(), async db =>
+        return unit.RecordAsync(tenant.Require(), async db =>
         {
             var now = clock.GetUtcNow();
             var books = new Books(db, now);

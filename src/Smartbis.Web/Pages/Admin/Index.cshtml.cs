@@ -1,28 +1,19 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Smartbis.Web.Data;
-using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Features.Operations;
 
 namespace Smartbis.Web.Pages.Admin;
 
-/// <summary>Operators see every tenant: this read crosses tenants on purpose (IgnoreQueryFilters).</summary>
-public sealed class IndexModel(SmartbisDb db) : PageModel
+/// <summary>The operator's tenant list: search, paging, owner, last activity and health (<see cref="TenantDirectory"/>).</summary>
+public sealed class IndexModel(TenantDirectory directory) : PageModel
 {
-    public sealed record Row(string Slug, string Name, Plan Plan, TenantStatus Status, int Stores, int Staff, DateTimeOffset CreatedAt);
+    public TenantDirectory.Result Result { get; private set; } = new([], 0, 1, 1);
+    public string? Q { get; private set; }
 
-    public List<Row> Tenants { get; private set; } = [];
+    public async Task OnGetAsync(string? q, int p = 1)
+    {
+        Q = q?.Trim();
+        Result = await directory.SearchAsync(Q, p, HttpContext.RequestAborted);
+    }
 
-    // Counts per tenant as two grouped reads, not a subquery per tenant row: on a Citus cluster tenants is a reference
-    // table and stores/memberships are sharded, and a correlated subquery from one into the other cannot be pushed down
-    // (docs/scaling.md); a GROUP BY tenant_id runs on every shard and is merged on the coordinator.
-    public async Task OnGetAsync() =>
-        Tenants = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.OperatorOverview, async () =>
-        {
-            var stores = await db.Stores.IgnoreQueryFilters().GroupBy(s => s.TenantId).Select(g => new { g.Key, N = g.Count() })
-                .ToDictionaryAsync(x => x.Key, x => x.N);
-            var staff = await db.Memberships.IgnoreQueryFilters().GroupBy(m => m.TenantId).Select(g => new { g.Key, N = g.Count() })
-                .ToDictionaryAsync(x => x.Key, x => x.N);
-            var tenants = await db.Tenants.OrderBy(t => t.Name).Select(t => new { t.Id, t.Slug, t.Name, t.Plan, t.Status, t.CreatedAt }).ToListAsync();
-            return tenants.Select(t => new Row(t.Slug, t.Name, t.Plan, t.Status, stores.GetValueOrDefault(t.Id), staff.GetValueOrDefault(t.Id), t.CreatedAt)).ToList();
-        });
+    public string PageLink(int page) => $"/admin?p={page}" + (string.IsNullOrEmpty(Q) ? "" : "&q=" + Uri.EscapeDataString(Q));
 }

@@ -22,7 +22,7 @@ public sealed class SwitchModel(SmartbisDb db, SignInManager<AppUser> signIn, Te
         var current = tenant.TenantId;
         Choices = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.StaffMemberships, () => db.Memberships.IgnoreQueryFilters()
             .Where(m => m.UserId == userId)
-            .Join(db.Tenants.Where(t => t.Status == TenantStatus.Active), m => m.TenantId, t => t.Id, (m, t) => new { t.Id, t.Name, m.Role })
+            .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => new { t.Id, t.Name, m.Role })
             // Ordered before the projection: EF cannot order by a property of a constructed record (this page was a 500).
             .OrderBy(c => c.Name)
             .Select(c => new Choice(c.Id, c.Name, c.Role, c.Id == current))
