@@ -54,7 +54,7 @@ public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvid
                 values: new { reason = string.Join(" ", created.Errors.Select(e => e.Description)) });
         var tenant = new Tenant
         {
-            Slug = slug, Name = r.BusinessName.Trim(), CurrencyName = r.CurrencyName.Trim(), Locale = r.Locale, Plan = Plan.Free, CreatedAt = now,
+            Slug = slug, Name = r.BusinessName.Trim(), CurrencyName = r.CurrencyName.Trim(), Locale = r.Locale, CreatedAt = now,
         };
         db.Tenants.Add(tenant);
         try

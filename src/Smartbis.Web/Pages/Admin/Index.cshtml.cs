@@ -8,7 +8,7 @@ namespace Smartbis.Web.Pages.Admin;
 /// <summary>Operators see every tenant: this read crosses tenants on purpose (IgnoreQueryFilters).</summary>
 public sealed class IndexModel(SmartbisDb db) : PageModel
 {
-    public sealed record Row(string Slug, string Name, Plan Plan, TenantStatus Status, int Stores, int Staff, DateTimeOffset CreatedAt);
+    public sealed record Row(string Slug, string Name, string Plan, TenantStatus Status, int Stores, int Staff, DateTimeOffset CreatedAt);
 
     public List<Row> Tenants { get; private set; } = [];
 
@@ -22,7 +22,7 @@ public sealed class IndexModel(SmartbisDb db) : PageModel
                 .ToDictionaryAsync(x => x.Key, x => x.N);
             var staff = await db.Memberships.IgnoreQueryFilters().GroupBy(m => m.TenantId).Select(g => new { g.Key, N = g.Count() })
                 .ToDictionaryAsync(x => x.Key, x => x.N);
-            var tenants = await db.Tenants.OrderBy(t => t.Name).Select(t => new { t.Id, t.Slug, t.Name, t.Plan, t.Status, t.CreatedAt }).ToListAsync();
-            return tenants.Select(t => new Row(t.Slug, t.Name, t.Plan, t.Status, stores.GetValueOrDefault(t.Id), staff.GetValueOrDefault(t.Id), t.CreatedAt)).ToList();
+            var tenants = await db.Tenants.OrderBy(t => t.Name).Select(t => new { t.Id, t.Slug, t.Name, t.PlanCode, t.Status, t.CreatedAt }).ToListAsync();
+            return tenants.Select(t => new Row(t.Slug, t.Name, t.PlanCode, t.Status, stores.GetValueOrDefault(t.Id), staff.GetValueOrDefault(t.Id), t.CreatedAt)).ToList();
         });
 }
