@@ -10,4 +10,5 @@ public sealed partial class SmartbisDb
     public DbSet<PlanNotice> PlanNotices => Set<PlanNotice>();
     public DbSet<LimitGrace> LimitGraces => Set<LimitGrace>();
     public DbSet<UpgradeRequest> UpgradeRequests => Set<UpgradeRequest>();
+    public DbSet<PlanEdit> PlanEdits => Set<PlanEdit>();
 }

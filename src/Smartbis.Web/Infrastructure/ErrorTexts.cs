@@ -247,7 +247,21 @@ public static partial class ErrorTexts
         ["phone_number_id_taken"] = "This phone number id is already used by another business.",
         ["color_format"] = "Use a colour like #0d6efd.",
         ["time_zone_unknown"] = "Unknown time zone. Use an IANA name such as America/Sao_Paulo.",
-        ["plan_store_limit"] = "The Free plan includes 1 store. Upgrade to the Growth plan to add more stores.",
+        ["plan_limit_members"] = "The {plan} plan includes {limit} members and its 7-day grace period ended on {graceEnded}: new members cannot join until the plan is upgraded (Plan and usage page). Existing members keep earning and redeeming.",
+        ["plan_limit_stores"] = "The {plan} plan includes {limit} active stores. Upgrade the plan (Plan and usage page) or deactivate a store to add another.",
+        ["plan_limit_staff"] = "The {plan} plan includes {limit} staff members (pending invitations count). Upgrade the plan (Plan and usage page) or remove someone to invite another.",
+        ["plan_no_api"] = "The {plan} plan does not include API access. Upgrade the plan on the Plan and usage page (/app/plan).",
+        ["plan_no_whatsapp"] = "The {plan} plan does not include WhatsApp. Upgrade the plan (Plan and usage page) to send by WhatsApp.",
+        ["plan_no_automations"] = "The {plan} plan does not include automations. Upgrade the plan (Plan and usage page) to switch them on.",
+        ["plan_unknown"] = "There is no such plan.",
+        ["upgrade_same_plan"] = "This is already your plan.",
+        ["upgrade_pending"] = "A request is already waiting for an operator's decision.",
+        ["upgrade_request_not_found"] = "Upgrade request not found.",
+        ["upgrade_decided"] = "This request was already decided.",
+        ["plan_limit_invalid"] = "Enter a whole number of at least {minimum}, or leave it empty for no limit.",
+        ["plan_trial_invalid"] = "Trial days are between 0 and 90.",
+        ["plan_price_invalid"] = "Enter a price such as 149,00 (or 0).",
+        ["plan_trial_unavailable"] = "This plan has no trial: start on Free or choose another plan.",
     };
 }
 

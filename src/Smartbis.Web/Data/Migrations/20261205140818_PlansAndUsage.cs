@@ -1,4 +1,5 @@
 ﻿using System;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Rls = Smartbis.Web.Data.RowLevelSecurity;
 
@@ -7,11 +8,12 @@ using Rls = Smartbis.Web.Data.RowLevelSecurity;
 namespace Smartbis.Web.Data.Migrations
 {
     /// <summary>
-    /// Issue 17 (plans, limits, usage): the price list as data (plans, a Citus reference table, seeded with Free, Growth
-    /// and Pro), tenants.plan (the old enum's name) becomes plan_code referencing it (values kept, lower-cased) with a
-    /// trial end; usage_months (counters per tenant and month), plan_notices (threshold notices sent), limit_graces (since
-    /// when a limit with a grace period is reached) and upgrade_requests, all tenant-owned: tenant_id first, RLS forced,
-    /// distributed; the operator reads usage and upgrade requests across tenants (cross_tenant_read).
+    /// Issue 17 (plans, limits, usage): the price list as data (plans, a Citus reference table seeded with Free, Growth
+    /// and Pro, and plan_edits, the operator's edits of it); tenants.plan (the old enum's name) becomes plan_code
+    /// referencing plans (values kept, lower-cased) with a trial end; usage_months (counters per tenant and month),
+    /// plan_notices (threshold notices sent), limit_graces (since when a limit with a grace period is reached) and
+    /// upgrade_requests, all tenant-owned: tenant_id first, RLS forced, distributed; the operator reads usage and upgrade
+    /// requests across tenants (cross_tenant_read).
     /// </summary>
     public partial class PlansAndUsage : Migration
     {
@@ -128,10 +130,37 @@ namespace Smartbis.Web.Data.Migrations
                     table.PrimaryKey("pk_usage_months", x => new { x.tenant_id, x.month });
                 });
 
+            migrationBuilder.CreateTable(
+                name: "plan_edits",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    plan_code = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    @operator = table.Column<string>(name: "operator", type: "character varying(256)", maxLength: 256, nullable: false),
+                    before = table.Column<JsonDocument>(type: "jsonb", nullable: true),
+                    after = table.Column<JsonDocument>(type: "jsonb", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_plan_edits", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_plan_edits_plans_plan_code",
+                        column: x => x.plan_code,
+                        principalTable: "plans",
+                        principalColumn: "code",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_tenants_plan_code",
                 table: "tenants",
                 column: "plan_code");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_plan_edits_plan_code_at",
+                table: "plan_edits",
+                columns: new[] { "plan_code", "at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_upgrade_requests_tenant_id_status",
@@ -142,9 +171,9 @@ namespace Smartbis.Web.Data.Migrations
                 INSERT INTO plans (code, name, position, price_cents, currency_code, max_members, max_stores, max_staff,
                                    max_emails_per_month, max_whats_app_per_month, whats_app_allowed, api_access, automations_allowed,
                                    trial_days, public, updated_at) VALUES
-                  ('free',   'Free',   0,     0, 'BRL',   500,    1,  2,   1000,     0, false, false, true,   0, true, now()),
-                  ('growth', 'Growth', 1, 14900, 'BRL',  5000,    3, 10,  20000,  2000, true,  true,  true,  14, true, now()),
-                  ('pro',    'Pro',    2, 49900, 'BRL', 50000,   20, 50, 200000, 20000, true,  true,  true,  14, true, now());
+                  ('free',   'Free',   0,     0, 'BRL',   500,  1,  2,   1000,     0, false, false, true,   0, true, now()),
+                  ('growth', 'Growth', 1, 14900, 'BRL',  5000,  3, 10,  20000,  2000, true,  true,  true,  14, true, now()),
+                  ('pro',    'Pro',    2, 49900, 'BRL', 50000, 20, 50, 200000, 20000, true,  true,  true,  14, true, now());
                 UPDATE tenants SET plan_code = lower(plan_code);
                 UPDATE tenants SET plan_code = 'free' WHERE plan_code NOT IN (SELECT code FROM plans);
                 """);
@@ -161,7 +190,7 @@ namespace Smartbis.Web.Data.Migrations
                 Rls.EnableOn(migrationBuilder, table);
             Rls.AllowCrossTenantRead(migrationBuilder, "usage_months");
             Rls.AllowCrossTenantRead(migrationBuilder, "upgrade_requests");
-            Citus.Reference(migrationBuilder, "plans");
+            Citus.Reference(migrationBuilder, "plans", "plan_edits");
             Citus.Distribute(migrationBuilder, "usage_months", "plan_notices", "limit_graces", "upgrade_requests");
         }
 
@@ -176,16 +205,19 @@ namespace Smartbis.Web.Data.Migrations
                 name: "limit_graces");
 
             migrationBuilder.DropTable(
-                name: "plan_notices");
+                name: "plan_edits");
 
             migrationBuilder.DropTable(
-                name: "plans");
+                name: "plan_notices");
 
             migrationBuilder.DropTable(
                 name: "upgrade_requests");
 
             migrationBuilder.DropTable(
                 name: "usage_months");
+
+            migrationBuilder.DropTable(
+                name: "plans");
 
             migrationBuilder.DropIndex(
                 name: "ix_tenants_plan_code",

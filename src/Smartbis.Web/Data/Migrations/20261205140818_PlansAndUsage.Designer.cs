@@ -14,7 +14,7 @@ using Smartbis.Web.Data;
 namespace Smartbis.Web.Data.Migrations
 {
     [DbContext(typeof(SmartbisDb))]
-    [Migration("20261205140350_PlansAndUsage")]
+    [Migration("20261205140818_PlansAndUsage")]
     partial class PlansAndUsage
     {
         /// <inheritdoc />
@@ -1719,6 +1719,46 @@ namespace Smartbis.Web.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Plans.PlanEdit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<JsonDocument>("After")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("after");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<JsonDocument>("Before")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("before");
+
+                    b.Property<string>("Operator")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("operator");
+
+                    b.Property<string>("PlanCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("plan_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plan_edits");
+
+                    b.HasIndex("PlanCode", "At")
+                        .HasDatabaseName("ix_plan_edits_plan_code_at");
+
+                    b.ToTable("plan_edits", (string)null);
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Plans.PlanNotice", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -3254,6 +3294,16 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_onboarding_progress_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Plans.PlanEdit", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Plans.PlanDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("PlanCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_edits_plans_plan_code");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Portal.PortalSession", b =>
