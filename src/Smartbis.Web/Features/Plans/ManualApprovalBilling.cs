@@ -4,7 +4,6 @@ using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Ledger;
 using Smartbis.Web.Features.Notifications.Email;
-using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Features.Plans;

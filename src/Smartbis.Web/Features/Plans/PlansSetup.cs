@@ -16,7 +16,7 @@ public static class PlansSetup
         s.AddScoped<ChangePlan>();
         s.AddScoped<EditPlan>();
         s.AddScoped<IBillingProvider, ManualApprovalBilling>();
-        s.AddScoped<PlanJobs>();
+        s.AddSingleton<PlanJobs>();
         s.AddSingleton<ApiCallMeter>();
         s.AddHostedService(sp => sp.GetRequiredService<ApiCallMeter>());
         if (builder.Configuration.GetValue("Smartbis:Hangfire:Workers", 1) > 0 && builder.Configuration.GetValue("Smartbis:Automations:Recurring", true))

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
-using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Features.Tenancy;
 
