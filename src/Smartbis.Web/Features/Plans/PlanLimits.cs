@@ -99,7 +99,8 @@ public static class PlanLimits
             return;
         }
         if (now < grace.Since + MemberGrace) return;
-        throw Refusal("plan_limit_members", plan, new { limit = max, plan = plan.Name, graceEnded = new OnDay(grace.Since + MemberGrace) });
+        throw new OperationFailed("plan_limit", "plan_limit_members", "", 403,
+            values: new { limit = max, plan = plan.Name, graceEnded = new OnDay(grace.Since + MemberGrace) });
     }
 
     /// <summary>Before a store is added or reactivated.</summary>
@@ -107,7 +108,7 @@ public static class PlanLimits
     {
         var plan = await PlanOfAsync(db, ct);
         if (plan.MaxStores is { } max && await db.Stores.CountAsync(s => s.Active, ct) >= max)
-            throw Refusal("plan_limit_stores", plan, new { limit = max, plan = plan.Name });
+            throw new OperationFailed("plan_limit", "plan_limit_stores", "", 403, values: new { limit = max, plan = plan.Name });
     }
 
     /// <summary>Before someone is invited to the staff (members plus pending invitations count).</summary>
@@ -117,31 +118,24 @@ public static class PlanLimits
         if (plan.MaxStaff is not { } max) return;
         var staff = await db.Memberships.CountAsync(ct)
             + await db.StaffInvitations.CountAsync(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, ct);
-        if (staff >= max) throw Refusal("plan_limit_staff", plan, new { limit = max, plan = plan.Name });
+        if (staff >= max) throw new OperationFailed("plan_limit", "plan_limit_staff", "", 403, values: new { limit = max, plan = plan.Name });
     }
 
     /// <summary>Before a feature is used or switched on.</summary>
     public static async Task EnsureFeatureAsync(SmartbisDb db, PlanFeature feature, CancellationToken ct = default)
     {
         var plan = await PlanOfAsync(db, ct);
-        var allowed = feature switch
+        switch (feature)
         {
-            PlanFeature.Api => plan.ApiAccess,
-            PlanFeature.WhatsApp => plan.WhatsAppAllowed,
-            _ => plan.AutomationsAllowed,
-        };
-        if (!allowed)
-            throw Refusal(feature switch
-            {
-                PlanFeature.Api => "plan_no_api",
-                PlanFeature.WhatsApp => "plan_no_whatsapp",
-                _ => "plan_no_automations",
-            }, plan, new { plan = plan.Name });
+            case PlanFeature.Api when !plan.ApiAccess:
+                throw new OperationFailed("plan_limit", "plan_no_api", "", 403, values: new { plan = plan.Name });
+            case PlanFeature.WhatsApp when !plan.WhatsAppAllowed:
+                throw new OperationFailed("plan_limit", "plan_no_whatsapp", "", 403, values: new { plan = plan.Name });
+            case PlanFeature.Automations when !plan.AutomationsAllowed:
+                throw new OperationFailed("plan_limit", "plan_no_automations", "", 403, values: new { plan = plan.Name });
+        }
     }
 
     /// <summary>Whether a refusal is a plan's: pages show a link to <see cref="UpgradePath"/> beside it.</summary>
     public static bool IsPlanRefusal(OperationFailed e) => e.Code == "plan_limit";
-
-    private static OperationFailed Refusal(string text, PlanDefinition plan, object values) =>
-        new("plan_limit", text, "", 403, values);
 }
