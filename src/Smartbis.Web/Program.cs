@@ -8,6 +8,7 @@ using Smartbis.Web.Features.Ledger;
 using Smartbis.Web.Features.Notifications.Email;
 using Smartbis.Web.Features.Onboarding;
 using Smartbis.Web.Features.Operations;
+using Smartbis.Web.Features.Plans;
 using Smartbis.Web.Features.Platform;
 using Smartbis.Web.Features.Portal;
 using Smartbis.Web.Features.Programs;
@@ -39,6 +40,7 @@ builder.AddSmartbisEmail();         // Notifications
 builder.AddSmartbisAutomations();
 builder.AddSmartbisCounter();
 builder.AddSmartbisStaff();
+builder.AddSmartbisPlans();
 builder.AddSmartbisReporting();
 builder.AddSmartbisOnboarding();
 builder.AddSmartbisPortal();

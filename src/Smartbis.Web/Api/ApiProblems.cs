@@ -97,12 +97,13 @@ public static class ApiProblems
     }
 
     /// <summary>
-    /// An operation's refusal: Status 403, 404 or 409 → the same, anything else → 422; its messages put into words once, in
+    /// An operation's refusal: Status 403, 404 or 409 → the same (a plan's refusal is 403 with upgradeUrl), anything else → 422; its messages put into words once, in
     /// English (the API's language, <see cref="ErrorTexts"/>); error fields renamed to the API's names; refs
     /// ("existingXId") become top-level members (e.g. the existing customer's id on a 409).
     /// </summary>
     public static ApiProblem From(OperationFailed e, IReadOnlyDictionary<string, string>? fieldNames = null)
     {
+        // A suspension or a plan's refusal (no API access, a limit reached) is 403; a plan's says where to upgrade.
         var status = e.Status is 403 or 404 or 409 ? e.Status : 422;
         var errors = new Dictionary<string, string[]>();
         var extensions = new Dictionary<string, object?>();
@@ -113,6 +114,7 @@ public static class ApiProblems
                 : field;
             extensions[name] = id.ToString();
         }
+        if (e.Code == "plan_limit") extensions["upgradeUrl"] = Features.Plans.PlanLimits.UpgradePath;
         foreach (var (field, texts) in e.Messages)
         {
             var messages = texts.Select(ErrorTexts.English).ToArray();

@@ -66,6 +66,7 @@ public static class ApiSetup
             .AddEndpointFilter<ApiProblemFilter>()
             .AddEndpointFilter<SuspendedTenantFilter>()
             .AddEndpointFilter<ApiRateLimit.Filter>()
+            .AddEndpointFilter<Features.Plans.ApiPlanFilter>()
             .DisableAntiforgery();
         CustomersApi.Map(api);
         PurchasesApi.Map(api);
@@ -89,7 +90,7 @@ public static class ApiSetup
     /// <summary>The problem responses every endpoint can give, plus the given extra statuses.</summary>
     public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder b, params int[] extra)
     {
-        foreach (var status in new[] { 400, 401, 404, 422, 429 }.Concat(extra).Distinct().Order())
+        foreach (var status in new[] { 400, 401, 403, 404, 422, 429 }.Concat(extra).Distinct().Order())
             b.Produces<ProblemDto>(status, ApiProblems.ContentType);
         return b;
     }

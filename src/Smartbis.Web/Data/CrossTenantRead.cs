@@ -20,6 +20,10 @@ public enum CrossTenantPurpose
     WebhookFanOut,
     /// <summary>The operator's console under /admin (operators only): owners and staff (memberships), health (messages, webhook_deliveries), activity and metrics (daily_stats), per page of tenants.</summary>
     OperatorOverview,
+    /// <summary>The operator's /admin/usage and its CSV export: every tenant's months of usage (usage_months).</summary>
+    OperatorUsage,
+    /// <summary>The operator's /admin/upgrades: every tenant's plan change requests (upgrade_requests).</summary>
+    OperatorUpgrades,
     /// <summary>The automations' safety-net job: which tenants have lost outbox events or messages (outbox_events, messages).</summary>
     OutboxSweep,
 }

@@ -20,6 +20,7 @@ public static class WebSetup
             {
                 o.Conventions.AuthorizeFolder("/App", Policies.Staff);
                 o.Conventions.AuthorizeFolder("/App/Stores", Policies.Manager);
+                o.Conventions.AuthorizeFolder("/App/Plan", Policies.Manager);
                 o.Conventions.AuthorizeFolder("/App/Settings", Policies.Owner);
                 o.Conventions.AuthorizeFolder("/Counter", Policies.Staff);
                 o.Conventions.AuthorizeFolder("/Admin", Policies.Operator);

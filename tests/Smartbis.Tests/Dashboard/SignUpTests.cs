@@ -36,7 +36,7 @@ public sealed class SignUpTests(DatabaseFixture fixture) : IClassFixture<Databas
 
         await using var scope = fixture.CreateScope();
         var tenant = await scope.Db.Tenants.SingleAsync(t => t.Slug == "boa-vida");
-        tenant.Plan.Should().Be(Plan.Free);
+        tenant.PlanCode.Should().Be(Smartbis.Web.Features.Plans.PlanDefinition.Free);
         tenant.Name.Should().Be("Farmácia Boa Vida");
         scope.Tenant.Set(tenant.Id);
         (await scope.Db.Stores.CountAsync()).Should().Be(1);

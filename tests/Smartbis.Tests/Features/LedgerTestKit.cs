@@ -176,7 +176,7 @@ public static class LedgerTestKit
         string timeZone = "America/Sao_Paulo", string name = "Test Pharmacy")
     {
         var now = fixture.Clock.Now;
-        var tenant = new Tenant { Slug = "t-" + NewKey()[..16], Name = name, TimeZone = timeZone, CreatedAt = now };
+        var tenant = new Tenant { Slug = "t-" + NewKey()[..16], Name = name, TimeZone = timeZone, CreatedAt = now, PlanCode = Tenancy.TenantKit.PlanCode };
         Guid storeId;
         await using (var scope = fixture.CreateScope(tenant.Id))
         {

@@ -82,6 +82,26 @@ public sealed class OperatorConsoleTests(OperationsFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task The_tenant_page_changes_the_plan_through_the_plans_operation_audited_and_refuses_an_unknown_plan()
+    {
+        var seeded = await SecurityKit.SeedAsync(fixture, "ops-plan");
+        using var op = await OperatorAsync();
+        var url = $"/admin/tenants/{seeded.Id}?culture=en";
+        (await op.GetPageAsync(url)).Should().Contain("<option value=\"growth\"");
+
+        using (var unknown = await op.SubmitAsync(url, new Dictionary<string, string> { ["NewPlan"] = "platinum" }, $"/admin/tenants/{seeded.Id}?handler=Plan&culture=en"))
+            unknown.StatusCode.Should().Be(HttpStatusCode.OK, "an unknown plan is a field error on the page");
+        await using (var db = fixture.OpenDb())
+            (await db.Tenants.SingleAsync(x => x.Id == seeded.Id)).PlanCode.Should().Be("pro", "a refused form changes nothing (the security kit seeds on Pro)");
+
+        using (var ok = await op.SubmitAsync(url, new Dictionary<string, string> { ["NewPlan"] = "growth" }, $"/admin/tenants/{seeded.Id}?handler=Plan&culture=en"))
+            ok.Headers.Location!.OriginalString.Should().Be($"/admin/tenants/{seeded.Id}?done=plan");
+        (await op.GetPageAsync($"/admin/tenants/{seeded.Id}?done=plan&culture=en")).Should().Contain("data-testid=\"tenant-plan\">Growth<").And.Contain("The plan is changed.");
+        await using (var db = fixture.OpenDb(seeded.Id))
+            (await db.Set<Web.Features.Audit.AuditEntry>().CountAsync(a => a.Action == "plan.changed")).Should().Be(1);
+    }
+
+    [Fact]
     public async Task The_tenant_page_shows_plan_staff_and_errors_and_suspends_only_with_a_reason()
     {
         var seeded = await SecurityKit.SeedAsync(fixture, "ops-page");
@@ -91,7 +111,7 @@ public sealed class OperatorConsoleTests(OperationsFixture fixture) : IClassFixt
         var url = $"/admin/tenants/{seeded.Id}?culture=en";
 
         var page = await op.GetPageAsync(url);
-        page.Should().Contain("data-testid=\"tenant-plan\">Free<").And.Contain(seeded.T.Cashier.Email).And.Contain("SMTP down")
+        page.Should().Contain("data-testid=\"tenant-plan\">Pro<").And.Contain(seeded.T.Cashier.Email).And.Contain("SMTP down")
             .And.Contain("data-testid=\"plan-change\"");
         (await op.GetAsync($"/admin/tenants/{Guid.NewGuid()}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
 

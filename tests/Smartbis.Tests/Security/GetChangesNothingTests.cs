@@ -28,6 +28,7 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
     private static readonly Dictionary<string, string> ChangesOnRead = new()
     {
         ["api_keys.last_used_at"] = "the audit of when an API key was last used (written at most once a minute per key)",
+        ["usage_months.api_calls"] = "metering: API calls are counted per tenant and month for invoicing (ApiCallMeter, written in batches)",
     };
 
     /// <summary>Whole tables that a read may write, and why.</summary>
@@ -114,6 +115,11 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/admin", Who.Staff, "/admin", "/admin?q=readonly&p=2", "/admin?q=owner%40readonly-a.test");
         Add("/admin/tenants/{id:guid}", Who.Staff, $"/admin/tenants/{a.Id}");
         Add("/admin/metrics", Who.Staff, "/admin/metrics", "/admin/metrics?days=90");
+        Add("/admin/plans", Who.Staff, "/admin/plans", "/admin/plans?saved=free");
+        Add("/admin/upgrades", Who.Staff, "/admin/upgrades", "/admin/upgrades?done=approved");
+        Add("/admin/usage", Who.Staff, "/admin/usage", "/admin/usage?month=2026-01", "/admin/usage?handler=Csv&month=2026-01");
+        Add("/plans", Who.Anonymous, "/plans");
+        Add("/app/plan", Who.Staff, "/app/plan", "/app/plan?requested=1");
         Add("/admin/mailbox", Who.Staff, "/admin/mailbox", "/admin/mailbox?id=none");
         Add("/admin/jobs/{**path}", Who.Staff, "/admin/jobs", "/admin/jobs/jobs/succeeded");
         Add("/App", Who.Staff, "/app", $"/app?range=7d&store={a.StoreId}", "/app?from=2026-01-01&to=2026-12-31");

@@ -16,7 +16,8 @@ public sealed class RowLevelSecurityTests(LedgerFixture fixture) : IClassFixture
 {
     /// <summary>The tables CrossTenantRead may read across tenants; docs/reliability.md lists why for each.</summary>
     private static readonly string[] CrossTenantReadable =
-        ["api_keys", "daily_stats", "memberships", "messages", "outbox_events", "staff_invitations", "stores", "tenant_keys", "webhook_deliveries", "webhook_subscriptions"];
+        ["api_keys", "daily_stats", "memberships", "messages", "outbox_events", "staff_invitations", "stores", "tenant_keys", "upgrade_requests",
+         "usage_months", "webhook_deliveries", "webhook_subscriptions"];
 
     private static List<string> TenantTables(SmartbisDb db) =>
         db.Model.GetEntityTypes()

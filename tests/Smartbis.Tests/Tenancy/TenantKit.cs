@@ -8,6 +8,12 @@ namespace Smartbis.Tests.Tenancy;
 /// <summary>Creates a tenant with a store and staff through the app's own services, for page and tenancy tests.</summary>
 public static class TenantKit
 {
+    /// <summary>
+    /// The plan test tenants start on: Pro, so that tests of other capabilities (API, WhatsApp, staff) are not bounded by
+    /// the Free plan's limits. Plan tests set the plan they test (Features/Plans).
+    /// </summary>
+    public const string PlanCode = Web.Features.Plans.PlanDefinition.Pro;
+
     public sealed record Staff(string Email, string Password, string UserId);
     public sealed record TestTenant(Guid Id, string Slug, Guid StoreId, Staff Owner, Staff Manager, Staff Cashier);
 
@@ -16,7 +22,7 @@ public static class TenantKit
         var tenantId = Guid.CreateVersion7();
         await using var scope = factory.CreateScope();
         var db = scope.Db;
-        db.Tenants.Add(new Tenant { Id = tenantId, Slug = slug, Name = $"Business {slug}", CreatedAt = DateTimeOffset.UtcNow });
+        db.Tenants.Add(new Tenant { Id = tenantId, Slug = slug, Name = $"Business {slug}", CreatedAt = DateTimeOffset.UtcNow, PlanCode = PlanCode });
         await db.SaveChangesAsync();
         scope.Tenant.Set(tenantId, slug);
         var store = new Store { Name = $"{slug} main store", CreatedAt = DateTimeOffset.UtcNow };

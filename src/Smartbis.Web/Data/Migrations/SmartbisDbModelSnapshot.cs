@@ -1615,6 +1615,303 @@ namespace Smartbis.Web.Data.Migrations
                     b.ToTable("onboarding_progress", (string)null);
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Plans.LimitGrace", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("metric");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.HasKey("TenantId", "Metric")
+                        .HasName("pk_limit_graces");
+
+                    b.ToTable("limit_graces", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Plans.PlanDefinition", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("code");
+
+                    b.Property<bool>("ApiAccess")
+                        .HasColumnType("boolean")
+                        .HasColumnName("api_access");
+
+                    b.Property<bool>("AutomationsAllowed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("automations_allowed");
+
+                    b.Property<string>("CurrencyCode")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency_code");
+
+                    b.Property<int?>("MaxEmailsPerMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_emails_per_month");
+
+                    b.Property<int?>("MaxMembers")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_members");
+
+                    b.Property<int?>("MaxStaff")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_staff");
+
+                    b.Property<int?>("MaxStores")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_stores");
+
+                    b.Property<int?>("MaxWhatsAppPerMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_whats_app_per_month");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<long>("PriceCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("price_cents");
+
+                    b.Property<bool>("Public")
+                        .HasColumnType("boolean")
+                        .HasColumnName("public");
+
+                    b.Property<int>("TrialDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("trial_days");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<bool>("WhatsAppAllowed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("whats_app_allowed");
+
+                    b.HasKey("Code")
+                        .HasName("pk_plans");
+
+                    b.ToTable("plans", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_plans_limits", "coalesce(max_members, 0) >= 0 AND coalesce(max_stores, 1) >= 1 AND coalesce(max_staff, 1) >= 1 AND coalesce(max_emails_per_month, 0) >= 0 AND coalesce(max_whats_app_per_month, 0) >= 0 AND trial_days BETWEEN 0 AND 90 AND price_cents >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Plans.PlanEdit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<JsonDocument>("After")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("after");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<JsonDocument>("Before")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("before");
+
+                    b.Property<string>("Operator")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("operator");
+
+                    b.Property<string>("PlanCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("plan_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plan_edits");
+
+                    b.HasIndex("PlanCode", "At")
+                        .HasDatabaseName("ix_plan_edits_plan_code_at");
+
+                    b.ToTable("plan_edits", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Plans.PlanNotice", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("metric");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("integer")
+                        .HasColumnName("threshold");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("TenantId", "Month", "Metric", "Threshold")
+                        .HasName("pk_plan_notices");
+
+                    b.ToTable("plan_notices", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Plans.UpgradeRequest", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("FromPlanCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("from_plan_code");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedByEmail")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("requested_by_email");
+
+                    b.Property<string>("RequestedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("requested_by_user_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("ToPlanCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("to_plan_code");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_upgrade_requests");
+
+                    b.HasIndex("TenantId", "Status")
+                        .HasDatabaseName("ix_upgrade_requests_tenant_id_status");
+
+                    b.ToTable("upgrade_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Plans.UsageMonth", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<int>("ActiveMembers")
+                        .HasColumnType("integer")
+                        .HasColumnName("active_members");
+
+                    b.Property<long>("ApiCalls")
+                        .HasColumnType("bigint")
+                        .HasColumnName("api_calls");
+
+                    b.Property<int>("EmailsSent")
+                        .HasColumnType("integer")
+                        .HasColumnName("emails_sent");
+
+                    b.Property<DateTimeOffset?>("MeasuredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("measured_at");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("integer")
+                        .HasColumnName("members");
+
+                    b.Property<int>("MembersJoined")
+                        .HasColumnType("integer")
+                        .HasColumnName("members_joined");
+
+                    b.Property<string>("PlanCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("plan_code");
+
+                    b.Property<int>("Purchases")
+                        .HasColumnType("integer")
+                        .HasColumnName("purchases");
+
+                    b.Property<int>("Staff")
+                        .HasColumnType("integer")
+                        .HasColumnName("staff");
+
+                    b.Property<int>("Stores")
+                        .HasColumnType("integer")
+                        .HasColumnName("stores");
+
+                    b.Property<int>("WhatsAppSent")
+                        .HasColumnType("integer")
+                        .HasColumnName("whats_app_sent");
+
+                    b.HasKey("TenantId", "Month")
+                        .HasName("pk_usage_months");
+
+                    b.ToTable("usage_months", (string)null);
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Portal.PortalSession", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -2518,11 +2815,11 @@ namespace Smartbis.Web.Data.Migrations
                         .HasColumnType("character varying(120)")
                         .HasColumnName("name");
 
-                    b.Property<string>("Plan")
+                    b.Property<string>("PlanCode")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
-                        .HasColumnName("plan");
+                        .HasColumnName("plan_code");
 
                     b.Property<string>("PrimaryColor")
                         .IsRequired()
@@ -2557,8 +2854,15 @@ namespace Smartbis.Web.Data.Migrations
                         .HasColumnType("character varying(60)")
                         .HasColumnName("time_zone");
 
+                    b.Property<DateTimeOffset?>("TrialEndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("trial_ends_at");
+
                     b.HasKey("Id")
                         .HasName("pk_tenants");
+
+                    b.HasIndex("PlanCode")
+                        .HasDatabaseName("ix_tenants_plan_code");
 
                     b.HasIndex("Slug")
                         .IsUnique()
@@ -3002,6 +3306,16 @@ namespace Smartbis.Web.Data.Migrations
                         .HasConstraintName("fk_onboarding_progress_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Plans.PlanEdit", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Plans.PlanDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("PlanCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_edits_plans_plan_code");
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Portal.PortalSession", b =>
                 {
                     b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
@@ -3204,6 +3518,16 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_stores_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Tenancy.Tenant", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Plans.PlanDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("PlanCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_tenants_plans_plan_code");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Tenancy.TenantKey", b =>

@@ -59,7 +59,7 @@ public sealed class DemoSeed(
         if (tenant is not null) return;
 
         var now = clock.GetUtcNow();
-        tenant = new Tenant { Slug = demo.Slug, Name = demo.Name, CurrencyName = demo.CurrencyName, CreatedAt = now, Plan = Plan.Growth };
+        tenant = new Tenant { Slug = demo.Slug, Name = demo.Name, CurrencyName = demo.CurrencyName, CreatedAt = now, PlanCode = Features.Plans.PlanDefinition.Growth };
         db.Tenants.Add(tenant);
         db.Tenant.Set(tenant.Id, tenant.Slug);
         var stores = demo.Stores.Select(n => new Store { Name = n, CreatedAt = now }).ToList();

@@ -92,7 +92,7 @@ public sealed class DeliverMessages(
     private sealed record ClaimedBatch(
         List<Message> Messages, Dictionary<Guid, Customer> Customers, Dictionary<Guid, long> Balances,
         Dictionary<Guid, (string? VoucherCode, Guid? VoucherId, Guid? StoreId)> References, Dictionary<Guid, string> VoucherCodes,
-        Dictionary<Guid, string> Stores);
+        Dictionary<Guid, string> Stores, bool WhatsAppAllowed);
 
     /// <summary>The batch's services, resolved once from its scope (never per message).</summary>
     private sealed record Services(SmartbisDb Db, IDataProtector WhatsAppTokens, WhatsAppClient WhatsApp);
@@ -120,7 +120,15 @@ public sealed class DeliverMessages(
         }
         await SendEmailsAsync(work.Where(x => x.Email is not null).ToList(), connections, stopAt, ct);
         var outcome = RecordOutcomes(services.Db, work, now);
+        // The outcomes and the month's usage (messages sent per channel) in one transaction.
+        await using var tx = await services.Db.Database.BeginTransactionAsync(CancellationToken.None);
         await services.Db.SaveChangesAsync(CancellationToken.None);
+        var sent = work.Where(x => x.Message.Status == MessageStatus.Sent).GroupBy(x => x.Message.Channel).ToDictionary(g => g.Key, g => g.Count());
+        if (sent.GetValueOrDefault(Channel.Email) is > 0 and var emails)
+            await Plans.Usage.AddAsync(services.Db, now, Plans.UsageCounter.EmailsSent, emails, CancellationToken.None);
+        if (sent.GetValueOrDefault(Channel.WhatsApp) is > 0 and var whatsApp)
+            await Plans.Usage.AddAsync(services.Db, now, Plans.UsageCounter.WhatsAppSent, whatsApp, CancellationToken.None);
+        await tx.CommitAsync(CancellationToken.None);
         return outcome;
     }
 
@@ -143,7 +151,8 @@ public sealed class DeliverMessages(
         var storeIds = refs.Values.Where(r => r.StoreId is not null).Select(r => r.StoreId!.Value).Distinct().ToList();
         var codes = voucherIds.Count == 0 ? [] : await db.Vouchers.Where(v => voucherIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Code, ct);
         var stores = storeIds.Count == 0 ? [] : await db.Stores.Where(x => storeIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Name, ct);
-        return new ClaimedBatch(messages, customers, balances, refs, codes, stores);
+        var whatsAppAllowed = (await Plans.PlanLimits.PlanOfAsync(db, ct)).WhatsAppAllowed;
+        return new ClaimedBatch(messages, customers, balances, refs, codes, stores, whatsAppAllowed);
     }
 
     /// <summary>Counts the attempt on the message and adds its row (outcome "sent" until told otherwise).</summary>
@@ -172,6 +181,12 @@ public sealed class DeliverMessages(
         if (customer is null)
         {
             Finish(m, w.Attempt, MessageStatus.Failed, "failed", "The customer no longer exists.");
+            return null;
+        }
+        if (m.Channel == Channel.WhatsApp && !batch.WhatsAppAllowed)
+        {
+            // Said on the plan page and the downgrade's consequences; the email copy of the trigger still goes.
+            Finish(m, w.Attempt, MessageStatus.Skipped, "skipped", "The business's plan does not include WhatsApp.");
             return null;
         }
         return customer;

@@ -33,6 +33,11 @@ public sealed class SaveAutomationSettings(SmartbisDb db, TimeProvider clock)
         Validate(items).ThrowIfInvalid();
         var now = clock.GetUtcNow();
         var rows = await db.AutomationSettings.ToListAsync(ct);
+        // Switching an automation on (or WhatsApp for one) needs a plan that has it; switching off is always allowed.
+        if (items.Any(i => i.Enabled && rows.FirstOrDefault(r => r.Trigger == i.Trigger) is not { Enabled: true }))
+            await Plans.PlanLimits.EnsureFeatureAsync(db, Plans.PlanFeature.Automations, ct);
+        if (items.Any(i => i.WhatsApp && rows.FirstOrDefault(r => r.Trigger == i.Trigger) is not { WhatsApp: true }))
+            await Plans.PlanLimits.EnsureFeatureAsync(db, Plans.PlanFeature.WhatsApp, ct);
         foreach (var item in items)
         {
             var row = rows.FirstOrDefault(r => r.Trigger == item.Trigger);

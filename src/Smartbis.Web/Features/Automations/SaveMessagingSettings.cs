@@ -30,6 +30,8 @@ public sealed class SaveMessagingSettings(SmartbisDb db, TimeProvider clock, IDa
     {
         Validate(r).ThrowIfInvalid();
         var s = await Messaging.SettingsAsync(db, ct);
+        if (Blank(r.WhatsAppPhoneNumberId) is not null && Blank(r.WhatsAppPhoneNumberId) != s.WhatsAppPhoneNumberId)
+            await Plans.PlanLimits.EnsureFeatureAsync(db, Plans.PlanFeature.WhatsApp, ct);
         var before = new { s.SenderName, s.ReplyTo, s.QuietFrom, s.QuietUntil, s.MaxPerDay, s.MaxPerWeek, s.WhatsAppPhoneNumberId };
         s.SenderName = Blank(r.SenderName);
         s.ReplyTo = r.ReplyTo is { Length: > 0 } reply ? Emails.Normalize(reply) : null;

@@ -26,6 +26,14 @@ public static class TransactionalTemplates
     public const string DeletionCode = "deletion_code";
     /// <summary>An invitation to join a business's staff.</summary>
     public const string StaffInvitation = "staff_invitation";
+    /// <summary>To the owners: a plan limit reached 80 % or 100 % (Features/Plans/PlanJobs).</summary>
+    public const string PlanLimitNotice = "plan_limit_notice";
+    /// <summary>To the owners: the trial ended and the business is back on Free.</summary>
+    public const string TrialEnded = "trial_ended";
+    /// <summary>To the owner who asked: an operator approved the plan change.</summary>
+    public const string UpgradeApproved = "upgrade_approved";
+    /// <summary>To the owner who asked: an operator refused the plan change (note: the reason, may be empty).</summary>
+    public const string UpgradeRefused = "upgrade_refused";
 
     public static readonly IReadOnlyList<TransactionalInfo> All =
     [
@@ -34,6 +42,11 @@ public static class TransactionalTemplates
         new(DeletionCode, ["code", "minutes", "brand", "customer_name"]),
         // role: owner, manager or cashier (the template words it); valid_until: already in the language's date format.
         new(StaffInvitation, ["role", "brand", "invitation_link", "valid_until"]),
+        // metric: already in the language's words ("membros", "emails this month"); percent: 80 or 100.
+        new(PlanLimitNotice, ["brand", "metric", "percent", "used", "limit", "plan", "plan_link"]),
+        new(TrialEnded, ["brand", "plan", "plan_link"]),
+        new(UpgradeApproved, ["brand", "plan", "note"]),
+        new(UpgradeRefused, ["brand", "plan", "note"]),
     ];
 
     public static TransactionalInfo Find(string key) =>
@@ -70,6 +83,38 @@ public static class TransactionalTemplates
                 "You are invited to join {{ brand }} on Smartbis",
                 "You have been invited to work as {{ role }} at {{ brand }}.\n\nAccept the invitation: {{ invitation_link }}\n\nThe link works until {{ valid_until }} and can be used once.",
                 "<p>You have been invited to work as <strong>{{ role }}</strong> at <strong>{{ brand }}</strong>.</p><p><a href=\"{{ invitation_link }}\">Accept the invitation</a></p><p>The link works until {{ valid_until }} and can be used once.</p>"),
+            (PlanLimitNotice, false) => new(
+                "{{ brand }}: {{ percent }}% do limite de {{ metric }} do plano {{ plan }}",
+                "O programa {{ brand }} chegou a {{ used }} de {{ limit }} {{ metric }} ({{ percent }}%) no plano {{ plan }}.\n\nSeus membros continuam ganhando e usando o saldo normalmente. Veja o uso e peça um plano maior: {{ plan_link }}",
+                "<p>O programa <strong>{{ brand }}</strong> chegou a <strong>{{ used }} de {{ limit }} {{ metric }}</strong> ({{ percent }}%) no plano {{ plan }}.</p><p>Seus membros continuam ganhando e usando o saldo normalmente.</p><p><a href=\"{{ plan_link }}\">Ver o uso e pedir um plano maior</a></p>"),
+            (PlanLimitNotice, true) => new(
+                "{{ brand }}: {{ percent }}% of the {{ plan }} plan's {{ metric }} limit",
+                "The {{ brand }} program reached {{ used }} of {{ limit }} {{ metric }} ({{ percent }}%) on the {{ plan }} plan.\n\nYour members keep earning and redeeming as usual. See your usage and ask for a bigger plan: {{ plan_link }}",
+                "<p>The <strong>{{ brand }}</strong> program reached <strong>{{ used }} of {{ limit }} {{ metric }}</strong> ({{ percent }}%) on the {{ plan }} plan.</p><p>Your members keep earning and redeeming as usual.</p><p><a href=\"{{ plan_link }}\">See your usage and ask for a bigger plan</a></p>"),
+            (TrialEnded, false) => new(
+                "{{ brand }}: o período de teste terminou",
+                "O período de teste do programa {{ brand }} terminou e ele voltou ao plano {{ plan }}. Nada foi apagado; veja o que muda e peça um plano: {{ plan_link }}",
+                "<p>O período de teste do programa <strong>{{ brand }}</strong> terminou e ele voltou ao plano {{ plan }}. Nada foi apagado.</p><p><a href=\"{{ plan_link }}\">Ver o que muda e pedir um plano</a></p>"),
+            (TrialEnded, true) => new(
+                "{{ brand }}: your trial has ended",
+                "The {{ brand }} program's trial has ended and it is back on the {{ plan }} plan. Nothing was deleted; see what changes and ask for a plan: {{ plan_link }}",
+                "<p>The <strong>{{ brand }}</strong> program's trial has ended and it is back on the {{ plan }} plan. Nothing was deleted.</p><p><a href=\"{{ plan_link }}\">See what changes and ask for a plan</a></p>"),
+            (UpgradeApproved, false) => new(
+                "{{ brand }} agora está no plano {{ plan }}",
+                "Seu pedido foi aprovado: o programa {{ brand }} agora está no plano {{ plan }}. {{ note }}",
+                "<p>Seu pedido foi aprovado: o programa <strong>{{ brand }}</strong> agora está no plano <strong>{{ plan }}</strong>.</p><p>{{ note }}</p>"),
+            (UpgradeApproved, true) => new(
+                "{{ brand }} is now on the {{ plan }} plan",
+                "Your request was approved: the {{ brand }} program is now on the {{ plan }} plan. {{ note }}",
+                "<p>Your request was approved: the <strong>{{ brand }}</strong> program is now on the <strong>{{ plan }}</strong> plan.</p><p>{{ note }}</p>"),
+            (UpgradeRefused, false) => new(
+                "Pedido de plano {{ plan }} para {{ brand }} não aprovado",
+                "Seu pedido do plano {{ plan }} para o programa {{ brand }} não foi aprovado. {{ note }}\n\nO plano atual continua valendo e nada mudou.",
+                "<p>Seu pedido do plano <strong>{{ plan }}</strong> para o programa <strong>{{ brand }}</strong> não foi aprovado.</p><p>{{ note }}</p><p>O plano atual continua valendo e nada mudou.</p>"),
+            (UpgradeRefused, true) => new(
+                "Request for the {{ plan }} plan for {{ brand }} not approved",
+                "Your request for the {{ plan }} plan for the {{ brand }} program was not approved. {{ note }}\n\nYour current plan stays in force and nothing changed.",
+                "<p>Your request for the <strong>{{ plan }}</strong> plan for the <strong>{{ brand }}</strong> program was not approved.</p><p>{{ note }}</p><p>Your current plan stays in force and nothing changed.</p>"),
             _ => throw new ArgumentException($"No transactional email \"{key}\".", nameof(key)),
         };
     }

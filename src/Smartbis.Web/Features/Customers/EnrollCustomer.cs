@@ -64,6 +64,8 @@ public sealed class EnrollCustomer(LedgerUnit unit, TenantContext tenant, TimePr
                            ?? throw new OperationFailed("invalid_referral", "invalid_referral", "referralCode");
             }
 
+            // A new member needs room under the plan (after the grace period); a walk-in who already earned keeps earning.
+            await Plans.PlanLimits.EnsureCanAddMemberAsync(db, now, ct);
             var claimed = byPhone is not null;
             var customer = byPhone ?? NewCustomer(now);
             customer.Name = request.Name.Trim();
@@ -100,6 +102,7 @@ public sealed class EnrollCustomer(LedgerUnit unit, TenantContext tenant, TimePr
                     $"{customer.Name} enrolled ({request.Source}){(claimed ? " (claimed walk-in credit)" : "")}{(referrer is null ? "" : $" with referral code {Codes.Normalize(request.ReferralCode)}")}",
                     "customer", customer.Id);
             await db.SaveChangesAsync(ct);
+            await Plans.Usage.AddAsync(db, now, Plans.UsageCounter.MembersJoined, 1, ct);
             return new Result(customer.Id, claimed, customer.CardCode, customer.ReferralCode, welcome, customer.Name, customer.Phone, customer.Email,
                 Balances.Of(account));
         }

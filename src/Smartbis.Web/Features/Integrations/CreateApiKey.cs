@@ -18,6 +18,7 @@ public sealed class CreateApiKey(SmartbisDb db, TimeProvider clock)
         if (r.StoreId is { } storeId)
             v.Check(await db.Stores.AnyAsync(s => s.Id == storeId, ct), "storeId", "store_choice");
         v.ThrowIfInvalid();
+        await Plans.PlanLimits.EnsureFeatureAsync(db, Plans.PlanFeature.Api, ct);
 
         var now = clock.GetUtcNow();
         var secret = ApiKey.NewSecret();

@@ -10,14 +10,15 @@ using Smartbis.Web.Infrastructure;
 namespace Smartbis.Web.Features.Onboarding;
 
 /// <summary>
-/// "Create my program": a new merchant on the Free plan — the tenant, its owner account and membership, a first
+/// "Create my program": a new merchant on the Free plan or a trial of a paid one — the tenant, its owner account and membership, a first
 /// store and program rules version 1 — in one transaction. Field errors are keyed by the request's property names.
 /// </summary>
 public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvider clock)
 {
     public sealed record Request(
         string BusinessName, string Slug, string OwnerName, string Email, string Password,
-        string EarnRatePercent, string CurrencyName, string RewardType = "cashback", string Locale = "pt-BR");
+        string EarnRatePercent, string CurrencyName, string RewardType = "cashback", string Locale = "pt-BR",
+        string PlanCode = Plans.PlanDefinition.Free);
 
     public sealed record Result(Guid TenantId, string Slug, AppUser Owner);
 
@@ -43,6 +44,10 @@ public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvid
         v.Check(r.RewardType == "cashback", nameof(r.RewardType), "cashback_only");
         v.Check(!string.IsNullOrWhiteSpace(r.CurrencyName) && r.CurrencyName.Trim().Length <= 40, nameof(r.CurrencyName), "currency_name_required");
         v.Check(r.Locale is "pt-BR" or "en", nameof(r.Locale), "locale_choice");
+        // Free, or a trial of a paid plan that offers one (the trial's end brings the business back to Free: Plans/PlanJobs).
+        var plan = await db.Plans.SingleOrDefaultAsync(p => p.Code == (r.PlanCode ?? Plans.PlanDefinition.Free) && p.Public, ct);
+        v.Check(plan is not null, nameof(r.PlanCode), "plan_unknown");
+        v.Check(plan is null || plan.Code == Plans.PlanDefinition.Free || plan.TrialDays > 0, nameof(r.PlanCode), "plan_trial_unavailable");
         v.ThrowIfInvalid("invalid_signup");
 
         var now = clock.GetUtcNow();
@@ -54,7 +59,8 @@ public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvid
                 values: new { reason = string.Join(" ", created.Errors.Select(e => e.Description)) });
         var tenant = new Tenant
         {
-            Slug = slug, Name = r.BusinessName.Trim(), CurrencyName = r.CurrencyName.Trim(), Locale = r.Locale, Plan = Plan.Free, CreatedAt = now,
+            Slug = slug, Name = r.BusinessName.Trim(), CurrencyName = r.CurrencyName.Trim(), Locale = r.Locale, CreatedAt = now,
+            PlanCode = plan!.Code, TrialEndsAt = plan.Code == Plans.PlanDefinition.Free ? null : now.AddDays(plan.TrialDays),
         };
         db.Tenants.Add(tenant);
         try
@@ -71,7 +77,7 @@ public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvid
         db.Memberships.Add(new Membership { UserId = owner.Id, Role = StaffRole.Owner, CreatedAt = now });
         db.OnboardingProgress.Add(new OnboardingProgress());
         RecordAudit.Add(db, new AuditActor(owner.Id, email, null, null), now, "tenant.created",
-            $"Program created: {tenant.Name} ({slug})", "tenant", tenant.Id, null, new { tenant.Name, tenant.Slug, EarnRateBps = bps, tenant.CurrencyName });
+            $"Program created: {tenant.Name} ({slug})", "tenant", tenant.Id, null, new { tenant.Name, tenant.Slug, EarnRateBps = bps, tenant.CurrencyName, tenant.PlanCode, tenant.TrialEndsAt });
         await db.SaveChangesAsync(ct);
         await new SaveProgramRules(db, clock).ExecuteAsync(new ProgramRules { EarnRateBps = bps!.Value }, owner.Id, now, ct);
         await tx.CommitAsync(ct);

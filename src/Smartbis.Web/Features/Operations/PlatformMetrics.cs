@@ -14,7 +14,7 @@ public sealed class PlatformMetrics(SmartbisDb db, FailedJobs jobs, TimeProvider
 {
     public static readonly int[] Ranges = [30, 90];
 
-    public sealed record PlanCount(Plan Plan, int Active, int Suspended);
+    public sealed record PlanCount(string Plan, int Active, int Suspended);
 
     public sealed record Day(DateOnly Date, int Purchases, int NewMembers, int MessagesSent, int MessagesFailed);
 
@@ -36,9 +36,12 @@ public sealed class PlatformMetrics(SmartbisDb db, FailedJobs jobs, TimeProvider
         var since = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         return await CrossTenantRead.RunAsync(db, CrossTenantPurpose.OperatorOverview, async () =>
         {
-            var tenants = await db.Tenants.AsNoTracking().GroupBy(t => new { t.Plan, t.Status })
+            var tenants = await db.Tenants.AsNoTracking().GroupBy(t => new { Plan = t.PlanCode, t.Status })
                 .Select(g => new { g.Key.Plan, g.Key.Status, N = g.Count() }).ToListAsync(ct);
-            var plans = Enum.GetValues<Plan>().Select(p => new PlanCount(p,
+            // Plans are data (the plans table): every plan in its order, then any code a tenant still has that is no longer listed.
+            var names = await db.Plans.AsNoTracking().OrderBy(p => p.Position).Select(p => new { p.Code, p.Name }).ToListAsync(ct);
+            var codes = names.Select(p => p.Code).ToList();
+            var plans = codes.Concat(tenants.Select(x => x.Plan).Except(codes)).Select(p => new PlanCount(names.FirstOrDefault(n => n.Code == p)?.Name ?? p,
                 tenants.Where(x => x.Plan == p && x.Status == TenantStatus.Active).Sum(x => x.N),
                 tenants.Where(x => x.Plan == p && x.Status == TenantStatus.Suspended).Sum(x => x.N))).ToList();
             var totals = await db.DailyStats.IgnoreQueryFilters().GroupBy(_ => 1)

@@ -16,7 +16,7 @@ public sealed class TenantDirectory(SmartbisDb db, FailedJobs failedJobs, TimePr
 {
     public const int PageSize = 50;
 
-    public sealed record Row(Guid Id, string Slug, string Name, Plan Plan, TenantStatus Status, DateTimeOffset CreatedAt,
+    public sealed record Row(Guid Id, string Slug, string Name, string Plan, TenantStatus Status, DateTimeOffset CreatedAt,
         string? OwnerEmail, DateOnly? LastPurchaseDay, DateTimeOffset? LastSignInAt, int FailedJobs, int FailedMessages, int FailedWebhooks)
     {
         public bool Healthy => FailedJobs + FailedMessages + FailedWebhooks == 0;
@@ -41,8 +41,9 @@ public sealed class TenantDirectory(SmartbisDb db, FailedJobs failedJobs, TimePr
             var pages = Math.Max(1, (total + PageSize - 1) / PageSize);
             page = Math.Clamp(page, 1, pages);
             var rows = await tenants.OrderBy(t => t.Name).ThenBy(t => t.Id).Skip((page - 1) * PageSize).Take(PageSize)
-                .Select(t => new { t.Id, t.Slug, t.Name, t.Plan, t.Status, t.CreatedAt }).ToListAsync(ct);
+                .Select(t => new { t.Id, t.Slug, t.Name, Plan = t.PlanCode, t.Status, t.CreatedAt }).ToListAsync(ct);
             var ids = rows.Select(r => r.Id).ToList();
+            var planNames = await db.Plans.AsNoTracking().ToDictionaryAsync(p => p.Code, p => p.Name, ct);
 
             var staff = await db.Memberships.IgnoreQueryFilters().Where(m => ids.Contains(m.TenantId))
                 .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.TenantId, m.Role, m.CreatedAt, u.Email, u.LastSignInAt })
@@ -66,7 +67,7 @@ public sealed class TenantDirectory(SmartbisDb db, FailedJobs failedJobs, TimePr
             var list = rows.Select(t =>
             {
                 var mine = staff.Where(s => s.TenantId == t.Id).ToList();
-                return new Row(t.Id, t.Slug, t.Name, t.Plan, t.Status, t.CreatedAt,
+                return new Row(t.Id, t.Slug, t.Name, planNames.GetValueOrDefault(t.Plan, t.Plan), t.Status, t.CreatedAt,
                     mine.Where(s => s.Role == StaffRole.Owner).OrderBy(s => s.CreatedAt).Select(s => s.Email).FirstOrDefault(),
                     lastPurchase.TryGetValue(t.Id, out var day) ? day : null,
                     mine.Max(s => s.LastSignInAt),

@@ -17,7 +17,7 @@ public sealed class TenantDossier(IServiceScopeFactory scopes, FailedJobs failed
 {
     public const int RecentErrors = 20;
 
-    public sealed record Summary(Guid Id, string Slug, string Name, Plan Plan, TenantStatus Status, DateTimeOffset CreatedAt,
+    public sealed record Summary(Guid Id, string Slug, string Name, string Plan, TenantStatus Status, DateTimeOffset CreatedAt,
         DateTimeOffset? SuspendedAt, string? SuspensionReason, string TimeZone, int Stores, DateOnly? LastPurchaseDay);
 
     public sealed record StaffRow(string Name, string Email, StaffRole Role, string? Store, DateTimeOffset Since, DateTimeOffset? LastSignInAt);
@@ -64,7 +64,7 @@ public sealed class TenantDossier(IServiceScopeFactory scopes, FailedJobs failed
             .Select(a => new { a.At, a.Actor, a.Action, a.After }).ToListAsync(ct);
         var jobs = failedJobs.Since(clock.GetUtcNow().AddDays(-7)).Where(j => j.TenantId == tenantId).Take(RecentErrors).ToList();
         return new Result(
-            new Summary(t.Id, t.Slug, t.Name, t.Plan, t.Status, t.CreatedAt, t.SuspendedAt, t.SuspensionReason, t.TimeZone, stores, lastPurchase),
+            new Summary(t.Id, t.Slug, t.Name, t.PlanCode, t.Status, t.CreatedAt, t.SuspendedAt, t.SuspensionReason, t.TimeZone, stores, lastPurchase),
             staff, messages, webhooks, jobs, actions.Select(a => new OperatorAction(a.At, a.Actor, a.Action,
                 a.After?.RootElement.TryGetProperty("reason", out var r) == true ? r.GetString() : null)).ToList());
     }

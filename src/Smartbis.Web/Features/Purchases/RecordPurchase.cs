@@ -162,6 +162,8 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
             purchaseId = purchase.Id, storeId = store.Id, amountCents = r.AmountCents, earnedCents = earned, receiptNumber = receipt, occurredAt,
         });
         await Referrals.QualifyReferral.OnPurchaseAsync(books, customer, account, purchase, rules, ct); // same transaction: rewards commit with the purchase
+        // Metering: the month's purchase count, added in this transaction (rolled back with it), last so its row is held briefly.
+        await Plans.Usage.AddAsync(db, now, Plans.UsageCounter.Purchases, 1, ct);
 
         return new Result(purchase.Id, customer.Id, !customer.IsClaimed, receipt, occurredAt, r.AmountCents,
             purchase.PaidWithCashbackCents, purchase.PaidWithVoucherCents, money, purchase.EligibleCents, earned, credited.OffsetCents,

@@ -35,6 +35,9 @@ public sealed class InviteStaff(SmartbisDb db, IEmailSender email, TimeProvider 
         v.ThrowIfInvalid("invalid_invitation");
 
         var now = clock.GetUtcNow();
+        // A new invitation to an address with one pending replaces it: no more room needed.
+        if (!await db.StaffInvitations.AnyAsync(i => i.Email == address && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, ct))
+            await Plans.PlanLimits.EnsureCanAddStaffAsync(db, now, ct);
         var token = WebEncoders(RandomNumberGenerator.GetBytes(32));
         var tenant = await db.Tenants.SingleAsync(t => t.Id == db.Tenant.Require(), ct);
         // A new invitation to the same address replaces the pending one.

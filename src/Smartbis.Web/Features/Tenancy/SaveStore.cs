@@ -1,12 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
-using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Features.Tenancy;
 
 /// <summary>
-/// Adds a store (within the plan's limit: Free includes one) or changes one (name, address, active), with its audit entry,
+/// Adds a store (within the plan's store limit, <see cref="Plans.PlanLimits"/>) or changes one (name, address, active), with its audit entry,
 /// in one SaveChanges. Another tenant's store id is simply not found.
 /// </summary>
 public sealed class SaveStore(SmartbisDb db, TimeProvider clock)
@@ -20,10 +19,8 @@ public sealed class SaveStore(SmartbisDb db, TimeProvider clock)
         var isNew = r.StoreId is null;
         var store = isNew ? new Store { Name = "", CreatedAt = clock.GetUtcNow() } : await db.Stores.SingleOrDefaultAsync(s => s.Id == r.StoreId, ct);
         if (store is null) return false;
-        // Plan limit (PRODUCT.md): Free includes one store.
-        if (isNew && await db.Tenants.Where(t => t.Id == db.Tenant.Require()).Select(t => t.Plan).SingleAsync(ct) == Plan.Free
-            && await db.Stores.CountAsync(ct) >= 1)
-            throw new OperationFailed("plan_store_limit", "plan_store_limit");
+        // The plan's store limit counts active stores: adding one, or reactivating one, needs room under it.
+        if (r.Active && (isNew || !store.Active)) await Plans.PlanLimits.EnsureCanAddStoreAsync(db, ct);
         var before = isNew ? null : new { store.Name, store.Address, store.Active };
         store.Name = r.Name.Trim();
         store.Address = string.IsNullOrWhiteSpace(r.Address) ? null : r.Address.Trim();

@@ -5,8 +5,6 @@ namespace Smartbis.Web.Features.Tenancy;
 
 public enum TenantStatus { Active, Suspended }
 
-public enum Plan { Free, Growth, Pro }
-
 /// <summary>A merchant. Not tenant-owned itself: it is the root every tenant-owned row points to.</summary>
 public sealed class Tenant
 {
@@ -14,7 +12,10 @@ public sealed class Tenant
     public required string Slug { get; set; }
     public required string Name { get; set; }
     public TenantStatus Status { get; set; } = TenantStatus.Active;
-    public Plan Plan { get; set; } = Plan.Free;
+    /// <summary>The plan in force (<c>plans.code</c>, Features/Plans); changed only by <c>ChangePlan</c> and sign-up.</summary>
+    public string PlanCode { get; set; } = Features.Plans.PlanDefinition.Free;
+    /// <summary>When a trial of <see cref="PlanCode"/> ends (the business goes back to Free); null when not on trial.</summary>
+    public DateTimeOffset? TrialEndsAt { get; set; }
     /// <summary>ISO 4217 code of the money the merchant sells in.</summary>
     public string CurrencyCode { get; set; } = "BRL";
     /// <summary>What customers call the reward ("Cashback", "LitoralCash").</summary>
@@ -39,7 +40,8 @@ public sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.HasIndex(t => t.Slug).IsUnique();
         b.Property(t => t.Name).HasMaxLength(120);
         b.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
-        b.Property(t => t.Plan).HasConversion<string>().HasMaxLength(20);
+        b.Property(t => t.PlanCode).HasMaxLength(20);
+        b.HasOne<Features.Plans.PlanDefinition>().WithMany().HasForeignKey(t => t.PlanCode).OnDelete(DeleteBehavior.Restrict);
         b.Property(t => t.CurrencyCode).HasMaxLength(3);
         b.Property(t => t.CurrencyName).HasMaxLength(40);
         b.Property(t => t.Locale).HasMaxLength(10);

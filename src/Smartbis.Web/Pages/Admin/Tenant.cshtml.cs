@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Localization;
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Operations;
+using Smartbis.Web.Features.Plans;
 using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Pages.Admin;
@@ -11,11 +13,13 @@ namespace Smartbis.Web.Pages.Admin;
 /// One tenant for the operator: plan, staff, recent errors, the operator's history, and the actions (suspend, reactivate,
 /// change the plan), each an operation in Features/ that audits itself in the tenant's audit log.
 /// </summary>
-public sealed class TenantModel(TenantDossier dossier, SuspendTenant suspend, ReactivateTenant reactivate,
-    IStringLocalizer<SharedResource> T) : PageModel
+public sealed class TenantModel(TenantDossier dossier, SuspendTenant suspend, ReactivateTenant reactivate, ChangePlan changePlan,
+    SmartbisDb db) : PageModel
 {
     public TenantDossier.Result Dossier { get; private set; } = null!;
     public string? Done { get; private set; }
+    /// <summary>The plans an operator can move the tenant to (plans are data, in their order).</summary>
+    public IReadOnlyList<(string Code, string Name)> Plans { get; private set; } = [];
 
     [BindProperty] public string? Reason { get; set; }
     [BindProperty] public string? NewPlan { get; set; }
@@ -32,16 +36,10 @@ public sealed class TenantModel(TenantDossier dossier, SuspendTenant suspend, Re
     public Task<IActionResult> OnPostReactivateAsync(Guid id) =>
         ActAsync(id, "reactivated", () => reactivate.ExecuteAsync(new ReactivateTenant.Request(id, Reason), AuditActor.From(HttpContext), HttpContext.RequestAborted));
 
-    // ───────────────────────────── plan change: the slot ─────────────────────────────
-    // The plans capability (Features/Plans/ChangePlan.cs, branch "platform") owns plan changes, their limits and audit.
-    // MERGE: make ChangePlanAsync call it (e.g. changePlan.ExecuteAsync(new(id, plan), actor)); the form and this handler stay.
-    // Until then the form answers that it is not connected, and changes nothing.
-    public async Task<IActionResult> OnPostPlanAsync(Guid id)
-    {
-        ModelState.AddModelError(nameof(NewPlan), T["Changing the plan here is not connected yet."]);
-        return await LoadAsync(id) ? Page() : NotFound();
-    }
-    // ──────────────────────────────────────────────────────────────────────────────────
+    /// <summary>The plans capability's operation: audited, the downgrade's consequences kept in the audit (docs/platform.md).</summary>
+    public Task<IActionResult> OnPostPlanAsync(Guid id) =>
+        ActAsync(id, "plan", () => changePlan.ExecuteAsync(new ChangePlan.Request(id, NewPlan ?? "", Reason),
+            AuditActor.From(HttpContext) with { StoreId = null }, HttpContext.RequestAborted));
 
     private async Task<IActionResult> ActAsync(Guid id, string done, Func<Task> act)
     {
@@ -66,6 +64,8 @@ public sealed class TenantModel(TenantDossier dossier, SuspendTenant suspend, Re
     {
         if (await dossier.FindAsync(id, HttpContext.RequestAborted) is not { } d) return false;
         Dossier = d;
+        Plans = (await db.Plans.AsNoTracking().OrderBy(p => p.Position).Select(p => new { p.Code, p.Name }).ToListAsync(HttpContext.RequestAborted))
+            .Select(p => (p.Code, p.Name)).ToList();
         return true;
     }
 

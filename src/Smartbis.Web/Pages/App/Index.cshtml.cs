@@ -27,12 +27,15 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, RollUpDailySta
     public List<(Guid Id, string Name)> Stores { get; private set; } = [];
     public Checklist.State? Checklist { get; private set; }
     public Tenant Tenant => staff.Tenant!;
+    /// <summary>The plan's standing, for the banner at 80 % and 100 % of a limit (Features/Plans).</summary>
+    public Features.Plans.PlanStanding? Plan { get; private set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
         // A cashier's place is the counter.
         if (staff.Role == StaffRole.Cashier) return Redirect("/counter");
         var ct = HttpContext.RequestAborted;
+        Plan = await Features.Plans.PlanLimits.StandingAsync(db, clock.GetUtcNow(), ct);
         // The roll-up runs every 5 minutes from its job; the page reads what it holds (and rolls up only if the job is late).
         AsOf = await rollUp.CatchUpAsync(Tenant.Id, ct);
         var today = Overview.Today(clock.GetUtcNow(), Tenant.TimeZone);

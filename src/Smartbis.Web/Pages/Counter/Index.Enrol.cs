@@ -24,6 +24,9 @@ public sealed partial class IndexModel
 
     [BindProperty] public EnrolInput Enrol { get; set; } = new();
 
+    /// <summary>The enrol was refused by the plan's member limit: the form links to the plan page.</summary>
+    public bool PlanLimited { get; private set; }
+
     public async Task<IActionResult> OnPostEnrolAsync([FromServices] EnrollCustomer enroll)
     {
         await LoadStoreAsync();
@@ -41,6 +44,7 @@ public sealed partial class IndexModel
         catch (OperationFailed e) when (e.Status != 404)
         {
             AddErrors(e, "Enrol", EnrolFields);
+            PlanLimited = Features.Plans.PlanLimits.IsPlanRefusal(e);
             if (e.Refs.TryGetValue("existingCustomerId", out var existing)) SelectedId = existing;
         }
         ShowEnrol = true;

@@ -88,6 +88,13 @@ public sealed class JoinModel(SmartbisDb db, EnrollCustomer enroll, SendSignInCo
             // member (not the typist) gets a sign-in code at their own address, as if they had asked for one.
             memberId = existingId;
         }
+        catch (OperationFailed failed) when (Features.Plans.PlanLimits.IsPlanRefusal(failed))
+        {
+            // The merchant's plan is full (after its grace period): the visitor is told plainly, not about plans.
+            ModelState.AddModelError("", P["This program is not taking new members right now. Please ask at the store."]);
+            await LoadReferralAsync();
+            return Page();
+        }
         catch (OperationFailed failed)
         {
             ShowErrors(failed, Fields);

@@ -24,12 +24,24 @@ public sealed class IndexModel(SignUp signUp, SignInManager<AppUser> signIn, Sma
         public string RewardType { get; set; } = "cashback";
         public string EarnRatePercent { get; set; } = "5";
         public string CurrencyName { get; set; } = "Cashback";
+        /// <summary>Free, or a paid plan's trial (the plans page links here with ?plan=).</summary>
+        public string PlanCode { get; set; } = Features.Plans.PlanDefinition.Free;
     }
 
     [BindProperty] public InputModel Input { get; set; } = new();
     public string Host => $"{Request.Scheme}://{Request.Host}/";
 
-    public void OnGet() { }
+    public List<Features.Plans.PlanDefinition> Plans { get; private set; } = [];
+
+    public async Task OnGetAsync(string? plan)
+    {
+        await LoadPlansAsync();
+        if (Plans.Any(p => p.Code == plan)) Input.PlanCode = plan!;
+    }
+
+    private async Task LoadPlansAsync() =>
+        Plans = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            db.Plans.Where(p => p.Public && (p.Code == Features.Plans.PlanDefinition.Free || p.TrialDays > 0)).OrderBy(p => p.Position));
 
     /// <summary>Live check while typing: { ok, message } in the user's language.</summary>
     public async Task<IActionResult> OnGetCheckSlugAsync(string? slug)
@@ -45,7 +57,7 @@ public sealed class IndexModel(SignUp signUp, SignInManager<AppUser> signIn, Sma
         {
             var result = await signUp.ExecuteAsync(new SignUp.Request(
                 Input.BusinessName, Input.Slug, Input.OwnerName, Input.Email, Input.Password,
-                Input.EarnRatePercent, Input.CurrencyName, Input.RewardType, locale), HttpContext.RequestAborted);
+                Input.EarnRatePercent, Input.CurrencyName, Input.RewardType, locale, Input.PlanCode), HttpContext.RequestAborted);
             await signIn.SignInWithClaimsAsync(result.Owner, false, [new Claim(StaffClaims.Tenant, result.TenantId.ToString())]);
             Languages.Remember(Response, locale);
             return Redirect("/app/welcome");
@@ -56,6 +68,7 @@ public sealed class IndexModel(SignUp signUp, SignInManager<AppUser> signIn, Sma
                 foreach (var m in messages)
                     ModelState.AddModelError(field.Length == 0 ? "" : $"Input.{field}", m);
             Input.Password = "";
+            await LoadPlansAsync();
             return Page();
         }
     }

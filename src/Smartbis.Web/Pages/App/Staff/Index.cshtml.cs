@@ -34,6 +34,8 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, InviteStaff in
     public List<(Guid Id, string Name)> Stores { get; private set; } = [];
     public string? Message { get; private set; }
     public bool IsOwner => staff.Role == StaffRole.Owner;
+    /// <summary>The invitation was refused by the plan's staff limit: the form links to the plan page.</summary>
+    public bool PlanLimited { get; private set; }
 
     public async Task OnGetAsync(string? done)
     {
@@ -59,6 +61,7 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, InviteStaff in
         }
         catch (OperationFailed failed)
         {
+            PlanLimited = Features.Plans.PlanLimits.IsPlanRefusal(failed);
             foreach (var (field, messages) in ErrorTexts.Render(failed, HttpContext))
                 foreach (var m in messages) ModelState.AddModelError(field.Length == 0 ? "" : $"Invite.{field}", m);
             await LoadAsync();

@@ -26,6 +26,8 @@ public sealed class EditModel(SmartbisDb db) : PageModel
 
     [BindProperty] public InputModel Input { get; set; } = new();
     public bool IsNew { get; private set; }
+    /// <summary>Refused by the plan's store limit: the page links to the plan page.</summary>
+    public bool PlanLimited { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string id)
     {
@@ -54,6 +56,7 @@ public sealed class EditModel(SmartbisDb db) : PageModel
         }
         catch (OperationFailed e)
         {
+            PlanLimited = Features.Plans.PlanLimits.IsPlanRefusal(e);
             foreach (var (field, messages) in ErrorTexts.Render(e, HttpContext))
                 foreach (var message in messages) ModelState.AddModelError(field.Length == 0 ? "" : $"Input.{field}", message);
             return Page();
