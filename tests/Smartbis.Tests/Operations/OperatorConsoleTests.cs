@@ -4,6 +4,8 @@ using Smartbis.Tests.Infrastructure;
 using Smartbis.Tests.Security;
 using Smartbis.Tests.Tenancy;
 using Smartbis.Web.Features.Audit;
+using Smartbis.Web.Features.Operations;
+using Smartbis.Web.Features.Reporting;
 using Smartbis.Web.Features.Tenancy;
 
 namespace Smartbis.Tests.Operations;
@@ -153,6 +155,23 @@ public sealed class OperatorConsoleTests(OperationsFixture fixture) : IClassFixt
         await using var db = fixture.OpenDb();
         var tenants = await db.Tenants.CountAsync();
         (await op.GetPageAsync("/admin/metrics")).Should().MatchRegex($"data-testid=\"metric-tenants\">{tenants}<");
+    }
+
+    [Fact]
+    public async Task Last_purchase_and_metrics_read_the_daily_roll_up_across_tenants_as_the_app_role()
+    {
+        var seeded = await SecurityKit.SeedAsync(fixture, "ops-rollup");
+        await using (var scope = fixture.CreateScope(seeded.Id))
+            await scope.Get<RollUpDailyStats>().ExecuteAsync(seeded.Id);
+
+        await using var console = fixture.CreateScope();
+        var row = (await console.Get<TenantDirectory>().SearchAsync("ops-rollup", 1)).Rows.Should().ContainSingle().Subject;
+        row.LastPurchaseDay.Should().NotBeNull("the seeded purchase is in the roll-up, read across tenants under row-level security");
+        row.FailedMessages.Should().Be(1);
+        var metrics = await console.Get<PlatformMetrics>().ReadAsync(30);
+        metrics.Purchases.Should().BeGreaterThan(0);
+        metrics.Series.Sum(d => d.Purchases).Should().BeGreaterThan(0);
+        metrics.Series.Sum(d => d.MessagesFailed).Should().BeGreaterThan(0, "the seeded failed message counts on its day");
     }
 
     private static string Row(string html, string slug)
