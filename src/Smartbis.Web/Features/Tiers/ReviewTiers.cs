@@ -10,7 +10,7 @@ namespace Smartbis.Web.Features.Tiers;
 /// twice or at once: a review is claimed by its <see cref="TierReview"/> row, a reminder by the member's RemindedFor):
 /// <list type="number">
 /// <item>the review, once per review moment (first day of the month/quarter/year, tenant's time zone): every member's
-/// level is set to what their qualifying amount over the window ending now reaches — the only place a level goes down;</item>
+/// level is set to what their qualifying amount over the review moment's window reaches — the only place a level goes down;</item>
 /// <item>the reminder, from <see cref="TierProgram.ReminderDays"/> before the next review: a member whose purchases that
 /// will still count at the review fall short of their level gets one <c>tier.at_risk</c> event ("R$ 120,00 to keep Gold");</item>
 /// <item>today's members per level (<see cref="TierDailyMembers"/>), for the dashboard's chart.</item>
@@ -49,7 +49,8 @@ public sealed class ReviewTiers(LedgerUnit unit, TimeProvider clock)
         var started = await db.Set<TierProgram>().MinAsync(p => p.CreatedAt, ct);
         if (reviewAt <= started || await db.Set<TierReview>().AnyAsync(r => r.ReviewAt == reviewAt, ct)) return (null, 0, 0);
 
-        var qualifying = await TiersInForce.QualifyingAllAsync(db, program, TiersInForce.WindowStart(program, now), now, ct);
+        // The window of the review moment (purchases since its start, up to now: a late run loses nobody a purchase).
+        var qualifying = await TiersInForce.QualifyingAllAsync(db, program, TiersInForce.WindowStart(program, reviewAt), now, ct);
         int up = 0, down = 0;
         foreach (var row in rows)
         {
