@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Ledger;
 using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Features.Purchases;
