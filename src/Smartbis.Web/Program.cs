@@ -1,6 +1,7 @@
 using Smartbis.Web.Api;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Automations;
+using Smartbis.Web.Features.Challenges;
 using Smartbis.Web.Features.Counter;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Integrations;
@@ -17,6 +18,7 @@ using Smartbis.Web.Features.Reporting;
 using Smartbis.Web.Features.Security;
 using Smartbis.Web.Features.Staff;
 using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Features.Tiers;
 using Smartbis.Web.Features.Vouchers;
 using Smartbis.Web.Infrastructure;
 
@@ -35,6 +37,8 @@ builder.AddSmartbisPrograms();
 builder.AddSmartbisCustomers();
 builder.AddSmartbisPurchases();
 builder.AddSmartbisVouchers();
+builder.AddSmartbisTiers();
+builder.AddSmartbisChallenges();
 builder.AddSmartbisJobs();          // Platform: Hangfire
 builder.AddSmartbisEmail();         // Notifications
 builder.AddSmartbisAutomations();

@@ -140,6 +140,9 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/app/staff", Who.Staff, "/app/staff");
         Add("/app/stores/{id}", Who.Staff, $"/app/stores/{a.StoreId}", "/app/stores/new");
         Add("/app/stores", Who.Staff, "/app/stores");
+        Add("/app/tiers", Who.Staff, "/app/tiers");
+        Add("/app/challenges", Who.Staff, "/app/challenges");
+        Add("/app/challenges/{id}", Who.Staff, "/app/challenges/new", $"/app/challenges/{a.ChallengeId}");
         Add("/app/switch", Who.Staff, "/app/switch");
         Add("/app/welcome", Who.Staff, "/app/welcome");
         Add("/counter", Who.Staff, "/counter", $"/counter?q={Uri.EscapeDataString(a.Phone)}", $"/counter?q={a.CardCode}", $"/counter?q={a.VoucherCode}",

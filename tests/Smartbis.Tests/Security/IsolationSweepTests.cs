@@ -174,6 +174,17 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
             (await c.ADb(db => db.LedgerEntries.CountAsync(e => e.CustomerId == a.CustomerId && e.Kind == Web.Features.Ledger.EntryKind.Adjustment)))
                 .Should().Be(2, "the seeded adjustment and this one, both in A");
         };
+        var challengeForm = new Dictionary<string, string>
+        {
+            ["Input.Name"] = "Hijacked", ["Input.Kind"] = "PurchaseCount", ["Input.Target"] = "1", ["Input.StartsOn"] = "2026-01-01",
+            ["Input.EndsOn"] = "2026-01-31", ["Input.Bonus"] = "1,00",
+        };
+        p["GET /app/challenges/{id} id"] = () => c.StaffGet($"/app/challenges/{b.ChallengeId}", HttpStatusCode.NotFound);
+        p["POST /app/challenges/{id} id"] = () => c.StaffPost($"/app/challenges/{b.ChallengeId}", challengeForm, HttpStatusCode.NotFound);
+        p["POST /app/challenges?handler=End id"] = () => c.StaffPost($"/app/challenges?handler=End&id={b.ChallengeId}", new(), HttpStatusCode.NotFound);
+        // B's store in A's new challenge: refused on the field (200 with the form again), nothing created in B.
+        p["POST /app/challenges/{id} Input.StoreId"] = () => c.StaffPost("/app/challenges/new",
+            new Dictionary<string, string>(challengeForm) { ["Input.StoreId"] = b.SecondStoreId.ToString() }, HttpStatusCode.OK);
         p["GET /app/stores/{id} id"] = () => c.StaffGet($"/app/stores/{b.StoreId}", HttpStatusCode.NotFound);
         p["POST /app/stores/{id} id"] = () => c.StaffPost($"/app/stores/{b.StoreId}", new() { ["Input.Name"] = "Hijacked", ["Input.Active"] = "false" }, HttpStatusCode.NotFound);
         p["GET /App/Index Store"] = async () =>

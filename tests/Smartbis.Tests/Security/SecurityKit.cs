@@ -29,7 +29,7 @@ public sealed record SeededTenant(
     TenantKit.TestTenant T, Guid CustomerId, string CustomerName, string Email, string Phone, string Cpf, string CardCode, string ReferralCode,
     Guid PurchaseId, string ReceiptNumber, string PurchaseKey, Guid VoucherId, string VoucherCode, string ApiKey, Guid ApiKeyId,
     Guid WebhookId, Guid DeliveryId, Guid MessageId, Guid TemplateId, Guid AnomalyId, Guid InvitationId, Guid CashierMembershipId,
-    Guid SecondStoreId, string RefundKey, string AdjustKey, string SecondPurchaseKey)
+    Guid SecondStoreId, string RefundKey, string AdjustKey, string SecondPurchaseKey, Guid ChallengeId = default)
 {
     public Guid Id => T.Id;
     public string Slug => T.Slug;
@@ -121,9 +121,12 @@ public static class SecurityKit
 
         var card = await db.Customers.AsNoTracking().Where(c => c.Id == joined.CustomerId).Select(c => c.CardCode).SingleAsync();
         var cashier = await db.Memberships.AsNoTracking().Where(m => m.Role == StaffRole.Cashier).Select(m => m.Id).SingleAsync();
+        var challenge = await scope.Get<Web.Features.Challenges.SaveChallenge>().ExecuteAsync(new Web.Features.Challenges.SaveChallenge.Request(
+            null, "Challenge " + slug, null, Web.Features.Challenges.ChallengeKind.FirstPurchaseAtStore, 1, second.Id,
+            DateOnly.FromDateTime(DateTime.UtcNow), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), 5_00), AuditActor.System);
         return new SeededTenant(t, joined.CustomerId, name, email, phone, cpf, card, joined.ReferralCode, purchase.PurchaseId, receipt, key,
             voucher.Id, voucher.Code, apiKey.Key, apiKey.Id, webhook.Id, delivery.Id, message.Id, template.Id, flag.Id, invitation.Id, cashier, second.Id,
-            refundKey, adjustKey, secondKey);
+            refundKey, adjustKey, secondKey, challenge.Id);
     }
 
     /// <summary>An API client of <paramref name="factory"/> sending <paramref name="key"/> as its bearer token.</summary>

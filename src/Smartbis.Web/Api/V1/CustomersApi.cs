@@ -16,7 +16,7 @@ public static class CustomersApi
             .Accepts<CreateCustomerBody>("application/json").Produces<CustomerDto>(201).Idempotent().ProducesProblems(409);
         g.MapGet("/lookup", LookupAsync).WithName("lookupCustomer").WithSummary("Find a customer by phone, email, card code or CPF")
             .Produces<CustomerDto>().ProducesProblems();
-        g.MapGet("/{id:guid}", GetAsync).WithName("getCustomer").WithSummary("A customer with balances and vouchers")
+        g.MapGet("/{id:guid}", GetAsync).WithName("getCustomer").WithSummary("A customer with balances, vouchers, tier and challenge progress")
             .Produces<CustomerDto>().ProducesProblems();
         g.MapGet("/{id:guid}/entries", EntriesAsync).WithName("listCustomerEntries").WithSummary("Ledger entries, newest first, cursor-paged")
             .Produces<EntriesPage>().ProducesProblems();
@@ -41,7 +41,7 @@ public static class CustomersApi
         return Results.Json(dto, ApiJson.Options, statusCode: 201);
     }
 
-    private static async Task<IResult> LookupAsync(SmartbisDb db, string? phone, string? email, string? cardCode, string? cpf, CancellationToken ct)
+    private static async Task<IResult> LookupAsync(SmartbisDb db, TimeProvider clock, string? phone, string? email, string? cardCode, string? cpf, CancellationToken ct)
     {
         var given = new[] { phone, email, cardCode, cpf }.Count(v => !string.IsNullOrWhiteSpace(v));
         if (given != 1)
@@ -69,13 +69,13 @@ public static class CustomersApi
             q = q.Where(c => c.Cpf == digits);
         }
         var id = await q.Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct) ?? throw NotFound();
-        return Results.Json(await ReadAsync(db, id, ct), ApiJson.Options);
+        return Results.Json(await ReadAsync(db, id, ct, clock.GetUtcNow()), ApiJson.Options);
     }
 
-    private static async Task<IResult> GetAsync(SmartbisDb db, Guid id, CancellationToken ct)
+    private static async Task<IResult> GetAsync(SmartbisDb db, TimeProvider clock, Guid id, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct); // one pooled connection (and one reset) for both reads
-        return Results.Json(await ReadAsync(db, id, ct) ?? throw NotFound(), ApiJson.Options);
+        return Results.Json(await ReadAsync(db, id, ct, clock.GetUtcNow()) ?? throw NotFound(), ApiJson.Options);
     }
 
     public const int MaxLimit = 200;
@@ -111,7 +111,7 @@ public static class CustomersApi
     }
 
     /// <summary>The customer as the API shows it, or null when not in this tenant.</summary>
-    public static async Task<CustomerDto?> ReadAsync(SmartbisDb db, Guid id, CancellationToken ct)
+    public static async Task<CustomerDto?> ReadAsync(SmartbisDb db, Guid id, CancellationToken ct, DateTimeOffset? now = null)
     {
         // A left join, not a FirstOrDefault() sub-select: EF turns that into ROW_NUMBER() over every account of the
         // tenant, a full scan per request (issue 9: seconds per lookup at 1,000,000 customers).
@@ -130,8 +130,20 @@ public static class CustomersApi
         return new CustomerDto(c.Id, c.Name, c.Phone, c.Email, c.CardCode,
             c.JoinedAt is null ? "unclaimed" : c.Status.ToString().ToLowerInvariant(), c.ReferralCode,
             new BalanceDto(c.Available ?? 0, c.Pending ?? 0, c.Clawback ?? 0),
-            vouchers.Select(v => new CustomerVoucherDto(Codes.Display(v.Code), v.ValueCents, VouchersApi.StatusName(v.Status), v.ExpiresAt.UtcDateTime)).ToList());
+            vouchers.Select(v => new CustomerVoucherDto(Codes.Display(v.Code), v.ValueCents, VouchersApi.StatusName(v.Status), v.ExpiresAt.UtcDateTime)).ToList(),
+            now is { } at ? await TierOf(db, id, at, ct) : null, now is { } at2 ? await ChallengesOf(db, id, at2, ct) : null);
     }
+
+    private static async Task<TierDto?> TierOf(SmartbisDb db, Guid id, DateTimeOffset now, CancellationToken ct) =>
+        await Features.Tiers.TierStatus.ForCustomerAsync(db, id, now, ct) is { } t
+            ? new TierDto(t.Level, t.Rank, t.MultiplierBps, t.Perks, SnakeCase(t.Measure.ToString()), t.Qualifying, t.NextLevel, t.ToNext,
+                t.NextReview.UtcDateTime, t.ToKeep)
+            : null;
+
+    private static async Task<IReadOnlyList<ChallengeProgressDto>> ChallengesOf(SmartbisDb db, Guid id, DateTimeOffset now, CancellationToken ct) =>
+        (await Features.Challenges.ChallengeProgress.ForCustomerAsync(db, id, now, ct))
+            .Select(c => new ChallengeProgressDto(c.ChallengeId, c.Name, SnakeCase(c.Kind.ToString()), c.Target, c.Progress, c.Bonus, c.StoreId,
+                c.StartsAt.UtcDateTime, c.EndsAt.UtcDateTime, c.Awarded, c.AwardedAt?.UtcDateTime)).ToList();
 
     internal static string SnakeCase(string pascal) =>
         string.Concat(pascal.Select((ch, i) => char.IsUpper(ch) && i > 0 ? "_" + char.ToLowerInvariant(ch) : char.ToLowerInvariant(ch).ToString()));

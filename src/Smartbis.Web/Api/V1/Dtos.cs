@@ -13,7 +13,18 @@ public sealed record CustomerVoucherDto(string Code, long ValueCents, string Sta
 
 public sealed record CustomerDto(
     Guid Id, string Name, string? Phone, string? Email, string CardCode, string Status, string ReferralCode,
-    BalanceDto Balance, IReadOnlyList<CustomerVoucherDto> Vouchers);
+    BalanceDto Balance, IReadOnlyList<CustomerVoucherDto> Vouchers, TierDto? Tier = null, IReadOnlyList<ChallengeProgressDto>? Challenges = null);
+
+/// <summary>
+/// The customer's level (null when the merchant has no tiers): qualifying is cents of spend or points earned over the
+/// rolling window (measure "spend" / "points_earned"); toKeep is what is missing by nextReviewAt to keep the level.
+/// </summary>
+public sealed record TierDto(string Level, int Rank, int MultiplierBps, string Perks, string Measure, long Qualifying,
+    string? NextLevel, long? ToNextLevel, DateTime NextReviewAt, long ToKeep);
+
+/// <summary>A running challenge (or one completed in the last 30 days): target and progress in purchases or cents; bonus in the program's unit.</summary>
+public sealed record ChallengeProgressDto(Guid Id, string Name, string Kind, long Target, long Progress, long Bonus, Guid? StoreId,
+    DateTime StartsAt, DateTime EndsAt, bool Completed, DateTime? CompletedAt);
 
 public sealed record ConsentsBody(bool? Email, bool? Whatsapp);
 

@@ -643,6 +643,120 @@ namespace Smartbis.Web.Data.Migrations
                     b.ToTable("whatsapp_status_receipts", (string)null);
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Challenges.Challenge", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Bonus")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bonus");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("description");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateOnly>("EndsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("ends_on");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("starts_on");
+
+                    b.Property<Guid?>("StoreId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("store_id");
+
+                    b.Property<long>("Target")
+                        .HasColumnType("bigint")
+                        .HasColumnName("target");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_challenges");
+
+                    b.HasIndex("TenantId", "EndsOn")
+                        .HasDatabaseName("ix_challenges_tenant_id_ends_on");
+
+                    b.HasIndex("TenantId", "StoreId")
+                        .HasDatabaseName("ix_challenges_tenant_id_store_id");
+
+                    b.ToTable("challenges", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_challenges_bonus", "bonus > 0");
+
+                            t.HasCheckConstraint("ck_challenges_dates", "ends_on >= starts_on");
+
+                            t.HasCheckConstraint("ck_challenges_target", "target > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Challenges.ChallengeAward", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("ChallengeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("challenge_id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("AwardedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("awarded_at");
+
+                    b.Property<long>("Bonus")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bonus");
+
+                    b.Property<Guid?>("PurchaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("purchase_id");
+
+                    b.HasKey("TenantId", "ChallengeId", "CustomerId")
+                        .HasName("pk_challenge_awards");
+
+                    b.HasIndex("TenantId", "CustomerId")
+                        .HasDatabaseName("ix_challenge_awards_tenant_id_customer_id");
+
+                    b.ToTable("challenge_awards", (string)null);
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Counter.AnomalyFlag", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -2903,6 +3017,155 @@ namespace Smartbis.Web.Data.Migrations
                     b.HasAnnotation("Smartbis:CitusTable", "Reference");
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Tiers.CustomerTier", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("AchievedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("achieved_at");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.Property<DateTimeOffset?>("RemindedFor")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reminded_for");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "CustomerId")
+                        .HasName("pk_customer_tiers");
+
+                    b.ToTable("customer_tiers", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_customer_tiers_rank", "rank >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Tiers.TierDailyMembers", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.Property<string>("LevelName")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("level_name");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("integer")
+                        .HasColumnName("members");
+
+                    b.HasKey("TenantId", "Day", "Rank")
+                        .HasName("pk_tier_daily_members");
+
+                    b.ToTable("tier_daily_members", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Tiers.TierProgram", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<DateTimeOffset>("EffectiveFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_from");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Measure")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("measure");
+
+                    b.Property<int>("ReminderDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("reminder_days");
+
+                    b.Property<string>("ReviewPeriod")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("review_period");
+
+                    b.Property<int>("WindowMonths")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_months");
+
+                    b.HasKey("TenantId", "Version")
+                        .HasName("pk_tier_programs");
+
+                    b.HasIndex("TenantId", "EffectiveFrom")
+                        .HasDatabaseName("ix_tier_programs_tenant_id_effective_from");
+
+                    b.ToTable("tier_programs", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Tiers.TierReview", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("ReviewAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("review_at");
+
+                    b.Property<int>("Downgraded")
+                        .HasColumnType("integer")
+                        .HasColumnName("downgraded");
+
+                    b.Property<DateTimeOffset>("RanAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ran_at");
+
+                    b.Property<int>("Upgraded")
+                        .HasColumnType("integer")
+                        .HasColumnName("upgraded");
+
+                    b.HasKey("TenantId", "ReviewAt")
+                        .HasName("pk_tier_reviews");
+
+                    b.ToTable("tier_reviews", (string)null);
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Vouchers.Voucher", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -3118,6 +3381,39 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_whatsapp_status_receipts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Challenges.Challenge", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_challenges_tenants_tenant_id");
+
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Store", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "StoreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_challenges_stores_tenant_id_store_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Challenges.ChallengeAward", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Challenges.Challenge", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ChallengeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_challenge_awards_challenges_tenant_id_challenge_id");
+
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_challenge_awards_customers_tenant_id_customer_id");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Counter.AnomalyFlag", b =>
@@ -3538,6 +3834,80 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_tenant_keys_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Tiers.CustomerTier", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_tiers_customers_tenant_id_customer_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Tiers.TierDailyMembers", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_tier_daily_members_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Tiers.TierProgram", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_tier_programs_tenants_tenant_id");
+
+                    b.OwnsMany("Smartbis.Web.Features.Tiers.TierLevel", "Levels", b1 =>
+                        {
+                            b1.Property<Guid>("TierProgramTenantId");
+
+                            b1.Property<int>("TierProgramVersion");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<int>("MultiplierBps");
+
+                            b1.Property<string>("Name")
+                                .IsRequired();
+
+                            b1.Property<string>("Perks")
+                                .IsRequired();
+
+                            b1.Property<long>("Threshold");
+
+                            b1.HasKey("TierProgramTenantId", "TierProgramVersion", "__synthesizedOrdinal");
+
+                            b1.ToTable("tier_programs");
+
+                            b1
+                                .ToJson("levels")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("TierProgramTenantId", "TierProgramVersion")
+                                .HasConstraintName("fk_tier_programs_tier_programs_tier_program_tenant_id_tier_program");
+                        });
+
+                    b.Navigation("Levels");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Tiers.TierReview", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_tier_reviews_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Vouchers.Voucher", b =>

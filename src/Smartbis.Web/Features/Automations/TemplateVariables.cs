@@ -44,17 +44,20 @@ public static class TemplateVariables
         long? Cents(string name) => p.TryGetProperty(name, out var x) && x.ValueKind == JsonValueKind.Number ? x.GetInt64() : null;
         var optOut = OptOutLinks.Url(baseUrl, tenant.Id, customerId, m.Channel, settings.LinkKey);
         return Build(tenant, m.Locale, m.Trigger, customerName, balanceCents, baseUrl, optOut,
-            Cents("amountCents"), voucherCode, Date(Str("expiresAt")), Date(Str("availableAt")), store, Cents("days"));
+            Cents("amountCents"), voucherCode, Date(Str("expiresAt")), Date(Str("availableAt")), store, Cents("days"),
+            Str("tier"), Date(Str("reviewAt")), Cents("missingCents"), Cents("missingPoints"));
     }
 
     /// <summary>A sample customer for the editor's preview and test send.</summary>
     public static Dictionary<string, string> Sample(Tenant tenant, string locale, string trigger, string baseUrl, DateTimeOffset now) =>
         Build(tenant, locale, trigger, locale == "en" ? "Ana Silva" : "Ana Souza", 37_50, baseUrl, $"{baseUrl.TrimEnd('/')}/unsubscribe/sample",
             trigger == Triggers.Birthday ? 10_00 : 20_00, trigger is Triggers.VoucherIssued or Triggers.ExpiringSoon ? "ABCD-EFGH-JKLM" : null,
-            now.AddDays(30), trigger == Triggers.CashbackEarned ? now.AddDays(7) : null, trigger == Triggers.CashbackEarned ? tenant.Name + " Centro" : null, 60);
+            now.AddDays(30), trigger == Triggers.CashbackEarned ? now.AddDays(7) : null, trigger == Triggers.CashbackEarned ? tenant.Name + " Centro" : null, 60,
+            "Gold", now.AddDays(14), 120_00, null);
 
     public static Dictionary<string, string> Build(Tenant tenant, string locale, string trigger, string name, long balanceCents, string baseUrl, string optOutLink,
-        long? amountCents, string? voucherCode, DateTimeOffset? expiresAt, DateTimeOffset? availableAt, string? store, long? days)
+        long? amountCents, string? voucherCode, DateTimeOffset? expiresAt, DateTimeOffset? availableAt, string? store, long? days,
+        string? tier = null, DateTimeOffset? reviewAt = null, long? missingCents = null, long? missingPoints = null)
     {
         var lang = DefaultTemplates.NormalizeLocale(locale);
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tenant.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
@@ -73,6 +76,11 @@ public static class TemplateVariables
             ["available_date"] = Fmt(availableAt),
             ["store"] = store ?? "",
             ["days"] = days?.ToString(CultureInfo.InvariantCulture) ?? "",
+            ["tier"] = tier ?? "",
+            ["review_date"] = Fmt(reviewAt),
+            // RewardUnits: points as "1.234 Pontos Aurora" until the shared formatter exists.
+            ["to_keep"] = missingCents is { } mc ? Money.Format(mc, tenant.CurrencyCode, lang)
+                : missingPoints is { } mp ? $"{mp.ToString("N0", CultureInfo.GetCultureInfo(lang))} {tenant.CurrencyName}" : "",
         };
         var allowed = Triggers.Find(trigger)?.Variables ?? Triggers.Common;
         return all.Where(kv => allowed.Contains(kv.Key)).ToDictionary();

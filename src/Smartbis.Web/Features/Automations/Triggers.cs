@@ -16,6 +16,8 @@ public static class Triggers
     public const string WinBack = "win_back";
     public const string Birthday = "birthday";
     public const string ReferralRewarded = "referral_rewarded";
+    public const string TierUp = "tier_up";
+    public const string TierAtRisk = "tier_at_risk";
     /// <summary>The editor's own test send; never deduplicated against customers' messages.</summary>
     public const string Test = "test";
 
@@ -32,6 +34,8 @@ public static class Triggers
         new(WinBack, "We miss you (win-back)", null, "Days without a purchase", 60, [.. Common, "days"]),
         new(Birthday, "Birthday", null, null, 0, [.. Common, "amount"]),
         new(ReferralRewarded, "Referral rewarded", Events.BonusGranted, null, 0, [.. Common, "amount"]),
+        new(TierUp, "Level up", Tiers.TierOnPurchase.Upgraded, null, 0, [.. Common, "tier"]),
+        new(TierAtRisk, "Level at risk", Tiers.ReviewTiers.AtRisk, null, 0, [.. Common, "tier", "to_keep", "review_date"]),
     ];
 
     public static TriggerInfo? Find(string key) => All.FirstOrDefault(t => t.Key == key);
@@ -43,6 +47,8 @@ public static class Triggers
         Events.CashbackEarned => CashbackEarned,
         Events.CashbackAvailable => CashbackAvailable,
         Events.VoucherIssued => VoucherIssued,
+        Tiers.TierOnPurchase.Upgraded => TierUp,
+        Tiers.ReviewTiers.AtRisk => TierAtRisk,
         Events.BonusGranted when e.Payload.RootElement.TryGetProperty("kind", out var k) && k.GetString() == "referral" => ReferralRewarded,
         _ => null,
     };

@@ -139,6 +139,10 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         var lines = r.Lines ?? [];
         var localDate = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(occurredAt, Zone(tenantRow.TimeZone)).DateTime);
         var (eligible, earned, rate) = Earn(rules, r.AmountCents, money, lines, localDate);
+        // Tiers: the member's level (raised at once when this purchase crosses a threshold) multiplies the rate.
+        var tier = await Tiers.TierOnPurchase.ApplyAsync(books, customer.Id, occurredAt, r.AmountCents, earned, ct);
+        if (tier.MultiplierBps != Tiers.TierLevel.NoMultiplier)
+            (eligible, earned, rate) = Earn(rules, r.AmountCents, money, lines, localDate, tier.MultiplierBps);
         purchase.EligibleCents = eligible;
         purchase.EarnedCents = earned;
         purchase.RateBps = rate;
@@ -162,6 +166,7 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
             purchaseId = purchase.Id, storeId = store.Id, amountCents = r.AmountCents, earnedCents = earned, receiptNumber = receipt, occurredAt,
         });
         await Referrals.QualifyReferral.OnPurchaseAsync(books, customer, account, purchase, rules, ct); // same transaction: rewards commit with the purchase
+        await Challenges.CompleteChallenges.OnPurchaseAsync(books, account, purchase, tenantRow.TimeZone, rules, ct); // a bonus once per customer
         // Metering: the month's purchase count, added in this transaction (rolled back with it), last so its row is held briefly.
         await Plans.Usage.AddAsync(db, now, Plans.UsageCounter.Purchases, 1, ct);
 
@@ -173,15 +178,16 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
     /// <summary>
     /// What a purchase earns, as a pure function of the rules: the share paid with money of the amount outside the excluded
     /// categories is eligible; the rate is the best boost of the local day (else the base rate); one half-up rounding; the
-    /// minimum purchase and the cap per purchase apply. (Also what bench/Smartbis.Bench.Micro measures.)
+    /// minimum purchase and the cap per purchase apply. A tier's multiplier (10 000 = ×1) scales the rate, rounded half-up
+    /// to a basis point. (Also what bench/Smartbis.Bench.Micro measures.)
     /// </summary>
     public static (long EligibleCents, long EarnedCents, int RateBps) Earn(
-        ProgramRules rules, long amountCents, long paidWithMoneyCents, IReadOnlyList<Line> lines, DateOnly localDate)
+        ProgramRules rules, long amountCents, long paidWithMoneyCents, IReadOnlyList<Line> lines, DateOnly localDate, int multiplierBps = 10_000)
     {
         long excludedCents = 0;
         foreach (var l in lines)
             if (IsExcluded(rules, l.Category)) excludedCents += l.AmountCents;
-        var rate = rules.RateOn(localDate);
+        var rate = multiplierBps == 10_000 ? rules.RateOn(localDate) : (int)Money.DivideHalfUp((Int128)rules.RateOn(localDate) * multiplierBps, 10_000);
         var earnBase = (Int128)(amountCents - excludedCents) * paidWithMoneyCents;
         var eligible = Money.DivideHalfUp(earnBase, amountCents);
         var earned = amountCents < rules.MinPurchaseCents ? 0 : Money.DivideHalfUp(earnBase * rate, (Int128)amountCents * 10_000);

@@ -22,6 +22,8 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
     public List<VoucherRow> Vouchers { get; private set; } = [];
     public List<ActivityRow> Activity { get; private set; } = [];
     public string CardCode { get; private set; } = "";
+    public Features.Tiers.TierStatus? Tier { get; private set; }
+    public List<Features.Challenges.ChallengeProgress> Challenges { get; private set; } = [];
     public string FirstName => (CustomerName ?? "").Trim().Split(' ', 2)[0];
 
     public async Task<IActionResult> OnGetAsync()
@@ -50,6 +52,9 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
             .Select(l => new { l.Status, l.AvailableAt, l.ExpiresAt, l.RemainingCents }).ToListAsync();
         Pending = GroupByLocalDay(lots.Where(l => l.Status == LotStatus.Pending).Select(l => new DatedAmount(l.AvailableAt, l.RemainingCents)).ToList());
         Expiring = GroupByLocalDay(lots.Where(l => l.Status == LotStatus.Available).Select(l => new DatedAmount(l.ExpiresAt!.Value, l.RemainingCents)).ToList());
+
+        Tier = await Features.Tiers.TierStatus.ForCustomerAsync(db, me, now);
+        Challenges = await Features.Challenges.ChallengeProgress.ForCustomerAsync(db, me, now);
 
         Vouchers = await db.Vouchers.AsNoTracking()
             .Where(v => v.CustomerId == me && v.Status == VoucherStatus.Issued && v.ExpiresAt > now)
@@ -99,6 +104,7 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
             EntryKind.ReferralBonus => P["Reward for inviting a friend"],
             EntryKind.WelcomeBonus => P["Welcome bonus"],
             EntryKind.BirthdayBonus => P["Happy birthday! A gift from us"],
+            EntryKind.ChallengeBonus => P["Challenge completed: {0}", e.Reason.Split(": ", 2) is [_, var challenge] ? challenge : e.Reason],
             _ => e.Reason, // a manager's adjustment: the reason as they wrote it
         };
     }

@@ -1,0 +1,19 @@
+namespace Smartbis.Web.Features.Tiers;
+
+public static class TiersSetup
+{
+    /// <summary>
+    /// Tiers: levels by qualifying spend or points over a rolling window, the earn multiplier (applied by RecordPurchase
+    /// through <see cref="TierOnPurchase"/>), the settings (<see cref="SaveTierProgram"/>) and the hourly review job.
+    /// </summary>
+    public static IHostApplicationBuilder AddSmartbisTiers(this IHostApplicationBuilder builder)
+    {
+        var s = builder.Services;
+        s.AddScoped<SaveTierProgram>();
+        s.AddSingleton<ReviewTiers>();
+        s.AddSingleton<TiersJobs>();
+        if (builder.Configuration.GetValue("Smartbis:Hangfire:Workers", 1) > 0 && builder.Configuration.GetValue("Smartbis:Automations:Recurring", true))
+            s.AddHostedService<TiersSchedule>();
+        return builder;
+    }
+}
