@@ -9,6 +9,7 @@ public enum EntryKind
     Earn, Release, Redeem, Expire, Reverse, ClawbackOffset, RefundCredit,
     VoucherIssue, VoucherRedeem, VoucherExpire, VoucherCancel,
     ReferralBonus, WelcomeBonus, BirthdayBonus, Adjustment,
+    RewardRedeem, RewardReturn,
 }
 
 /// <summary>
