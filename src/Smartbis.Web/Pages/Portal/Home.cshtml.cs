@@ -99,6 +99,8 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
             EntryKind.ReferralBonus => P["Reward for inviting a friend"],
             EntryKind.WelcomeBonus => P["Welcome bonus"],
             EntryKind.BirthdayBonus => P["Happy birthday! A gift from us"],
+            EntryKind.RewardRedeem => App.Rewards.RewardsText.Text(HttpContext, "Exchanged for a reward"),
+            EntryKind.RewardReturn => App.Rewards.RewardsText.Text(HttpContext, "Back to your balance: a reward was not claimed in time"),
             _ => e.Reason, // a manager's adjustment: the reason as they wrote it
         };
     }

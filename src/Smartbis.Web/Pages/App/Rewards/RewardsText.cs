@@ -9,6 +9,20 @@ namespace Smartbis.Web.Pages.App.Rewards;
 public sealed class RewardsText
 {
     /// <summary>The nav item's text, for the shared layout.</summary>
-    public static string Nav(HttpContext http) =>
-        http.RequestServices.GetRequiredService<IStringLocalizer<RewardsText>>()["Rewards"];
+    public static string Nav(HttpContext http) => Text(http, "Rewards");
+
+    /// <summary>One string in the request's language, for pages of other capabilities (the portal home's activity).</summary>
+    public static string Text(HttpContext http, string english) =>
+        http.RequestServices.GetRequiredService<IStringLocalizer<RewardsText>>()[english];
+
+    /// <summary>The English key of a reward's availability (localized by the caller).</summary>
+    public static string Availability(Features.Rewards.RewardAvailability a) => a switch
+    {
+        Features.Rewards.RewardAvailability.Available => "Available",
+        Features.Rewards.RewardAvailability.Archived => "Archived",
+        Features.Rewards.RewardAvailability.NotStarted => "Not started yet",
+        Features.Rewards.RewardAvailability.Ended => "Ended",
+        Features.Rewards.RewardAvailability.OutOfStock => "Out of stock",
+        _ => "Not at this store",
+    };
 }
