@@ -46,6 +46,7 @@ public sealed class DemoSeed(
     public async Task RunAsync(CancellationToken ct = default)
     {
         for (var i = 0; i < Tenants.Length; i++) await SeedTenantAsync(Tenants[i], seed: i + 1, ct);
+        await DemoRewardsSeed.RunForSlugAsync(scopes, "aurora", clock, ct); // the points merchant's catalogue (when it exists)
         await EnsureUserAsync(Operator);
         await WriteDemoJsonAsync(ct);
     }
