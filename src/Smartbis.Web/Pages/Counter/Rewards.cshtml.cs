@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
-using Smartbis.Web.Features.Counter;
 using Smartbis.Web.Features.Rewards;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Infrastructure;

@@ -16,12 +16,18 @@ public static class RewardsKit
     public static async Task UsePointsAsync(this TestTenant t)
     {
         await using var scope = t.Scope();
-        var current = await scope.Db.ProgramRules.OrderByDescending(r => r.Version).FirstAsync();
+        await UsePointsAsync(scope.Db);
+    }
+
+    /// <inheritdoc cref="UsePointsAsync(TestTenant)"/>
+    public static async Task UsePointsAsync(Smartbis.Web.Data.SmartbisDb db)
+    {
+        var current = await db.ProgramRules.OrderByDescending(r => r.Version).FirstAsync();
         var next = current.CopyAsNextVersion();
         next.RewardType = RewardType.Points;
         next.EffectiveFrom = current.EffectiveFrom.AddSeconds(1);
-        scope.Db.ProgramRules.Add(next);
-        await scope.Db.SaveChangesAsync();
+        db.ProgramRules.Add(next);
+        await db.SaveChangesAsync();
     }
 
     public static SaveReward.Request Reward(string name = "Free coffee", long cost = 100, RewardKind kind = RewardKind.Product, long? valueCents = null,

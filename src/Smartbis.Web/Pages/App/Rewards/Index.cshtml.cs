@@ -7,7 +7,6 @@ using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Features.Rewards;
 using Smartbis.Web.Features.Tenancy;
-using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Pages.App.Rewards;
 
