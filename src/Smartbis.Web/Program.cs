@@ -15,6 +15,7 @@ using Smartbis.Web.Features.Portal;
 using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Features.Purchases;
 using Smartbis.Web.Features.Reporting;
+using Smartbis.Web.Features.Rewards;
 using Smartbis.Web.Features.Security;
 using Smartbis.Web.Features.Staff;
 using Smartbis.Web.Features.Tenancy;
@@ -39,6 +40,7 @@ builder.AddSmartbisPurchases();
 builder.AddSmartbisVouchers();
 builder.AddSmartbisTiers();
 builder.AddSmartbisChallenges();
+builder.AddSmartbisRewards();       // the reward catalogue of points programs
 builder.AddSmartbisJobs();          // Platform: Hangfire
 builder.AddSmartbisEmail();         // Notifications
 builder.AddSmartbisAutomations();

@@ -71,6 +71,7 @@ public static class ApiSetup
         CustomersApi.Map(api);
         PurchasesApi.Map(api);
         VouchersApi.Map(api);
+        RewardsApi.Map(api);
         ProgramApi.Map(api);
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

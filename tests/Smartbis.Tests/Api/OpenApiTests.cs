@@ -23,7 +23,7 @@ public sealed class OpenApiTests(DatabaseFixture fixture) : IClassFixture<Databa
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m.ToLowerInvariant(), Path: Normalize(e.RoutePattern.RawText!))))
             .ToList();
-        endpoints.Should().HaveCount(9, "the contract has nine endpoints");
+        endpoints.Should().HaveCount(11, "the contract has eleven endpoints (nine, and the reward catalogue's two)");
         var paths = doc.GetProperty("paths");
         foreach (var (method, path) in endpoints)
         {

@@ -2609,6 +2609,221 @@ namespace Smartbis.Web.Data.Migrations
                     b.ToTable("stats_watermarks", (string)null);
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Rewards.Reward", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
+                    b.Property<int>("ClaimDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("claim_days");
+
+                    b.Property<long>("CostPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cost_points");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("description");
+
+                    b.Property<DateTimeOffset?>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("ImageUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("image_url");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("name");
+
+                    b.Property<int?>("PerCustomerLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("per_customer_limit");
+
+                    b.Property<bool>("ReturnPointsOnExpiry")
+                        .HasColumnType("boolean")
+                        .HasColumnName("return_points_on_expiry");
+
+                    b.Property<DateTimeOffset?>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<int?>("Stock")
+                        .HasColumnType("integer")
+                        .HasColumnName("stock");
+
+                    b.PrimitiveCollection<List<Guid>>("StoreIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("store_ids");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long?>("ValueCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("value_cents");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_rewards");
+
+                    b.HasIndex("TenantId", "ArchivedAt", "CostPoints")
+                        .HasDatabaseName("ix_rewards_tenant_id_archived_at_cost_points");
+
+                    b.ToTable("rewards", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_rewards_claim_days", "claim_days BETWEEN 1 AND 365");
+
+                            t.HasCheckConstraint("ck_rewards_cost", "cost_points > 0");
+
+                            t.HasCheckConstraint("ck_rewards_limit", "per_customer_limit IS NULL OR per_customer_limit > 0");
+
+                            t.HasCheckConstraint("ck_rewards_stock", "stock IS NULL OR stock >= 0");
+
+                            t.HasCheckConstraint("ck_rewards_value", "(kind = 'Voucher') = (value_cents IS NOT NULL AND value_cents > 0)");
+                        });
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Rewards.RewardClaim", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CostPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cost_points");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<string>("DeliveredByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("delivered_by_user_id");
+
+                    b.Property<Guid?>("DeliveredStoreId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("delivered_store_id");
+
+                    b.Property<DateTimeOffset?>("ExpiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expired_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("LedgerEntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ledger_entry_id");
+
+                    b.Property<Guid?>("RedeemedStoreId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("redeemed_store_id");
+
+                    b.Property<bool>("ReturnPointsOnExpiry")
+                        .HasColumnType("boolean")
+                        .HasColumnName("return_points_on_expiry");
+
+                    b.Property<long>("ReturnedPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("returned_points");
+
+                    b.Property<Guid>("RewardId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reward_id");
+
+                    b.Property<string>("RewardName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("reward_name");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_reward_claims");
+
+                    b.HasIndex("TenantId", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reward_claims_tenant_id_code");
+
+                    b.HasIndex("TenantId", "LedgerEntryId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reward_claims_tenant_id_ledger_entry_id");
+
+                    b.HasIndex("TenantId", "RewardId")
+                        .HasDatabaseName("ix_reward_claims_tenant_id_reward_id");
+
+                    b.HasIndex("TenantId", "CustomerId", "RewardId")
+                        .HasDatabaseName("ix_reward_claims_tenant_id_customer_id_reward_id");
+
+                    b.HasIndex("TenantId", "Status", "ExpiresAt")
+                        .HasDatabaseName("ix_reward_claims_due_expiry")
+                        .HasFilter("status = 'Claimed'");
+
+                    b.ToTable("reward_claims", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_reward_claims_cost", "cost_points > 0");
+                        });
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Security.AttemptCounter", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -3765,6 +3980,33 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_stats_watermarks_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Rewards.Reward", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_rewards_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Rewards.RewardClaim", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_reward_claims_customers_tenant_id_customer_id");
+
+                    b.HasOne("Smartbis.Web.Features.Rewards.Reward", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "RewardId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_reward_claims_rewards_tenant_id_reward_id");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Staff.StaffInvitation", b =>

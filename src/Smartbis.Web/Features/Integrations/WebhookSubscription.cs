@@ -33,6 +33,7 @@ public sealed class WebhookSubscription : ITenantOwned
     [
         Ledger.Events.PurchaseRecorded, Ledger.Events.PurchaseRefunded, Ledger.Events.CashbackEarned, Ledger.Events.CashbackAvailable,
         Ledger.Events.VoucherIssued, Ledger.Events.VoucherRedeemed, Ledger.Events.CustomerJoined,
+        Rewards.RewardEvents.Redeemed,
     ];
 }
 

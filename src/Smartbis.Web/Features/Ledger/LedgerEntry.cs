@@ -10,6 +10,7 @@ public enum EntryKind
     VoucherIssue, VoucherRedeem, VoucherExpire, VoucherCancel,
     ReferralBonus, WelcomeBonus, BirthdayBonus, Adjustment,
     ChallengeBonus,
+    RewardRedeem, RewardReturn,
 }
 
 /// <summary>

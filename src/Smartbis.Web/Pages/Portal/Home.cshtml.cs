@@ -105,6 +105,8 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
             EntryKind.WelcomeBonus => P["Welcome bonus"],
             EntryKind.BirthdayBonus => P["Happy birthday! A gift from us"],
             EntryKind.ChallengeBonus => P["Challenge completed: {0}", e.Reason.Split(": ", 2) is [_, var challenge] ? challenge : e.Reason],
+            EntryKind.RewardRedeem => App.Rewards.RewardsText.Text(HttpContext, "Exchanged for a reward"),
+            EntryKind.RewardReturn => App.Rewards.RewardsText.Text(HttpContext, "Back to your balance: a reward was not claimed in time"),
             _ => e.Reason, // a manager's adjustment: the reason as they wrote it
         };
     }
