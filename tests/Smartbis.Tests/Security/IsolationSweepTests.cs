@@ -41,6 +41,13 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
     private static readonly Dictionary<string, string> NotTenantIdentifiers = new()
     {
         ["GET /admin/mailbox id"] = "a file name in the development mailbox, operators only (tenant staff get 403)",
+        ["POST /admin/plans Input.Code"] = "a plan's code: plans are platform reference data, edited by operators only (tenant staff get 403)",
+        ["POST /admin/upgrades?handler=Approve requestId"] = "operators only (tenant staff get 403): an operator decides any tenant's request, named with its tenant",
+        ["POST /admin/upgrades?handler=Approve tenantId"] = "operators only (tenant staff get 403): the tenant whose request the operator decides",
+        ["POST /admin/upgrades?handler=Refuse requestId"] = "operators only (tenant staff get 403): an operator decides any tenant's request, named with its tenant",
+        ["POST /admin/upgrades?handler=Refuse tenantId"] = "operators only (tenant staff get 403): the tenant whose request the operator decides",
+        ["POST /app/plan?handler=Request PlanCode"] = "a plan's code from the public price list, not a tenant's identifier",
+        ["POST /signup Input.PlanCode"] = "a plan's code from the public price list, not a tenant's identifier",
         ["GET /signup?handler=CheckSlug slug"] = "answers whether a public URL slug is free; slugs are public by design",
         ["GET /signup/invite/{token} token"] = "a bearer token mailed to the invitee; holding it is the authorization (hashed in the database)",
         ["POST /signup/invite/{token} token"] = "a bearer token mailed to the invitee; holding it is the authorization (hashed in the database)",
