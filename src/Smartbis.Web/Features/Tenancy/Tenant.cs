@@ -12,7 +12,11 @@ public sealed class Tenant
     public required string Slug { get; set; }
     public required string Name { get; set; }
     public TenantStatus Status { get; set; } = TenantStatus.Active;
-    /// <summary>The plan in force (<c>plans.code</c>, Features/Plans); changed only by <c>ChangePlan</c> and sign-up.</summary>
+    /// <summary>
+    /// The plan in force (<c>plans.code</c>, Features/Plans); set only by sign-up and <c>ChangePlan</c>, which check the
+    /// code. No foreign key: tenants is declared to Citus before plans, and a reference table may only point to tables
+    /// declared before it (docs/scaling.md); plans are never deleted.
+    /// </summary>
     public string PlanCode { get; set; } = Features.Plans.PlanDefinition.Free;
     /// <summary>When a trial of <see cref="PlanCode"/> ends (the business goes back to Free); null when not on trial.</summary>
     public DateTimeOffset? TrialEndsAt { get; set; }
@@ -41,7 +45,6 @@ public sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.Property(t => t.Name).HasMaxLength(120);
         b.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(t => t.PlanCode).HasMaxLength(20);
-        b.HasOne<Features.Plans.PlanDefinition>().WithMany().HasForeignKey(t => t.PlanCode).OnDelete(DeleteBehavior.Restrict);
         b.Property(t => t.CurrencyCode).HasMaxLength(3);
         b.Property(t => t.CurrencyName).HasMaxLength(40);
         b.Property(t => t.Locale).HasMaxLength(10);

@@ -9,11 +9,11 @@ namespace Smartbis.Web.Data.Migrations
 {
     /// <summary>
     /// Issue 17 (plans, limits, usage): the price list as data (plans, a Citus reference table seeded with Free, Growth
-    /// and Pro, and plan_edits, the operator's edits of it); tenants.plan (the old enum's name) becomes plan_code
-    /// referencing plans (values kept, lower-cased) with a trial end; usage_months (counters per tenant and month),
-    /// plan_notices (threshold notices sent), limit_graces (since when a limit with a grace period is reached) and
-    /// upgrade_requests, all tenant-owned: tenant_id first, RLS forced, distributed; the operator reads usage and upgrade
-    /// requests across tenants (cross_tenant_read).
+    /// and Pro, and plan_edits, the operator's edits of it); tenants.plan (the old enum's name) becomes plan_code (values
+    /// kept, lower-cased; no foreign key: tenants is declared to Citus before plans) with a trial end; usage_months
+    /// (counters per tenant and month), plan_notices (threshold notices sent), limit_graces (since when a limit with a
+    /// grace period is reached) and upgrade_requests, all tenant-owned: tenant_id first, RLS forced, distributed; the
+    /// operator reads usage and upgrade requests across tenants (cross_tenant_read).
     /// </summary>
     public partial class PlansAndUsage : Migration
     {
@@ -153,11 +153,6 @@ namespace Smartbis.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_tenants_plan_code",
-                table: "tenants",
-                column: "plan_code");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_plan_edits_plan_code_at",
                 table: "plan_edits",
                 columns: new[] { "plan_code", "at" });
@@ -177,15 +172,6 @@ namespace Smartbis.Web.Data.Migrations
                 UPDATE tenants SET plan_code = lower(plan_code);
                 UPDATE tenants SET plan_code = 'free' WHERE plan_code NOT IN (SELECT code FROM plans);
                 """);
-
-            migrationBuilder.AddForeignKey(
-                name: "fk_tenants_plans_plan_code",
-                table: "tenants",
-                column: "plan_code",
-                principalTable: "plans",
-                principalColumn: "code",
-                onDelete: ReferentialAction.Restrict);
-
             foreach (var table in new[] { "usage_months", "plan_notices", "limit_graces", "upgrade_requests" })
                 Rls.EnableOn(migrationBuilder, table);
             Rls.AllowCrossTenantRead(migrationBuilder, "usage_months");
@@ -197,10 +183,6 @@ namespace Smartbis.Web.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "fk_tenants_plans_plan_code",
-                table: "tenants");
-
             migrationBuilder.DropTable(
                 name: "limit_graces");
 
@@ -218,10 +200,6 @@ namespace Smartbis.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "plans");
-
-            migrationBuilder.DropIndex(
-                name: "ix_tenants_plan_code",
-                table: "tenants");
 
             migrationBuilder.DropColumn(
                 name: "trial_ends_at",

@@ -14,7 +14,7 @@ using Smartbis.Web.Data;
 namespace Smartbis.Web.Data.Migrations
 {
     [DbContext(typeof(SmartbisDb))]
-    [Migration("20261205140818_PlansAndUsage")]
+    [Migration("20261205145302_PlansAndUsage")]
     partial class PlansAndUsage
     {
         /// <inheritdoc />
@@ -2851,9 +2851,6 @@ namespace Smartbis.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_tenants");
 
-                    b.HasIndex("PlanCode")
-                        .HasDatabaseName("ix_tenants_plan_code");
-
                     b.HasIndex("Slug")
                         .IsUnique()
                         .HasDatabaseName("ix_tenants_slug");
@@ -3508,16 +3505,6 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_stores_tenants_tenant_id");
-                });
-
-            modelBuilder.Entity("Smartbis.Web.Features.Tenancy.Tenant", b =>
-                {
-                    b.HasOne("Smartbis.Web.Features.Plans.PlanDefinition", null)
-                        .WithMany()
-                        .HasForeignKey("PlanCode")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_tenants_plans_plan_code");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Tenancy.TenantKey", b =>
