@@ -295,7 +295,6 @@ public static partial class ErrorTexts
         ["plan_trial_invalid"] = "Trial days are between 0 and 90.",
         ["plan_price_invalid"] = "Enter a price such as 149,00 (or 0).",
         ["plan_trial_unavailable"] = "This plan has no trial: start on Free or choose another plan.",
-        ["plan_store_limit"] = "The Free plan includes 1 store. Upgrade to the Growth plan to add more stores.",
         // Tiers and challenges
         ["tier_window_range"] = "The window must be between {minimum} and {maximum} months.",
         ["tier_reminder_range"] = "The reminder must be between 0 and {maximum} days before the review.",
