@@ -96,6 +96,9 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
     {
         var current = await CurrentRulesAsync();
         await LoadLockAsync(current);
+        // A type posted while the choice is locked (a stale or forged form) is refused with the lock's reason; nothing is saved.
+        if (RewardTypeLocked && Input.RewardType is { } asked && asked != current.RewardType)
+            ModelState.AddModelError("Input.RewardType", ErrorTexts.Render(ErrorText.Of("reward_type_locked"), CultureInfo.CurrentUICulture));
         var request = new UpdateProgram.Request(FromInput(current), Input.CurrencyName ?? "", Input.PrimaryColor ?? "");
         try { UpdateProgram.Validate(request).ThrowIfInvalid(); }
         catch (OperationFailed failed)
