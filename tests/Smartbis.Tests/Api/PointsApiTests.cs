@@ -62,4 +62,26 @@ public sealed class PointsApiTests(LedgerFixture fixture) : LedgerTests(fixture)
         var money = await cashback.WithDbAsync(db => LiabilityReport.LoadAsync(db, "America/Sao_Paulo", today.AddDays(-30), today, Clock.Now));
         money.ValueCents.Should().Be(5_00, "cashback is already money");
     }
+
+    [Fact]
+    public async Task Csv_import_takes_opening_balances_in_points_and_export_writes_points()
+    {
+        var t = await NewTenantAsync(SampleRules.Points(1));
+        var phone = LedgerTestKit.NewPhone();
+        var csv = $"name,phone,opening_balance\nRita Souza,{phone},1.250\nBad Row,{LedgerTestKit.NewPhone()},\"12,5\"\n";
+
+        var dry = await t.RunAsync<Smartbis.Web.Features.Onboarding.ImportCustomers, Smartbis.Web.Features.Onboarding.ImportCustomers.Result>(i =>
+            i.ExecuteAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), true, Smartbis.Web.Features.Audit.AuditActor.System));
+        dry.Errors.Should().ContainSingle(e => e.Line == 3);
+        dry.Errors[0].ToString().Should().Contain("whole number of points");
+
+        var good = $"name,phone,opening_balance\nRita Souza,{phone},1.250\n";
+        var imported = await t.RunAsync<Smartbis.Web.Features.Onboarding.ImportCustomers, Smartbis.Web.Features.Onboarding.ImportCustomers.Result>(i =>
+            i.ExecuteAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(good)), false, Smartbis.Web.Features.Audit.AuditActor.System));
+        (imported.Imported, imported.OpeningBalanceCents).Should().Be((1, 1_250L));
+
+        var bytes = await t.RunAsync<Smartbis.Web.Features.Customers.ExportCustomers, byte[]>(e => e.ExecuteAsync(null, Smartbis.Web.Features.Audit.AuditActor.System));
+        var lines = System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF').Split('\n');
+        lines[1].Should().StartWith("Rita Souza,").And.Contain(",1250,0,0.00,", "available and pending in whole points, vouchers in money");
+    }
 }
