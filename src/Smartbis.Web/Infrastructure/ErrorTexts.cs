@@ -67,6 +67,7 @@ public static partial class ErrorTexts
     {
         null => "",
         Amount a => Money.Format(a.Cents, a.CurrencyCode, a.Locale),
+        RewardAmount a => Features.Programs.RewardUnits.Format(a.Value, a.Type, a.CurrencyName, a.CurrencyCode, a.Locale),
         DateTimeOffset at when zone is null => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC",
         DateTimeOffset at => TimeZoneInfo.ConvertTime(at, zone).ToString("g", culture),
         OnDay d when zone is null => d.At.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -102,7 +103,14 @@ public static partial class ErrorTexts
         ["business_name_required"] = "Enter the business name (up to 120 characters).",
         ["account_email_taken"] = "An account with this email already exists. Sign in to add a business to it.",
         ["earn_rate_range"] = "Enter a rate between 0.01% and 100%.",
-        ["cashback_only"] = "Only cashback programs are available for now.",
+        ["reward_type_choice"] = "Choose cashback or points.",
+        ["reward_type_locked"] = "The reward type cannot change after the first purchase: balances are already in it.",
+        ["points_per_unit_range"] = "Enter a whole number of points per currency unit, up to {maximum}.",
+        ["boost_points_range"] = "A boost gives whole points per currency unit, from 1 to {maximum}.",
+        ["boost_points_above_base"] = "A boost must give more points than the base rate.",
+        ["cost_per_point_range"] = "Enter what a point costs you, from R$ 0,00 to R$ 100,00.",
+        ["points_no_vouchers"] = "Points programs do not issue vouchers from the balance: points are spent on the reward catalogue.",
+        ["points_not_payment"] = "{currencyName} are points, not money: they cannot pay for a purchase.",
         ["currency_name_required"] = "Enter what customers call the reward (up to 40 characters).",
         ["locale_choice"] = "Choose Português or English.",
         ["slug_taken"] = "This address is taken. Choose another.",
@@ -339,6 +347,13 @@ public sealed record ErrorText(string Code, IReadOnlyDictionary<string, object?>
 
 /// <summary>A sum of money as a value of a message: cents, with the currency and the locale that format it (the tenant's).</summary>
 public readonly record struct Amount(long Cents, string CurrencyCode = "BRL", string Locale = "pt-BR");
+
+/// <summary>
+/// An amount of the program's reward as a value of a message: cents of cashback or whole points, formatted by
+/// <see cref="Features.Programs.RewardUnits"/> ("R$ 12,34" or "1.234 Pontos Aurora").
+/// </summary>
+public readonly record struct RewardAmount(long Value, Features.Programs.RewardType Type, string CurrencyName = "Cashback",
+    string CurrencyCode = "BRL", string Locale = "pt-BR");
 
 /// <summary>A moment shown as its day (a voucher's expiry), in the reader's time zone when the edge knows it.</summary>
 public readonly record struct OnDay(DateTimeOffset At);

@@ -28,6 +28,20 @@ public static class SampleRules
         MinRedeemBalanceCents = 10_00, MaxRedeemShareBps = 5_000,
     };
 
+    /// <summary>
+    /// Aurora's points program: 1 point per R$ 1 (or the rate given), available at once, each lot valid 365 days, no vouchers
+    /// (points are spent on the catalogue, never as payment).
+    /// </summary>
+    public static ProgramRules Points(int pointsPerUnit = 1, int? expiryDays = 365) => new()
+    {
+        RewardType = RewardType.Points, PointsPerCurrencyUnit = pointsPerUnit, EarnRateBps = 0, PendingDays = 0, ExpiryDays = expiryDays,
+        VoucherMode = VoucherMode.None, MinRedeemBalanceCents = 0, MaxRedeemShareBps = 10_000, CostPerPointCents = 1,
+    };
+
+    /// <summary>The reference program of a reward type by name ("cashback" → <see cref="Plain"/>, "points" → <see cref="Points"/>), for theories run for both.</summary>
+    public static ProgramRules OfType(string rewardType, int cashbackRateBps = 500) =>
+        rewardType == "points" ? Points() : Plain(cashbackRateBps);
+
     /// <summary>Plain rules for tests about one thing: the rate given, available at once, no expiry, no limits.</summary>
     public static ProgramRules Plain(int rateBps = 500) => new()
     {
@@ -121,6 +135,28 @@ public sealed class TestTenant(LedgerFixture fixture, Guid id, Guid storeId, str
     public async Task<Balances> AdjustAsync(Guid customerId, long amountCents, string reason = "Goodwill credit") =>
         (await RunAsync<AdjustBalance, Idempotent<Balances>>(a =>
             a.ExecuteAsync(new AdjustBalance.Request(customerId, amountCents, reason, "manager-1", LedgerTestKit.NewKey())))).Value;
+
+    /// <summary>
+    /// Spends <paramref name="amount"/> (cents or points) from the available balance with the ledger's own primitives in
+    /// <see cref="Books"/>, the way a catalogue redemption does: lock the account, expire credit past its date, refuse above what
+    /// is available, consume lots FIFO (soonest expiry first), one Redeem entry — once per key.
+    /// </summary>
+    public async Task<Balances> SpendAsync(Guid customerId, long amount, string? key = null)
+    {
+        var write = new IdempotentWrite("test", key ?? LedgerTestKit.NewKey(), "spend", Idempotency.Hash(new { customerId, amount }));
+        var result = await Fixture.Get<LedgerUnit>().RunOnceAsync(Id, write, Fixture.Clock, async (db, now) =>
+        {
+            var books = new Books(db, now);
+            var account = await books.LockAsync(customerId);
+            await books.ExpireDueLotsAsync(account);
+            if (amount > account.AvailableCents)
+                throw new OperationFailed("insufficient_balance", "insufficient_available", "amountCents", values: new { available = new Amount(account.AvailableCents) });
+            await books.ConsumeAvailableAsync(customerId, amount);
+            books.Post(account, EntryKind.Redeem, $"Spent {amount} on a reward", available: -amount);
+            return Balances.Of(account);
+        });
+        return result.Value;
+    }
 
     public Task<int> ReleaseAsync() => Fixture.Get<ReleasePendingCredits>().ExecuteAsync(Id, Now);
     public Task<ExpireCredits.Result> ExpireAsync() => Fixture.Get<ExpireCredits>().ExecuteAsync(Id, Now);

@@ -2,7 +2,8 @@ using Smartbis.Web.Features.Ledger;
 
 namespace Smartbis.Web.Api.V1;
 
-// The API's JSON shapes (docs/api.md). Amounts are minor units (*Cents), times UTC.
+// The API's JSON shapes (docs/api.md). Amounts are minor units (*Cents), times UTC. Ledger amounts (balances, entries, earned,
+// bonuses, caps) are in the program's unit: cents for cashback, whole points for a points program (GET /program: reward_type).
 
 public sealed record BalanceDto(long AvailableCents, long PendingCents, long ClawbackCents)
 {
@@ -59,14 +60,15 @@ public sealed record VoucherDto(string Code, long ValueCents, string Status, Dat
 
 public sealed record RedeemVoucherBody(Guid? PurchaseId);
 
-public sealed record BoostDto(string Name, int RateBps, DateOnly? StartsOn, DateOnly? EndsOn, IReadOnlyList<string> Weekdays);
+public sealed record BoostDto(string Name, int RateBps, DateOnly? StartsOn, DateOnly? EndsOn, IReadOnlyList<string> Weekdays,
+    int PointsPerCurrencyUnit);
 
 public sealed record ProgramDto(
     int Version, DateTime EffectiveFrom, string RewardType, int EarnRateBps, long MinPurchaseCents, long? MaxEarnPerPurchaseCents,
     IReadOnlyList<string> ExcludedCategories, int PendingDays, int? ExpiryDays, long MinRedeemBalanceCents, int MaxRedeemShareBps,
     string VoucherMode, long VoucherThresholdCents, int VoucherValidityDays, long ReferrerRewardCents, long RefereeRewardCents,
     long ReferralMinPurchaseCents, int ReferralMonthlyCap, long WelcomeBonusCents, long BirthdayBonusCents,
-    IReadOnlyList<BoostDto> Boosts, string CurrencyCode, string CurrencyName);
+    IReadOnlyList<BoostDto> Boosts, string CurrencyCode, string CurrencyName, int PointsPerCurrencyUnit, long CostPerPointCents);
 
 /// <summary>Problem details as documented (for the OpenAPI document; responses are written by ApiProblems).</summary>
 public sealed record ProblemDto(string Type, string Title, int Status, string Detail, string Code, string RequestId,

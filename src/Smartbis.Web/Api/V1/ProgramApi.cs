@@ -20,7 +20,8 @@ public static class ProgramApi
             r.MaxRedeemShareBps, CustomersApi.SnakeCase(r.VoucherMode.ToString()), r.VoucherThresholdCents, r.VoucherValidityDays,
             r.ReferrerRewardCents, r.RefereeRewardCents, r.ReferralMinPurchaseCents, r.ReferralMonthlyCap, r.WelcomeBonusCents,
             r.BirthdayBonusCents,
-            r.Boosts.Select(x => new BoostDto(x.Name, x.RateBps, x.StartsOn, x.EndsOn, x.Weekdays.Select(d => d.ToString().ToLowerInvariant()).ToList())).ToList(),
-            t.CurrencyCode, t.CurrencyName), ApiJson.Options);
+            r.Boosts.Select(x => new BoostDto(x.Name, x.RateBps, x.StartsOn, x.EndsOn, x.Weekdays.Select(d => d.ToString().ToLowerInvariant()).ToList(),
+                x.PointsPerCurrencyUnit)).ToList(),
+            t.CurrencyCode, t.CurrencyName, r.PointsPerCurrencyUnit, r.CostPerPointCents), ApiJson.Options);
     }
 }

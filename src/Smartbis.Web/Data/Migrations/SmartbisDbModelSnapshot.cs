@@ -2141,6 +2141,10 @@ namespace Smartbis.Web.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("birthday_bonus_cents");
 
+                    b.Property<long>("CostPerPointCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cost_per_point_cents");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -2186,6 +2190,10 @@ namespace Smartbis.Web.Data.Migrations
                     b.Property<int>("PendingDays")
                         .HasColumnType("integer")
                         .HasColumnName("pending_days");
+
+                    b.Property<int>("PointsPerCurrencyUnit")
+                        .HasColumnType("integer")
+                        .HasColumnName("points_per_currency_unit");
 
                     b.Property<long>("RefereeRewardCents")
                         .HasColumnType("bigint")
@@ -3865,6 +3873,8 @@ namespace Smartbis.Web.Data.Migrations
 
                             b1.Property<string>("Name")
                                 .IsRequired();
+
+                            b1.Property<int>("PointsPerCurrencyUnit");
 
                             b1.Property<int>("RateBps");
 

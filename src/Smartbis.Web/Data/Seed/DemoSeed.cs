@@ -7,14 +7,16 @@ using Smartbis.Web.Features.Tenancy;
 namespace Smartbis.Web.Data.Seed;
 
 /// <summary>
-/// Development only: the two reference programs of PRODUCT.md as tenants, with staff and an operator.
+/// Development only: the two reference programs of PRODUCT.md as tenants (cashback), a third with a points program
+/// (Empório Aurora), with staff and an operator.
 /// Safe to run on every start: what exists is left alone.
 /// </summary>
 public sealed class DemoSeed(
     IServiceScopeFactory scopes, UserManager<AppUser> users, DemoHistory history, IConfiguration config, TimeProvider clock, ILogger<DemoSeed> log)
 {
     public sealed record DemoUser(string Email, string Password, string Name);
-    public sealed record DemoTenant(string Slug, string Name, string CurrencyName, string[] Stores, DemoUser Owner, DemoUser Cashier, ProgramRules Rules);
+    public sealed record DemoTenant(string Slug, string Name, string CurrencyName, string[] Stores, DemoUser Owner, DemoUser Cashier, ProgramRules Rules,
+        DemoUser? Manager = null);
 
     public static readonly DemoTenant[] Tenants =
     [
@@ -39,6 +41,20 @@ public sealed class DemoSeed(
                 EarnRateBps = 500, PendingDays = 0, ExpiryDays = 180, VoucherMode = VoucherMode.None,
                 MinRedeemBalanceCents = 10_00, MaxRedeemShareBps = 5_000, WelcomeBonusCents = 5_00,
             }),
+        new("aurora", "Empório Aurora", "Pontos Aurora", ["Empório Aurora Centro", "Empório Aurora Bairro Alto"],
+            new("owner@aurora.demo", "aurora-owner-2026", "Helena Aurora"),
+            new("cashier@aurora.demo", "aurora-cashier-2026", "Caio Caixa"),
+            // A points program: 1 point per R$ 1,00, available at once, each lot valid 365 days; points are spent on the
+            // reward catalogue (never as money at the counter); a point costs the merchant R$ 0,02.
+            new ProgramRules
+            {
+                RewardType = RewardType.Points, PointsPerCurrencyUnit = 1, EarnRateBps = 0, CostPerPointCents = 2,
+                PendingDays = 0, ExpiryDays = 365, VoucherMode = VoucherMode.None, MinRedeemBalanceCents = 0,
+                WelcomeBonusCents = 50, BirthdayBonusCents = 100, ReferrerRewardCents = 200, RefereeRewardCents = 100,
+                ReferralMinPurchaseCents = 30_00, ReferralMonthlyCap = 5,
+                Boosts = [new Boost { Name = "Sábado em dobro", PointsPerCurrencyUnit = 2, Weekdays = [DayOfWeek.Saturday] }],
+            },
+            new("manager@aurora.demo", "aurora-manager-2026", "Marcos Gerente")),
     ];
 
     public static readonly DemoUser Operator = new("operator@smartbis.demo", "smartbis-operator-2026", "Smartbis Operator");
@@ -70,6 +86,8 @@ public sealed class DemoSeed(
         var cashier = await EnsureUserAsync(demo.Cashier);
         db.Memberships.Add(new Membership { UserId = owner.Id, Role = StaffRole.Owner, CreatedAt = now });
         db.Memberships.Add(new Membership { UserId = cashier.Id, Role = StaffRole.Cashier, StoreId = stores[0].Id, CreatedAt = now });
+        if (demo.Manager is not null)
+            db.Memberships.Add(new Membership { UserId = (await EnsureUserAsync(demo.Manager)).Id, Role = StaffRole.Manager, CreatedAt = now });
         await db.SaveChangesAsync(ct);
         // Rules in force from before the history starts, then the history itself through the operations.
         await new SaveProgramRules(db, clock).ExecuteAsync(demo.Rules, owner.Id, now.AddDays(-history.Days - 1), ct);
@@ -102,6 +120,8 @@ public sealed class DemoSeed(
                 name = t.Name,
                 owner = new { email = t.Owner.Email, password = t.Owner.Password },
                 cashier = new { email = t.Cashier.Email, password = t.Cashier.Password },
+                manager = t.Manager is null ? null : new { email = t.Manager.Email, password = t.Manager.Password },
+                rewardType = RewardUnits.Code(t.Rules.RewardType),
                 apiKey = apiKeys.GetValueOrDefault(t.Slug),
                 sampleVoucherCode = apiKeys.GetValueOrDefault(t.Slug + ":voucher"),
             }),

@@ -42,7 +42,8 @@ public sealed class DeliverMessages(
         var connections = new IEmailBatch?[Connections];
         // What every message of the run shares is read once per run, not once per message (issue 9: ≥ 200 messages/s).
         var shared = await unit.RunAsync(tenantId, async db => new Shared(
-            await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId, ct), await Messaging.SettingsAsync(db, ct)), ct);
+            await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId, ct), await Messaging.SettingsAsync(db, ct),
+            await Programs.RewardUnits.OfTenantAsync(db, ct)), ct);
         try
         {
             while (!ct.IsCancellationRequested)
@@ -71,7 +72,7 @@ public sealed class DeliverMessages(
     }
 
     /// <summary>The tenant and its messaging settings, read once per run; templates as each (trigger, channel, locale) is first used.</summary>
-    private sealed record Shared(Tenant Tenant, MessagingSettings Settings)
+    private sealed record Shared(Tenant Tenant, MessagingSettings Settings, Programs.RewardType RewardType)
     {
         public Dictionary<(string, Channel, string), TemplateText> Templates { get; } = new();
     }
@@ -207,7 +208,7 @@ public sealed class DeliverMessages(
             var r = batch.References[m.Id];
             var voucherCode = r.VoucherCode ?? (r.VoucherId is { } v ? batch.VoucherCodes.GetValueOrDefault(v) : null);
             var variables = TemplateVariables.ForMessage(m, shared.Tenant, shared.Settings, BaseUrl, customer.Id, customer.Name,
-                batch.Balances.GetValueOrDefault(customer.Id), voucherCode, r.StoreId is { } s ? batch.Stores.GetValueOrDefault(s) : null);
+                batch.Balances.GetValueOrDefault(customer.Id), voucherCode, r.StoreId is { } s ? batch.Stores.GetValueOrDefault(s) : null, shared.RewardType);
             if (m.Channel == Channel.Email) w.Email = ComposeEmail(m, template, variables, shared, customer);
             // WhatsApp stays one message at a time: the Cloud API call is the cost, and it is rare next to email.
             else if (!ct.IsCancellationRequested && clock.GetUtcNow() < stopAt) await SendWhatsAppAsync(w, template, variables, shared.Settings, services, now);

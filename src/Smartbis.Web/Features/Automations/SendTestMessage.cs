@@ -17,7 +17,7 @@ public sealed class SendTestMessage(SmartbisDb db, IEmailSender email, TimeProvi
         });
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == db.Tenant.Require(), ct);
         var baseUrl = config["Smartbis:BaseUrl"] is { Length: > 0 } url ? url : "http://localhost:5000";
-        var variables = TemplateVariables.Sample(tenant, locale, trigger, baseUrl, clock.GetUtcNow());
+        var variables = TemplateVariables.Sample(tenant, locale, trigger, baseUrl, clock.GetUtcNow(), await Programs.RewardUnits.OfTenantAsync(db, ct));
         return RenderTemplate.Email(new TemplateText(subject, body), variables, TemplateVariables.Layout(tenant, locale));
     }
 

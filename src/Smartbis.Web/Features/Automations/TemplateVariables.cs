@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
+using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Infrastructure;
 
@@ -24,7 +25,7 @@ public static class TemplateVariables
         string? store = null;
         if (refs.StoreId is { } storeId)
             store = await db.Stores.Where(s => s.Id == storeId).Select(s => s.Name).SingleOrDefaultAsync(ct);
-        return ForMessage(m, tenant, settings, baseUrl, customer.Id, customer.Name, balance, voucherCode, store);
+        return ForMessage(m, tenant, settings, baseUrl, customer.Id, customer.Name, balance, voucherCode, store, await RewardUnits.OfTenantAsync(db, ct));
     }
 
     /// <summary>The voucher and store a message's variables point at, for callers that read them in bulk.</summary>
@@ -37,7 +38,7 @@ public static class TemplateVariables
 
     /// <summary>The values for a message once its customer, balance, voucher code and store name are known.</summary>
     public static Dictionary<string, string> ForMessage(Message m, Tenant tenant, MessagingSettings settings, string baseUrl,
-        Guid customerId, string customerName, long balanceCents, string? voucherCode, string? store)
+        Guid customerId, string customerName, long balanceCents, string? voucherCode, string? store, RewardType rewardType = RewardType.Cashback)
     {
         var p = m.Variables.RootElement;
         string? Str(string name) => p.TryGetProperty(name, out var x) && x.ValueKind == JsonValueKind.String ? x.GetString() : null;
@@ -45,20 +46,27 @@ public static class TemplateVariables
         var optOut = OptOutLinks.Url(baseUrl, tenant.Id, customerId, m.Channel, settings.LinkKey);
         return Build(tenant, m.Locale, m.Trigger, customerName, balanceCents, baseUrl, optOut,
             Cents("amountCents"), voucherCode, Date(Str("expiresAt")), Date(Str("availableAt")), store, Cents("days"),
-            Str("tier"), Date(Str("reviewAt")), Cents("missingCents"), Cents("missingPoints"));
+            Str("tier"), Date(Str("reviewAt")), Cents("missingCents"), Cents("missingPoints"), rewardType);
     }
 
     /// <summary>A sample customer for the editor's preview and test send.</summary>
-    public static Dictionary<string, string> Sample(Tenant tenant, string locale, string trigger, string baseUrl, DateTimeOffset now) =>
-        Build(tenant, locale, trigger, locale == "en" ? "Ana Silva" : "Ana Souza", 37_50, baseUrl, $"{baseUrl.TrimEnd('/')}/unsubscribe/sample",
+    public static Dictionary<string, string> Sample(Tenant tenant, string locale, string trigger, string baseUrl, DateTimeOffset now,
+        RewardType rewardType = RewardType.Cashback) =>
+        Build(tenant, locale, trigger, locale == "en" ? "Ana Silva" : "Ana Souza", rewardType == RewardType.Points ? 375 : 37_50, baseUrl, $"{baseUrl.TrimEnd('/')}/unsubscribe/sample",
             trigger == Triggers.Birthday ? 10_00 : 20_00, trigger is Triggers.VoucherIssued or Triggers.ExpiringSoon ? "ABCD-EFGH-JKLM" : null,
             now.AddDays(30), trigger == Triggers.CashbackEarned ? now.AddDays(7) : null, trigger == Triggers.CashbackEarned ? tenant.Name + " Centro" : null, 60,
-            "Gold", now.AddDays(14), 120_00, null);
+            "Gold", now.AddDays(14), 120_00, null, rewardType);
 
     public static Dictionary<string, string> Build(Tenant tenant, string locale, string trigger, string name, long balanceCents, string baseUrl, string optOutLink,
         long? amountCents, string? voucherCode, DateTimeOffset? expiresAt, DateTimeOffset? availableAt, string? store, long? days,
-        string? tier = null, DateTimeOffset? reviewAt = null, long? missingCents = null, long? missingPoints = null)
+        string? tier = null, DateTimeOffset? reviewAt = null, long? missingCents = null, long? missingPoints = null,
+        RewardType rewardType = RewardType.Cashback)
     {
+        // The balance and ledger amounts are in the program's unit: money ("R$ 37,50") for cashback; for points the bare number
+        // ("375"), since templates name {{ currency_name }} beside it ("375 de Pontos Aurora"). A voucher's value is money.
+        string Units(long amount) => trigger == Triggers.VoucherIssued || rewardType != RewardType.Points
+            ? Money.Format(amount, tenant.CurrencyCode, DefaultTemplates.NormalizeLocale(locale))
+            : RewardUnits.Number(amount, DefaultTemplates.NormalizeLocale(locale));
         var lang = DefaultTemplates.NormalizeLocale(locale);
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tenant.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
         string Fmt(DateTimeOffset? d) => d is { } v ? TimeZoneInfo.ConvertTime(v, zone).ToString("d", CultureInfo.GetCultureInfo(lang)) : "";
@@ -67,10 +75,10 @@ public static class TemplateVariables
             ["first_name"] = name.Trim().Split(' ', 2)[0],
             ["brand"] = tenant.Name,
             ["currency_name"] = tenant.CurrencyName,
-            ["balance"] = Money.Format(balanceCents, tenant.CurrencyCode, lang),
+            ["balance"] = rewardType == RewardType.Points ? RewardUnits.Number(balanceCents, lang) : Money.Format(balanceCents, tenant.CurrencyCode, lang),
             ["portal_link"] = $"{baseUrl.TrimEnd('/')}/{tenant.Slug}",
             ["opt_out_link"] = optOutLink,
-            ["amount"] = amountCents is { } a ? Money.Format(a, tenant.CurrencyCode, lang) : "",
+            ["amount"] = amountCents is { } a ? Units(a) : "",
             ["voucher_code"] = voucherCode is null ? "" : (voucherCode.Contains('-') ? voucherCode : Codes.Display(voucherCode)),
             ["expiry_date"] = Fmt(expiresAt),
             ["available_date"] = Fmt(availableAt),

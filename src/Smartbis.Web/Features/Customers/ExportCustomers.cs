@@ -23,7 +23,10 @@ public sealed class ExportCustomers(SmartbisDb db, TimeProvider clock)
                 Last = db.Purchases.Where(p => p.CustomerId == c.Id).Max(p => (DateTimeOffset?)p.OccurredAt),
             }).ToListAsync(ct);
         var inv = CultureInfo.InvariantCulture;
+        // available and pending are in the program's unit (whole points for a points program); vouchers are money.
+        var points = await Programs.RewardUnits.OfTenantAsync(db, ct) == Programs.RewardType.Points;
         string M(long c) => (c / 100m).ToString("0.00", inv);
+        string U(long c) => points ? c.ToString(inv) : M(c);
         string Q(string? s) => s is null ? "" : s.IndexOfAny([',', '"', '\n', ';']) >= 0 || s.StartsWith('=') || s.StartsWith('+') || s.StartsWith('-') || s.StartsWith('@')
             ? "\"" + (s.StartsWith('=') || s.StartsWith('@') ? "'" : "") + s.Replace("\"", "\"\"") + "\"" : s;
         // A name is free text typed by anyone who joins: one that starts like a formula (=, +, -, @, tab) opens as text in
@@ -32,7 +35,7 @@ public sealed class ExportCustomers(SmartbisDb db, TimeProvider clock)
         var csv = new StringBuilder("name,phone,email,cpf,birth_date,card_code,status,joined_at,email_consent,whatsapp_consent,available,pending,vouchers,last_purchase_at\n");
         foreach (var r in rows)
             csv.Append(string.Join(",", Name(r.Name), Q(r.Phone), Q(r.Email), r.Cpf, r.BirthDate?.ToString("yyyy-MM-dd"), r.CardCode, r.Status,
-                r.JoinedAt?.ToString("o", inv), r.EmailConsent, r.WhatsAppConsent, M(r.Account?.AvailableCents ?? 0), M(r.Account?.PendingCents ?? 0),
+                r.JoinedAt?.ToString("o", inv), r.EmailConsent, r.WhatsAppConsent, U(r.Account?.AvailableCents ?? 0), U(r.Account?.PendingCents ?? 0),
                 M(r.Account?.VoucherCents ?? 0), r.Last?.ToString("o", inv))).Append('\n');
         RecordAudit.Add(db, actor, clock.GetUtcNow(), "customers.exported",
             $"{rows.Count} customers exported to CSV{(string.IsNullOrWhiteSpace(q) ? "" : $" (search “{q}”)")}", "customers", null);

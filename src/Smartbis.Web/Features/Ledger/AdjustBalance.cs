@@ -31,9 +31,12 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
             var books = new Books(db, now);
             var account = await books.LockAsync(r.CustomerId, ct);
             var before = Balances.Of(account);
+            var rules = await RulesInForce.AtAsync(db, now, ct);
+            var tenantRow = await db.Tenants.Where(t => t.Id == db.Tenant.Require()).Select(t => new { t.CurrencyCode, t.CurrencyName, t.Locale }).SingleAsync(ct);
+            // The amount is in the program's unit: cents of cashback or whole points.
+            RewardAmount amountOf(long value) => new(value, rules.RewardType, tenantRow.CurrencyName, tenantRow.CurrencyCode, tenantRow.Locale);
             if (r.AmountCents > 0)
             {
-                var rules = await RulesInForce.AtAsync(db, now, ct);
                 books.Credit(account, EntryKind.Adjustment, r.AmountCents, r.Reason.Trim(), now, rules.ExpiryDays, ruleVersion: rules.Version, authorUserId: r.AuthorUserId);
             }
             else
@@ -41,7 +44,7 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
                 var debit = -r.AmountCents;
                 await books.ExpireDueLotsAsync(account, ct); // credit past its expiry cannot be taken either
                 if (debit > account.AvailableCents)
-                    throw new OperationFailed("insufficient_balance", "insufficient_available", "amountCents", values: new { available = new Amount(account.AvailableCents) });
+                    throw new OperationFailed("insufficient_balance", "insufficient_available", "amountCents", values: new { available = amountOf(account.AvailableCents) });
                 await books.ConsumeAvailableAsync(r.CustomerId, debit, ct);
                 books.Post(account, EntryKind.Adjustment, r.Reason.Trim(), available: -debit, authorUserId: r.AuthorUserId);
             }
@@ -49,10 +52,9 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
             var result = Balances.Of(account);
             if (actor is not null)
             {
-                var tenantRow = await db.Tenants.Where(t => t.Id == db.Tenant.Require()).Select(t => new { t.CurrencyCode }).SingleAsync(ct);
                 var name = await db.Customers.Where(c => c.Id == r.CustomerId).Select(c => c.Name).SingleAsync(ct);
                 Audit.RecordAudit.Add(db, actor, now, "balance.adjusted",
-                    $"Balance of {name} adjusted by {Money.Format(r.AmountCents, tenantRow.CurrencyCode)}: {r.Reason.Trim()}", "customer", r.CustomerId,
+                    $"Balance of {name} adjusted by {RewardUnits.Format(r.AmountCents, rules.RewardType, tenantRow.CurrencyName, tenantRow.CurrencyCode, "en")}: {r.Reason.Trim()}", "customer", r.CustomerId,
                     before, result);
             }
             return result;

@@ -29,7 +29,9 @@ public sealed class ImportCustomers(LedgerUnit unit, TenantContext tenant, TimeP
     public async Task<Result> ExecuteAsync(Stream csv, bool dryRun, AuditActor actor, CancellationToken ct = default)
     {
         var tenantId = tenant.Require();
-        var (rows, errors) = Parse(csv);
+        // opening_balance is in the program's unit: money for cashback, whole points for a points program.
+        var rewardType = await unit.RunAsync(tenantId, db => Programs.RewardUnits.OfTenantAsync(db, ct), ct);
+        var (rows, errors) = Parse(csv, rewardType);
         // Rows are checked against the database inside the transaction, so a dry run and an import agree.
         return await unit.RecordAsync(tenantId, async db =>
         {
@@ -74,7 +76,7 @@ public sealed class ImportCustomers(LedgerUnit unit, TenantContext tenant, TimeP
                         ruleVersion: rules.Version, authorUserId: actor.UserId);
                 books.Emit(Events.CustomerJoined, customer.Id, customer.Id, new { customerId = customer.Id, claimedWalkIn = false, source = "import" });
             }
-            RecordAudit.Add(db, actor, now, "customers.imported", $"{rows.Count} customers imported from CSV with {Money.Format(opening)} of opening balances",
+            RecordAudit.Add(db, actor, now, "customers.imported", $"{rows.Count} customers imported from CSV with {Programs.RewardUnits.Format(opening, rules.RewardType, "points", "BRL", "en")} of opening balances",
                 "customers", null, null, new { rows = rows.Count, openingBalanceCents = opening });
             await db.SaveChangesAsync(ct);
             return new Result(rows.Count, rows.Count, opening, [], false);
@@ -82,7 +84,7 @@ public sealed class ImportCustomers(LedgerUnit unit, TenantContext tenant, TimeP
     }
 
     /// <summary>Reads the CSV (comma or semicolon, quoted fields, a header naming the columns); field errors per line.</summary>
-    private (List<Row> Rows, List<RowError> Errors) Parse(Stream csv)
+    private (List<Row> Rows, List<RowError> Errors) Parse(Stream csv, Programs.RewardType rewardType)
     {
         var rows = new List<Row>();
         var errors = new List<RowError>();
@@ -111,8 +113,11 @@ public sealed class ImportCustomers(LedgerUnit unit, TenantContext tenant, TimeP
             long opening = 0;
             if (Get(fields, "opening_balance") is { } ob)
             {
-                var parsed = Money.Parse(ob, ob.Contains(',') ? "pt-BR" : "en");
-                if (parsed is null) problems.Add("opening_balance: not an amount (e.g. 12.50)");
+                var parsed = rewardType == Programs.RewardType.Points
+                    ? (Programs.RewardUnits.Parse(ob, rewardType, "pt-BR") ?? Programs.RewardUnits.Parse(ob, rewardType, "en")) is { } n and >= 0 ? n : (long?)null
+                    : Money.Parse(ob, ob.Contains(',') ? "pt-BR" : "en");
+                if (parsed is null)
+                    problems.Add(rewardType == Programs.RewardType.Points ? "opening_balance: not a whole number of points (e.g. 150)" : "opening_balance: not an amount (e.g. 12.50)");
                 else opening = parsed.Value;
             }
             (string? Phone, string? Email, string? Cpf) normalized = (null, null, null);

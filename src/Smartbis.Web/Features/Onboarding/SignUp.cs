@@ -18,7 +18,7 @@ public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvid
     public sealed record Request(
         string BusinessName, string Slug, string OwnerName, string Email, string Password,
         string EarnRatePercent, string CurrencyName, string RewardType = "cashback", string Locale = "pt-BR",
-        string PlanCode = Plans.PlanDefinition.Free);
+        string PlanCode = Plans.PlanDefinition.Free, string? PointsPerUnit = null);
 
     public sealed record Result(Guid TenantId, string Slug, AppUser Owner);
 
@@ -39,9 +39,15 @@ public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvid
             var result = await validator.ValidateAsync(users, new AppUser { UserName = email, Email = email }, r.Password ?? "");
             if (!result.Succeeded) { v.Add(nameof(r.Password), "password_too_short"); break; }
         }
-        var bps = ParseRate(r.EarnRatePercent, r.Locale);
-        v.Check(bps is > 0 and <= 10_000, nameof(r.EarnRatePercent), "earn_rate_range");
-        v.Check(r.RewardType == "cashback", nameof(r.RewardType), "cashback_only");
+        v.Check(r.RewardType is "cashback" or "points", nameof(r.RewardType), "reward_type_choice");
+        var points = r.RewardType == "points";
+        // A points program earns whole points per currency unit; a cashback program a percentage. Only the one chosen is read.
+        var bps = points ? 0 : ParseRate(r.EarnRatePercent, r.Locale);
+        var perUnit = points ? ParsePointsPerUnit(r.PointsPerUnit) : 1;
+        if (points)
+            v.Check(perUnit is > 0 and <= SaveProgramRules.MaxPointsPerUnit, nameof(r.PointsPerUnit), "points_per_unit_range", new { maximum = SaveProgramRules.MaxPointsPerUnit });
+        else
+            v.Check(bps is > 0 and <= 10_000, nameof(r.EarnRatePercent), "earn_rate_range");
         v.Check(!string.IsNullOrWhiteSpace(r.CurrencyName) && r.CurrencyName.Trim().Length <= 40, nameof(r.CurrencyName), "currency_name_required");
         v.Check(r.Locale is "pt-BR" or "en", nameof(r.Locale), "locale_choice");
         // Free, or a trial of a paid plan that offers one (the trial's end brings the business back to Free: Plans/PlanJobs).
@@ -77,9 +83,12 @@ public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvid
         db.Memberships.Add(new Membership { UserId = owner.Id, Role = StaffRole.Owner, CreatedAt = now });
         db.OnboardingProgress.Add(new OnboardingProgress());
         RecordAudit.Add(db, new AuditActor(owner.Id, email, null, null), now, "tenant.created",
-            $"Program created: {tenant.Name} ({slug})", "tenant", tenant.Id, null, new { tenant.Name, tenant.Slug, EarnRateBps = bps, tenant.CurrencyName, tenant.PlanCode, tenant.TrialEndsAt });
+            $"Program created: {tenant.Name} ({slug})", "tenant", tenant.Id, null, new { tenant.Name, tenant.Slug, r.RewardType, EarnRateBps = bps, PointsPerCurrencyUnit = points ? perUnit : null, tenant.CurrencyName, tenant.PlanCode, tenant.TrialEndsAt });
         await db.SaveChangesAsync(ct);
-        await new SaveProgramRules(db, clock).ExecuteAsync(new ProgramRules { EarnRateBps = bps!.Value }, owner.Id, now, ct);
+        var rules = points
+            ? new ProgramRules { RewardType = RewardType.Points, PointsPerCurrencyUnit = perUnit!.Value, EarnRateBps = 0, MinRedeemBalanceCents = 0 }
+            : new ProgramRules { EarnRateBps = bps!.Value };
+        await new SaveProgramRules(db, clock).ExecuteAsync(rules, owner.Id, now, ct);
         await tx.CommitAsync(ct);
         return new Result(tenant.Id, slug, owner);
     }
@@ -91,6 +100,10 @@ public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvid
         // Slugs are global: this reads across tenants on purpose (the tenants table is not tenant-owned).
         return await db.Tenants.AnyAsync(t => t.Slug == slug, ct) ? "slug_taken" : null;
     }
+
+    /// <summary>"1", "2" → points per currency unit; null when it is not a whole number.</summary>
+    public static int? ParsePointsPerUnit(string? text) =>
+        int.TryParse((text ?? "").Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <summary>"5", "5,5" (pt-BR) or "5.5" (en) percent → basis points; null when it is not a number with at most 2 decimals.</summary>
     public static int? ParseRate(string? text, string? locale = null)

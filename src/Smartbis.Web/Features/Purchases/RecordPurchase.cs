@@ -113,6 +113,9 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         //    (credit past its expiry first expires: it cannot pay, whether or not the expiry job has run).
         if (r.PayWithCashbackCents > 0)
         {
+            if (rules.IsPoints)
+                throw new OperationFailed("points_not_payment", "points_not_payment", "payWithCashbackCents",
+                    values: new { currencyName = tenantRow.CurrencyName });
             if (!customer.IsClaimed)
                 throw new OperationFailed("customer_unclaimed",
                     "customer_unclaimed", "payWithCashbackCents");
@@ -152,7 +155,8 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         // The pending period runs from when the purchase was recorded (never from a backdated occurredAt): backdating
         // cannot make cashback available sooner, nor make it expire sooner (expiry counts from availability).
         var credited = books.Credit(account, EntryKind.Earn, earned,
-            $"{rate / 100m:0.##}% cashback on your purchase at {store.Name}",
+            rules.IsPoints ? $"{earned} points ({rate} per {tenantRow.CurrencyCode} 1) on your purchase at {store.Name}"
+                           : $"{rate / 100m:0.##}% cashback on your purchase at {store.Name}",
             Max(occurredAt, now).AddDays(rules.PendingDays), rules.ExpiryDays, purchase.Id, rules.Version, rate, r.CashierUserId);
         if (backdated) await DetectAnomalies.BackdatedAsync(db, purchase, store.Name, now, ct);
         if (earned > 0)
@@ -176,10 +180,14 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
     }
 
     /// <summary>
-    /// What a purchase earns, as a pure function of the rules: the share paid with money of the amount outside the excluded
-    /// categories is eligible; the rate is the best boost of the local day (else the base rate); one half-up rounding; the
-    /// minimum purchase and the cap per purchase apply. A tier's multiplier (10 000 = ×1) scales the rate, rounded half-up
-    /// to a basis point. (Also what bench/Smartbis.Bench.Micro measures.)
+    /// What a purchase earns, as a pure function of the rules — the one earn computation, for both reward types: the share paid
+    /// with money of the amount outside the excluded categories is eligible; the rate is the best boost of the local day (else
+    /// the base rate: <see cref="ProgramRules.RateOn"/>); the minimum purchase and the cap per purchase apply.
+    /// Cashback: eligible × bps / 10 000 in cents, one half-up rounding. Points: eligible × points per unit / 100 in whole
+    /// points, rounded down (never a fraction of a point, never money). A tier's multiplier (10 000 = ×1) scales the rate:
+    /// for cashback rounded half-up to a basis point; for points exactly, inside the one rounding down (1 point per R$ 1
+    /// × 1,25 must earn 125 points on R$ 100, not 100). The returned rate is in the program's terms (bps or points per unit).
+    /// (Also what bench/Smartbis.Bench.Micro measures.)
     /// </summary>
     public static (long EligibleCents, long EarnedCents, int RateBps) Earn(
         ProgramRules rules, long amountCents, long paidWithMoneyCents, IReadOnlyList<Line> lines, DateOnly localDate, int multiplierBps = 10_000)
@@ -187,10 +195,14 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         long excludedCents = 0;
         foreach (var l in lines)
             if (IsExcluded(rules, l.Category)) excludedCents += l.AmountCents;
-        var rate = multiplierBps == 10_000 ? rules.RateOn(localDate) : (int)Money.DivideHalfUp((Int128)rules.RateOn(localDate) * multiplierBps, 10_000);
+        var baseRate = rules.RateOn(localDate);
+        var rate = multiplierBps == 10_000 ? baseRate : (int)Money.DivideHalfUp((Int128)baseRate * multiplierBps, 10_000);
         var earnBase = (Int128)(amountCents - excludedCents) * paidWithMoneyCents;
         var eligible = Money.DivideHalfUp(earnBase, amountCents);
-        var earned = amountCents < rules.MinPurchaseCents ? 0 : Money.DivideHalfUp(earnBase * rate, (Int128)amountCents * 10_000);
+        long earned;
+        if (amountCents < rules.MinPurchaseCents) earned = 0;
+        else if (rules.IsPoints) earned = (long)(earnBase * baseRate * multiplierBps / ((Int128)amountCents * 100 * 10_000)); // whole points, rounded down
+        else earned = Money.DivideHalfUp(earnBase * rate, (Int128)amountCents * 10_000);
         if (rules.MaxEarnPerPurchaseCents is { } cap) earned = Math.Min(earned, cap);
         return (eligible, earned, rate);
     }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Features.Vouchers;
 
 namespace Smartbis.Web.Features.Reporting;
@@ -8,6 +9,8 @@ namespace Smartbis.Web.Features.Reporting;
 /// <summary>
 /// What the merchant owes its customers and how old it is: the balances now by bucket, ageing of open credits and
 /// vouchers (0–30, 31–90, 91+ days since credited/issued), and the breakage rate (expired ÷ given) of the period.
+/// Balances are in the program's unit (cents or points); a points program's liability is valued at the merchant's stated
+/// cost per point (<see cref="ProgramRules.CostPerPointCents"/>): <see cref="Result.ValueCents"/>.
 /// </summary>
 public static class LiabilityReport
 {
@@ -17,9 +20,14 @@ public static class LiabilityReport
     }
 
     public sealed record Result(long PendingCents, long AvailableCents, long VoucherCents, IReadOnlyList<Bucket> Ageing,
-        long GivenCents, long ExpiredCents, long RedeemedCents, double? BreakageRate, Overview.Result Period)
+        long GivenCents, long ExpiredCents, long RedeemedCents, double? BreakageRate, Overview.Result Period,
+        RewardType RewardType = RewardType.Cashback, long CostPerPointCents = 0)
     {
+        /// <summary>In the program's unit. For points, pending and available are points while vouchers are money: see <see cref="ValueCents"/>.</summary>
         public long TotalCents => PendingCents + AvailableCents + VoucherCents;
+
+        /// <summary>What is owed, in money: cashback as is; points at the cost per point; vouchers at their value.</summary>
+        public long ValueCents => RewardUnits.ValueInCents(PendingCents + AvailableCents, RewardType, CostPerPointCents) + VoucherCents;
     }
 
     public static readonly (string Label, int MinDays, int MaxDays)[] AgeBands = [("0–30", 0, 30), ("31–90", 31, 90), ("91+", 91, int.MaxValue)];
@@ -42,7 +50,8 @@ public static class LiabilityReport
         var period = await Overview.LoadAsync(db, timeZone, from, to, null, ct);
         var f = period.Figures;
         var given = f.EarnedCents + f.BonusCents;
+        var rules = await RulesInForce.FindAtAsync(db, now, ct);
         return new Result(totals?.P ?? 0, totals?.A ?? 0, totals?.V ?? 0, ageing, given, f.ExpiredCents, f.RedeemedCents,
-            given == 0 ? null : (double)f.ExpiredCents / given, period);
+            given == 0 ? null : (double)f.ExpiredCents / given, period, rules?.RewardType ?? RewardType.Cashback, rules?.CostPerPointCents ?? 0);
     }
 }

@@ -53,12 +53,20 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, RollUpDailySta
         Stores = (await db.Stores.OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(ct)).Select(s => (s.Id, s.Name)).ToList();
         if (Store is { } s && Stores.All(x => x.Id != s)) Store = null; // another tenant's or unknown store: the whole business
         Result = await Overview.LoadAsync(db, Tenant.TimeZone, FromDay, ToDay, Store, ct);
+        RewardType = await Features.Programs.RewardUnits.OfTenantAsync(db, ct);
         var checklist = await Features.Onboarding.Checklist.LoadAsync(db, ct);
         Checklist = checklist.Dismissed || checklist.Complete || !checklist.Started ? null : checklist;
         return Page();
     }
 
     public string Money(long cents) => Infrastructure.Money.Format(cents, Tenant.CurrencyCode, System.Globalization.CultureInfo.CurrentCulture.Name);
+
+    /// <summary>Cashback or points: the unit of the ledger figures (earned, bonuses, redeemed, expired, liability).</summary>
+    public Features.Programs.RewardType RewardType { get; private set; }
+    public bool IsPoints => RewardType == Features.Programs.RewardType.Points;
+
+    /// <summary>A ledger figure in the program's unit: money, or points with the reward's name.</summary>
+    public string Units(long amount) => Features.Programs.RewardUnits.Format(amount, RewardType, Tenant.CurrencyName, Tenant.CurrencyCode, System.Globalization.CultureInfo.CurrentCulture.Name);
 
     /// <summary>The roll-up's time in the tenant's zone, for the freshness note.</summary>
     public string AsOfText() => TimeZoneInfo.ConvertTime(AsOf, TimeZoneInfo.FindSystemTimeZoneById(Tenant.TimeZone))

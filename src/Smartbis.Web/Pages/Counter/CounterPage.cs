@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Counter;
+using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Infrastructure;
 
@@ -25,6 +26,13 @@ public abstract class CounterPage(SmartbisDb db, CurrentStaff staff, TimeProvide
 
     public string Fmt(long cents) => Money.Format(cents, CurrencyCode, Locale);
 
+    /// <summary>Cashback or points: the program's unit of balances and earnings (loaded with the store).</summary>
+    public RewardType RewardType { get; private set; }
+    public bool IsPoints => RewardType == RewardType.Points;
+
+    /// <summary>A balance or an earning in the program's unit: "R$ 12,34" or "1.234 Pontos Aurora" (<see cref="RewardUnits"/>).</summary>
+    public string Reward(long amount) => RewardUnits.Format(amount, RewardType, CurrencyName, CurrencyCode, Locale);
+
     /// <summary>Cents as the cashier types them back ("12,34" in pt-BR).</summary>
     public string Plain(long cents) => (cents / 100m).ToString("0.00", CultureInfo.GetCultureInfo(Locale));
 
@@ -37,7 +45,11 @@ public abstract class CounterPage(SmartbisDb db, CurrentStaff staff, TimeProvide
     public string Day(DateTimeOffset at) => Local(at).ToString("d", CultureInfo.CurrentCulture);
     public string Time(DateTimeOffset at) => Local(at).ToString("t", CultureInfo.CurrentCulture);
 
-    protected async Task LoadStoreAsync() => Store = await CounterStore.CurrentAsync(HttpContext, db, staff, HttpContext.RequestAborted);
+    protected async Task LoadStoreAsync()
+    {
+        Store = await CounterStore.CurrentAsync(HttpContext, db, staff, HttpContext.RequestAborted);
+        RewardType = await RewardUnits.OfTenantAsync(db, HttpContext.RequestAborted);
+    }
 
     /// <summary>Puts an operation's field errors beside the form fields, in the user's language.</summary>
     protected void AddErrors(OperationFailed e, string prefix, IReadOnlyDictionary<string, string> fields)

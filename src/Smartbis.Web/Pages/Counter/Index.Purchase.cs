@@ -63,7 +63,8 @@ public sealed partial class IndexModel
             {
                 NeedsAuthorization = e.Code is "authorization_required" or "invalid_code" or "code_amount" or "invalid_pin" or "pin_locked" or "no_email" or "too_many_codes";
                 if (e.Code == "duplicate_receipt" && e.Refs.TryGetValue("existingPurchaseId", out var first)) DuplicateOf = first;
-                AddErrors(e, "Purchase", PurchaseFields);
+                // A points program has no "pay with" field: its refusal (points are not money) goes to the form's summary.
+                AddErrors(e, "Purchase", IsPoints ? PointsPurchaseFields : PurchaseFields);
             }
         }
         await ReloadAfterPostAsync();
@@ -76,4 +77,7 @@ public sealed partial class IndexModel
         ["receiptNumber"] = "Receipt", ["oneTimeCode"] = "OneTimeCode", ["managerPin"] = "ManagerPin", ["authorization"] = "Authorization",
         ["lines"] = "Excluded", ["excludedAmount"] = "Excluded", ["phone"] = "Phone",
     };
+
+    private static readonly Dictionary<string, string> PointsPurchaseFields =
+        PurchaseFields.Where(f => f.Key != "payWithCashbackCents").ToDictionary();
 }

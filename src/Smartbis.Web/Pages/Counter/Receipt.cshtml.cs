@@ -54,12 +54,16 @@ public sealed class ReceiptModel(SmartbisDb db, CurrentStaff staff, TimeProvider
         ReceiptLine = string.Join(" ", new[]
         {
             redeemed > 0 ? L["You used {0} of {1}.", Fmt(redeemed), CurrencyName].Value : null,
-            pending
-                ? L["You earned {0} of {1}, available on {2}.", Fmt(P.EarnedCents), CurrencyName, Day(AvailableAt!.Value)].Value
-                : L["You earned {0} of {1}.", Fmt(P.EarnedCents), CurrencyName].Value,
+            IsPoints // "You earned 120 Pontos Aurora": the points carry the reward's name
+                ? pending
+                    ? L["You earned {0}, available on {1}.", Reward(P.EarnedCents), Day(AvailableAt!.Value)].Value
+                    : L["You earned {0}.", Reward(P.EarnedCents)].Value
+                : pending
+                    ? L["You earned {0} of {1}, available on {2}.", Fmt(P.EarnedCents), CurrencyName, Day(AvailableAt!.Value)].Value
+                    : L["You earned {0} of {1}.", Fmt(P.EarnedCents), CurrencyName].Value,
             Balances.PendingCents > 0
-                ? L["Balance: {0} (+ {1} pending).", Fmt(Balances.AvailableCents), Fmt(Balances.PendingCents)].Value
-                : L["Balance: {0}.", Fmt(Balances.AvailableCents)].Value,
+                ? L["Balance: {0} (+ {1} pending).", Reward(Balances.AvailableCents), Reward(Balances.PendingCents)].Value
+                : L["Balance: {0}.", Reward(Balances.AvailableCents)].Value,
         }.Where(s => s is not null));
         return Page();
     }

@@ -114,11 +114,11 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
     /// <summary>The amount to show: a gain or a loss of the member, or a move between buckets shown without a sign.</summary>
     public string Amount(ActivityRow e) => e.Kind switch
     {
-        EntryKind.Release => Money(e.Available),
+        EntryKind.Release => Reward(e.Available),
         EntryKind.VoucherIssue => Money(e.Voucher),
         EntryKind.VoucherCancel => Money(e.Available),
         _ => Signed(e.Pending + e.Available + e.Voucher),
     };
 
-    private string Signed(long cents) => cents switch { > 0 => "+" + Money(cents), < 0 => "−" + Money(-cents), _ => Money(0) };
+    private string Signed(long amount) => amount switch { > 0 => "+" + Reward(amount), < 0 => "−" + Reward(-amount), _ => Reward(0) };
 }

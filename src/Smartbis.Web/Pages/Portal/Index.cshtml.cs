@@ -35,5 +35,7 @@ public sealed class IndexModel(SmartbisDb db, TimeProvider clock) : PortalPage
 
     public string Headline => Program is null
         ? P["Join the {0} rewards program.", Tenant.Name]
-        : P["{0} back as {1} on every purchase.", (Program.EarnRateBps / 100m).ToString("0.##", System.Globalization.CultureInfo.CurrentUICulture) + "%", Tenant.CurrencyName];
+        : Program.IsPoints
+            ? P["Earn {0} for every {1} you spend.", Features.Programs.RewardUnits.Format(Program.PointsPerCurrencyUnit, Program.RewardType, Tenant), Money(100)]
+            : P["{0} back as {1} on every purchase.", (Program.EarnRateBps / 100m).ToString("0.##", System.Globalization.CultureInfo.CurrentUICulture) + "%", Tenant.CurrencyName];
 }

@@ -132,7 +132,7 @@ public sealed class JoinModel(SmartbisDb db, EnrollCustomer enroll, SendSignInCo
         {
             var rules = await RulesInForce.AtAsync(db, clock.GetUtcNow());
             Referral = string.IsNullOrWhiteSpace(Input.ReferralCode) ? null : RulesInWords.Referral(rules, Tenant, P);
-            Welcome = rules.WelcomeBonusCents > 0 ? Money(rules.WelcomeBonusCents) : null;
+            Welcome = rules.WelcomeBonusCents > 0 ? Reward(rules.WelcomeBonusCents) : null;
         }
         catch (OperationFailed) { }
     }

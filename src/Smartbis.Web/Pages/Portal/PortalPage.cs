@@ -31,6 +31,7 @@ public abstract partial class PortalPage : PageModel
         if (TenantRouteMiddleware.Current(HttpContext) is not { } tenant) return false;
         Tenant = tenant;
         ViewData["PortalTenant"] = tenant;
+        RewardType = await Features.Programs.RewardUnits.OfTenantAsync(db);
         if (await CustomerSession.CustomerIdAsync(HttpContext, tenant.Id) is { } id)
         {
             // A blocked or deleted member's cookie no longer opens anything.
@@ -51,7 +52,15 @@ public abstract partial class PortalPage : PageModel
 
     public string Link(string path = "") => $"/{Tenant.Slug}{path}";
 
+    /// <summary>Money (a voucher's value, a purchase amount).</summary>
     public string Money(long cents) => Infrastructure.Money.Format(cents, Tenant.CurrencyCode, Tenant.Locale);
+
+    /// <summary>Cashback or points: the program's unit of balances and earnings.</summary>
+    public Features.Programs.RewardType RewardType { get; private set; }
+    public bool IsPoints => RewardType == Features.Programs.RewardType.Points;
+
+    /// <summary>A balance or earning in the program's unit: "R$ 12,34" or "1.234 Pontos Aurora".</summary>
+    public string Reward(long amount) => Features.Programs.RewardUnits.Format(amount, RewardType, Tenant);
 
     /// <summary>A date in the tenant's time zone and locale.</summary>
     public string Date(DateTimeOffset at) => Local(at).ToString("d", CultureInfo.GetCultureInfo(Tenant.Locale));

@@ -15,31 +15,44 @@ public static class RulesInWords
     public static List<string> Describe(ProgramRules r, Tenant t, DateOnly today, IStringLocalizer<PortalText> P)
     {
         string M(long cents) => Infrastructure.Money.Format(cents, t.CurrencyCode, t.Locale);
+        string U(long amount) => RewardUnits.Format(amount, r.RewardType, t); // a ledger amount: money or points
         string Pct(int bps) => (bps / 100m).ToString("0.##", CultureInfo.CurrentUICulture) + "%";
         var name = t.CurrencyName;
         var lines = new List<string>();
 
-        var earn = r.MinPurchaseCents > 0
-            ? P["{0} of every purchase of {1} or more comes back as {2}", Pct(r.EarnRateBps), M(r.MinPurchaseCents), name].Value
-            : P["{0} of every purchase comes back as {1}", Pct(r.EarnRateBps), name].Value;
+        var earn = r.IsPoints
+            ? r.MinPurchaseCents > 0
+                ? P["Earn {0} for every {1} you spend, on purchases of {2} or more", U(r.PointsPerCurrencyUnit), M(100), M(r.MinPurchaseCents)].Value
+                : P["Earn {0} for every {1} you spend", U(r.PointsPerCurrencyUnit), M(100)].Value
+            : r.MinPurchaseCents > 0
+                ? P["{0} of every purchase of {1} or more comes back as {2}", Pct(r.EarnRateBps), M(r.MinPurchaseCents), name].Value
+                : P["{0} of every purchase comes back as {1}", Pct(r.EarnRateBps), name].Value;
         earn += r.PendingDays > 0 ? P[", available {0} days after the purchase", r.PendingDays].Value : P[", available right away"].Value;
         earn += r.ExpiryDays is { } days ? P[", valid for {0} days.", days].Value : P[", and it does not expire."].Value;
         lines.Add(earn);
 
-        if (r.MaxEarnPerPurchaseCents is { } cap) lines.Add(P["Up to {0} per purchase.", M(cap)]);
+        if (r.MaxEarnPerPurchaseCents is { } cap) lines.Add(P["Up to {0} per purchase.", U(cap)]);
         if (r.ExcludedCategories.Count > 0) lines.Add(P["Not earned on: {0}.", string.Join(", ", r.ExcludedCategories)]);
         foreach (var boost in r.Boosts.Where(b => b.EndsOn is null || b.EndsOn >= today))
         {
             var when = boost.Weekdays.Count > 0
                 ? string.Join(", ", boost.Weekdays.Select(d => CultureInfo.CurrentUICulture.DateTimeFormat.GetDayName(d)))
                 : "";
-            lines.Add(when.Length > 0
-                ? P["{0}: {1} back on {2}.", boost.Name, Pct(boost.RateBps), when]
-                : P["{0}: {1} back.", boost.Name, Pct(boost.RateBps)]);
+            if (r.IsPoints)
+                lines.Add(when.Length > 0
+                    ? P["{0}: {1} for every {2} on {3}.", boost.Name, U(boost.PointsPerCurrencyUnit), M(100), when]
+                    : P["{0}: {1} for every {2}.", boost.Name, U(boost.PointsPerCurrencyUnit), M(100)]);
+            else
+                lines.Add(when.Length > 0
+                    ? P["{0}: {1} back on {2}.", boost.Name, Pct(boost.RateBps), when]
+                    : P["{0}: {1} back.", boost.Name, Pct(boost.RateBps)]);
         }
 
         switch (r.VoucherMode)
         {
+            case var _ when r.IsPoints: // points are spent on the reward catalogue, never as money at the counter
+                lines.Add(P["Exchange your {0} for rewards from our catalogue.", name]);
+                break;
             case VoucherMode.Threshold when r.VoucherThresholdCents > 0:
                 lines.Add(P["Each time your balance reaches {0}, you get a {0} voucher to use on your next purchase, valid for {1} days.", M(r.VoucherThresholdCents), r.VoucherValidityDays]);
                 break;
@@ -54,8 +67,8 @@ public static class RulesInWords
                 break;
         }
 
-        if (r.WelcomeBonusCents > 0) lines.Add(P["Join now and get {0} as a welcome bonus.", M(r.WelcomeBonusCents)]);
-        if (r.BirthdayBonusCents > 0) lines.Add(P["A gift of {0} on your birthday.", M(r.BirthdayBonusCents)]);
+        if (r.WelcomeBonusCents > 0) lines.Add(P["Join now and get {0} as a welcome bonus.", U(r.WelcomeBonusCents)]);
+        if (r.BirthdayBonusCents > 0) lines.Add(P["A gift of {0} on your birthday.", U(r.BirthdayBonusCents)]);
         if (Referral(r, t, P) is { } referral) lines.Add(referral);
         return lines;
     }
@@ -65,12 +78,13 @@ public static class RulesInWords
     {
         if (r.ReferrerRewardCents <= 0 && r.RefereeRewardCents <= 0) return null;
         string M(long cents) => Infrastructure.Money.Format(cents, t.CurrencyCode, t.Locale);
+        string U(long amount) => RewardUnits.Format(amount, r.RewardType, t);
         var first = r.ReferralMinPurchaseCents > 0
             ? P["Invite friends: when a friend joins with your link and makes a first purchase of {0} or more", M(r.ReferralMinPurchaseCents)].Value
             : P["Invite friends: when a friend joins with your link and makes a first purchase"].Value;
         var parts = new List<string>();
-        if (r.ReferrerRewardCents > 0) parts.Add(P["you get {0}", M(r.ReferrerRewardCents)]);
-        if (r.RefereeRewardCents > 0) parts.Add(P["your friend gets {0}", M(r.RefereeRewardCents)]);
+        if (r.ReferrerRewardCents > 0) parts.Add(P["you get {0}", U(r.ReferrerRewardCents)]);
+        if (r.RefereeRewardCents > 0) parts.Add(P["your friend gets {0}", U(r.RefereeRewardCents)]);
         var text = first + ", " + string.Join(P[" and "], parts) + ".";
         if (r.ReferralMonthlyCap > 0 && r.ReferrerRewardCents > 0) text += " " + P["Up to {0} rewarded referrals a month.", r.ReferralMonthlyCap];
         return text;

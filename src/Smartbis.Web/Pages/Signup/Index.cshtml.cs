@@ -23,6 +23,7 @@ public sealed class IndexModel(SignUp signUp, SignInManager<AppUser> signIn, Sma
         public string Password { get; set; } = "";
         public string RewardType { get; set; } = "cashback";
         public string EarnRatePercent { get; set; } = "5";
+        public string PointsPerUnit { get; set; } = "1";
         public string CurrencyName { get; set; } = "Cashback";
         /// <summary>Free, or a paid plan's trial (the plans page links here with ?plan=).</summary>
         public string PlanCode { get; set; } = Features.Plans.PlanDefinition.Free;
@@ -57,7 +58,7 @@ public sealed class IndexModel(SignUp signUp, SignInManager<AppUser> signIn, Sma
         {
             var result = await signUp.ExecuteAsync(new SignUp.Request(
                 Input.BusinessName, Input.Slug, Input.OwnerName, Input.Email, Input.Password,
-                Input.EarnRatePercent, Input.CurrencyName, Input.RewardType, locale, Input.PlanCode), HttpContext.RequestAborted);
+                Input.EarnRatePercent, Input.CurrencyName, Input.RewardType, locale, Input.PlanCode, Input.PointsPerUnit), HttpContext.RequestAborted);
             await signIn.SignInWithClaimsAsync(result.Owner, false, [new Claim(StaffClaims.Tenant, result.TenantId.ToString())]);
             Languages.Remember(Response, locale);
             return Redirect("/app/welcome");

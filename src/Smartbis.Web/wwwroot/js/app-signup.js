@@ -6,6 +6,12 @@
   const slug = form.querySelector('[name="Input.Slug"]');
   const status = document.getElementById('slug-status');
   let edited = slug.value.length > 0;
+  // Cashback asks for a rate, points for points per currency unit: show the field of the type chosen.
+  const rewardType = form.querySelector('[name="Input.RewardType"]');
+  function showRewardField() {
+    form.querySelectorAll('[data-reward-field]').forEach(f => { f.hidden = f.dataset.rewardField !== rewardType.value; });
+  }
+  if (rewardType) { rewardType.addEventListener('change', showRewardField); showRewardField(); }
   let timer = null;
   let seq = 0;
 

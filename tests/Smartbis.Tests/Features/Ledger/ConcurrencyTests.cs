@@ -95,4 +95,66 @@ public sealed class ConcurrencyTests(LedgerFixture fixture, ITestOutputHelper ou
         var balances = await shop.BalancesAsync(ana);
         (balances.AvailableCents >= 0 && balances.ClawbackCents >= 0).Should().BeTrue();
     }
+    /// <summary>
+    /// The spend primitive of the books (lock, expire due credit, refuse above the balance, FIFO consume, one Redeem entry)
+    /// under 200 parallel spends on one member, for both reward types: never an overdraft, every accepted spend one entry.
+    /// </summary>
+    [Theory]
+    [InlineData("cashback")]
+    [InlineData("points")]
+    public async Task Two_hundred_parallel_spends_through_the_books_never_overdraw(string rewardType)
+    {
+        var rules = SampleRules.OfType(rewardType);
+        var shop = await NewTenantAsync(rules);
+        var ana = await shop.EnrollAsync();
+        await shop.AdjustAsync(ana, 3_000, "Opening balance");
+        await shop.AdjustAsync(ana, 2_000, "Second lot");
+        const long initial = 5_000;
+        var random = new Random(99);
+        var amounts = Enumerable.Range(0, 200).Select(_ => random.NextInt64(10, 60)).ToList();
+
+        var outcomes = await Task.WhenAll(amounts.Select(amount => Task.Run(async () =>
+        {
+            try
+            {
+                await shop.SpendAsync(ana, amount);
+                return (amount, Accepted: true, Code: (string?)null);
+            }
+            catch (OperationFailed e)
+            {
+                return (amount, Accepted: false, Code: (string?)e.Code);
+            }
+        })));
+
+        var accepted = outcomes.Where(o => o.Accepted).ToList();
+        var refused = outcomes.Where(o => !o.Accepted).ToList();
+        refused.Should().OnlyContain(o => o.Code == "insufficient_balance");
+        refused.Should().NotBeEmpty("200 spends of 10 to 60 ask for more than 5 000");
+        var spent = accepted.Sum(o => o.amount);
+        spent.Should().BeLessThanOrEqualTo(initial);
+        var balances = await shop.BalancesAsync(ana);
+        balances.AvailableCents.Should().Be(initial - spent).And.BeGreaterThanOrEqualTo(0);
+        balances.AvailableCents.Should().BeLessThan(refused.Min(o => o.amount), "a refusal means less was left than asked");
+        var redeems = await shop.WithDbAsync(db => db.LedgerEntries.AsNoTracking().Where(e => e.Kind == EntryKind.Redeem).ToListAsync());
+        redeems.Should().HaveCount(accepted.Count);
+        redeems.Sum(e => -e.AvailableDeltaCents).Should().Be(spent);
+        (await shop.LotsAsync(ana)).Sum(l => l.RemainingCents).Should().Be(initial - spent);
+    }
+
+    [Theory]
+    [InlineData("cashback")]
+    [InlineData("points")]
+    public async Task The_same_spend_sent_50_times_in_parallel_is_spent_once(string rewardType)
+    {
+        var shop = await NewTenantAsync(SampleRules.OfType(rewardType));
+        var ana = await shop.EnrollAsync();
+        await shop.AdjustAsync(ana, 1_000);
+        var key = LedgerTestKit.NewKey();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => shop.SpendAsync(ana, 300, key))));
+
+        results.Should().OnlyContain(b => b.AvailableCents == 700);
+        (await shop.BalancesAsync(ana)).AvailableCents.Should().Be(700);
+        (await shop.EntriesAsync(ana)).Count(e => e.Kind == EntryKind.Redeem).Should().Be(1);
+    }
 }

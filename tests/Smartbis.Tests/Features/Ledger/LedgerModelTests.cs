@@ -24,9 +24,13 @@ public sealed class LedgerModelTests(LedgerFixture fixture, ITestOutputHelper ou
     private const int DefaultSequences = 20;
     private const int DefaultSteps = 30;
 
-    [Fact]
-    public async Task Random_operation_sequences_keep_the_database_in_step_with_a_model_of_the_balances()
+    /// <summary>Run for both reward types: the ledger's invariants hold for points as for cashback (same tables, unit = points).</summary>
+    [Theory]
+    [InlineData("cashback")]
+    [InlineData("points")]
+    public async Task Random_operation_sequences_keep_the_database_in_step_with_a_model_of_the_balances(string rewardType)
     {
+        var points = rewardType == "points";
         var seed = EnvInt("SMARTBIS_MODEL_SEED") ?? DefaultSeed;
         var sequences = EnvInt("SMARTBIS_MODEL_SEQUENCES") ?? DefaultSequences;
         var steps = EnvInt("SMARTBIS_MODEL_STEPS") ?? DefaultSteps;
@@ -35,19 +39,20 @@ public sealed class LedgerModelTests(LedgerFixture fixture, ITestOutputHelper ou
         {
             var sequenceSeed = seed + i;
             output.WriteLine($"sequence {i + 1}/{sequences}: seed {sequenceSeed}");
-            var sequence = new Sequence(this, sequenceSeed, steps);
+            var sequence = new Sequence(this, sequenceSeed, steps, points);
             await sequence.RunAsync();
             foreach (var (op, n) in sequence.Counts) operations[op] = operations.GetValueOrDefault(op) + n;
         }
         output.WriteLine(string.Join(", ", operations.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}")));
-        // The mix must really exercise the ledger, refusals included.
-        operations.Keys.Should().Contain(["earn", "refund", "release", "expire", "issue vouchers", "redeem voucher", "refused"]);
+        // The mix must really exercise the ledger, refusals included (points: spending, no vouchers, payment refused).
+        if (points) operations.Keys.Should().Contain(["earn", "refund", "release", "expire", "spend", "refused spend", "refused points_not_payment"]);
+        else operations.Keys.Should().Contain(["earn", "refund", "release", "expire", "issue vouchers", "redeem voucher", "refused"]);
     }
 
     private static int? EnvInt(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
 
-    private sealed class Sequence(LedgerModelTests test, int seed, int steps)
+    private sealed class Sequence(LedgerModelTests test, int seed, int steps, bool points)
     {
         private readonly Random random = new(seed);
         private readonly StringBuilder log = new();
@@ -68,7 +73,7 @@ public sealed class LedgerModelTests(LedgerFixture fixture, ITestOutputHelper ou
                 Clock.StartAt(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
                 var rules = RandomRules();
                 model.Rules = rules;
-                Note($"rules: {rules.EarnRateBps} bps, pending {rules.PendingDays} d, expiry {rules.ExpiryDays?.ToString(CultureInfo.InvariantCulture) ?? "never"}, " +
+                Note($"rules: {rules.RewardType} {rules.EarnRateBps} bps / {rules.PointsPerCurrencyUnit} per unit, pending {rules.PendingDays} d, expiry {rules.ExpiryDays?.ToString(CultureInfo.InvariantCulture) ?? "never"}, " +
                      $"min redeem {rules.MinRedeemBalanceCents}, max share {rules.MaxRedeemShareBps} bps, vouchers {rules.VoucherMode} " +
                      $"{rules.VoucherThresholdCents} for {rules.VoucherValidityDays} d, min purchase {rules.MinPurchaseCents}, " +
                      $"cap {rules.MaxEarnPerPurchaseCents?.ToString(CultureInfo.InvariantCulture) ?? "none"}, welcome {rules.WelcomeBonusCents}");
@@ -113,6 +118,16 @@ public sealed class LedgerModelTests(LedgerFixture fixture, ITestOutputHelper ou
             rules.MinPurchaseCents = Pick(0, 0, 10_00);
             rules.MaxEarnPerPurchaseCents = Pick<long?>(null, null, 8_00);
             rules.WelcomeBonusCents = Pick(0, 3_00);
+            if (points)
+            {
+                // Points: whole points per R$ 1, no vouchers from the balance, no payment with points.
+                rules.RewardType = RewardType.Points;
+                rules.PointsPerCurrencyUnit = Pick(1, 2, 3);
+                rules.VoucherMode = VoucherMode.None;
+                rules.VoucherThresholdCents = 0;
+                rules.MaxEarnPerPurchaseCents = Pick<long?>(null, null, 400);
+                rules.WelcomeBonusCents = Pick(0, 50);
+            }
             return rules;
         }
 
@@ -135,6 +150,7 @@ public sealed class LedgerModelTests(LedgerFixture fixture, ITestOutputHelper ou
             };
             if (op == "refund" && !model.Purchases.Any(p => p.Refunded < p.Amount)) op = "purchase";
             if (op is "redeem voucher" or "cancel voucher" && model.Vouchers.Count == 0) op = "issue vouchers";
+            if (points && op is "issue vouchers" or "redeem voucher" or "cancel voucher") op = "spend"; // a points program's spending
             if (op == "join" && model.Customers.All(c => c.Claimed)) op = "purchase";
             Note($"{step,2}. at {Now:yyyy-MM-dd HH:mm:ss.fff}: {op}");
             switch (op)
@@ -147,6 +163,7 @@ public sealed class LedgerModelTests(LedgerFixture fixture, ITestOutputHelper ou
                 case "redeem voucher": await RedeemAsync(); break;
                 case "cancel voucher": await CancelAsync(); break;
                 case "adjust": await AdjustAsync(); break;
+                case "spend": await SpendAsync(); break;
                 default: await JoinAsync(); break;
             }
         }
@@ -180,7 +197,7 @@ public sealed class LedgerModelTests(LedgerFixture fixture, ITestOutputHelper ou
             };
             long pay = 0;
             Model.Voucher? voucher = null;
-            if (customer is not null && random.Next(10) < 4) pay = Math.Min(amount, random.NextInt64(1, customer.Available + 50));
+            if (customer is not null && random.Next(10) < (points ? 2 : 4)) pay = Math.Min(amount, random.NextInt64(1, customer.Available + 50));
             if (customer is not null && random.Next(10) < 5 && model.Vouchers.Count > 0)
             {
                 // Mostly a voucher the customer can use; sometimes any voucher, to meet the refusals.
@@ -322,6 +339,27 @@ public sealed class LedgerModelTests(LedgerFixture fixture, ITestOutputHelper ou
             if (result is null) return;
             Count("adjust");
             model.Adjust(customer, amount, Now);
+            result.Should().Be(customer.Balances);
+        }
+
+        /// <summary>Points spent on a reward, through the ledger's spend primitive (Books): FIFO, refused above what is spendable.</summary>
+        private async Task SpendAsync()
+        {
+            var customer = model.Customers[random.Next(model.Customers.Count)];
+            var amount = random.NextInt64(1, customer.Available + 100);
+            Note($"      {customer.Name} spends {amount}");
+
+            var (result, refusal) = await TryAsync(() => shop.SpendAsync(customer.Id, amount));
+
+            var expected = amount > model.Spendable(customer, Now) ? "insufficient_balance" : null;
+            refusal.Should().Be(expected);
+            if (result is null)
+            {
+                Count("refused spend"); // its transaction rolled back: nothing expired or moved
+                return;
+            }
+            Count("spend");
+            model.Adjust(customer, -amount, Now);
             result.Should().Be(customer.Balances);
         }
 
@@ -490,6 +528,7 @@ public sealed class LedgerModelTests(LedgerFixture fixture, ITestOutputHelper ou
             }
             if (pay > 0)
             {
+                if (Rules.RewardType == RewardType.Points) return "points_not_payment";
                 if (!c.Claimed) return "customer_unclaimed";
                 var available = Spendable(c, now);
                 if (available < Rules.MinRedeemBalanceCents) return "below_minimum_balance";
@@ -508,7 +547,9 @@ public sealed class LedgerModelTests(LedgerFixture fixture, ITestOutputHelper ou
                 Spend(c, pay);
             }
             var money = amount - (voucher?.Value ?? 0) - pay;
-            var earned = amount < Rules.MinPurchaseCents ? 0 : Round(money * (decimal)Rules.EarnRateBps / 10_000m);
+            var earned = amount < Rules.MinPurchaseCents ? 0
+                : Rules.RewardType == RewardType.Points ? money * Rules.PointsPerCurrencyUnit / 100 // whole points, rounded down
+                : Round(money * (decimal)Rules.EarnRateBps / 10_000m);
             if (Rules.MaxEarnPerPurchaseCents is { } cap) earned = Math.Min(earned, cap);
             var purchase = new Purchase { Id = id, Owner = c, Amount = amount, PaidCashback = pay, PaidVoucher = voucher?.Value ?? 0, Earned = earned };
             Purchases.Add(purchase);

@@ -8,6 +8,7 @@ using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Automations;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Features.Vouchers;
 using Smartbis.Web.Infrastructure;
@@ -57,8 +58,12 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
     public async Task<IActionResult> OnPostAdjustAsync(Guid id)
     {
         if (!await LoadAsync(id)) return NotFound();
-        var cents = Money.Parse(Adjust.Amount, System.Globalization.CultureInfo.CurrentCulture.Name);
-        if (cents is null or 0) ModelState.AddModelError("Adjust.Amount", L["Enter an amount such as {0}.", (12.5m).ToString("0.00", System.Globalization.CultureInfo.CurrentCulture)]);
+        // In the program's unit: money for cashback, whole points for points.
+        var cents = RewardUnits.Parse(Adjust.Amount, RewardType, System.Globalization.CultureInfo.CurrentCulture.Name);
+        if (cents is null or <= 0)
+            ModelState.AddModelError("Adjust.Amount", RewardType == RewardType.Points
+                ? L["Enter a whole number of points, such as {0}.", 100]
+                : L["Enter an amount such as {0}.", (12.5m).ToString("0.00", System.Globalization.CultureInfo.CurrentCulture)]);
         // Credit or debit, nothing else: a forged value must not silently become a credit.
         if (Adjust.Direction is not ("credit" or "debit")) ModelState.AddModelError("Adjust.Direction", L["Choose credit or debit."]);
         if (string.IsNullOrWhiteSpace(Adjust.Reason)) ModelState.AddModelError("Adjust.Reason", L["Say why (up to 300 characters): the customer sees it in their history."]);
@@ -87,7 +92,11 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
         return Redirect($"/app/customers/{id}?done={(block ? "blocked" : "unblocked")}");
     }
 
-    public string Format(long cents) => Money.Format(cents, Tenant.CurrencyCode, System.Globalization.CultureInfo.CurrentCulture.Name);
+    /// <summary>A ledger amount in the program's unit (money or points with the reward's name).</summary>
+    public string Format(long amount) => RewardUnits.Format(amount, RewardType, Tenant.CurrencyName, Tenant.CurrencyCode, System.Globalization.CultureInfo.CurrentCulture.Name);
+    /// <summary>Money (a voucher's value).</summary>
+    public string FormatMoney(long cents) => Money.Format(cents, Tenant.CurrencyCode, System.Globalization.CultureInfo.CurrentCulture.Name);
+    public RewardType RewardType { get; private set; }
     public string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("g");
 
     private async Task<bool> LoadAsync(Guid id)
@@ -95,6 +104,7 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
         var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id);
         if (customer is null) return false;
         Customer = customer;
+        RewardType = await RewardUnits.OfTenantAsync(db);
         Balances = await db.Accounts.AsNoTracking().Where(a => a.CustomerId == id)
             .Select(a => new Balances(a.PendingCents, a.AvailableCents, a.ClawbackCents, a.VoucherCents)).SingleOrDefaultAsync() ?? new Balances(0, 0, 0, 0);
         History = await (from e in db.LedgerEntries.AsNoTracking().Where(e => e.CustomerId == id)

@@ -42,6 +42,12 @@ public sealed class LiabilityModel(SmartbisDb db, CurrentStaff staff, RollUpDail
 
     public string Money(long cents) => Infrastructure.Money.Format(cents, Tenant.CurrencyCode, CultureInfo.CurrentCulture.Name);
 
+    /// <summary>A ledger amount in the program's unit (money, or points with the reward's name).</summary>
+    public string Units(long amount) => Features.Programs.RewardUnits.Format(amount, Report.RewardType, Tenant.CurrencyName, Tenant.CurrencyCode, CultureInfo.CurrentCulture.Name);
+
+    /// <summary>Ledger units in money: points at the stated cost per point, cashback as is.</summary>
+    public long ValueOf(long amount) => Features.Programs.RewardUnits.ValueInCents(amount, Report.RewardType, Report.CostPerPointCents);
+
     public object ChartData() => new
     {
         labels = Report.Period.Series.Select(p => p.Day.ToString("d", CultureInfo.CurrentCulture)),

@@ -25,15 +25,24 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
     {
         public string? Name { get; set; }
         public string? RatePercent { get; set; }
+        /// <summary>Points programs: the boost's points per currency unit.</summary>
+        public string? Points { get; set; }
         public DateOnly? StartsOn { get; set; }
         public DateOnly? EndsOn { get; set; }
         public List<DayOfWeek> Weekdays { get; set; } = [];
     }
 
-    /// <summary>What people type: percentages and money as text in their language; empty = none / never.</summary>
+    /// <summary>
+    /// What people type: percentages and money as text in their language; empty = none / never. Ledger amounts (cap,
+    /// rewards, bonuses) are in the program's unit: money for cashback, whole points for points (<see cref="RewardUnits"/>).
+    /// </summary>
     public sealed class InputModel
     {
+        /// <summary>Null when the choice is locked (the select is disabled and posts nothing): the current type stays.</summary>
+        public RewardType? RewardType { get; set; }
         public string EarnRatePercent { get; set; } = "";
+        public string? PointsPerUnit { get; set; }
+        public string? CostPerPoint { get; set; }
         public string? MinPurchase { get; set; }
         public string? MaxEarnPerPurchase { get; set; }
         public string? ExcludedCategories { get; set; }
@@ -61,6 +70,11 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
     public List<VersionRow> History { get; private set; } = [];
     public int CurrentVersion { get; private set; }
     public bool Saved { get; private set; }
+    /// <summary>The reward type cannot change any more (the business has purchases): the select is disabled with the reason.</summary>
+    public bool RewardTypeLocked { get; private set; }
+    /// <summary>The program's reward type as the form shows it (what was posted, else the rules in force).</summary>
+    public RewardType ShownRewardType { get; private set; }
+    public bool IsPoints => ShownRewardType == RewardType.Points;
     public Tenant Tenant => staff.Tenant!;
     public string Culture => CultureInfo.CurrentCulture.Name;
 
@@ -72,9 +86,19 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         await LoadHistoryAsync(current);
     }
 
+    private async Task LoadLockAsync(ProgramRules current)
+    {
+        RewardTypeLocked = await SaveProgramRules.RewardTypeLockedAsync(db, HttpContext.RequestAborted);
+        ShownRewardType = RewardTypeLocked ? current.RewardType : Input.RewardType ?? current.RewardType;
+    }
+
     public async Task<IActionResult> OnPostAsync([FromServices] UpdateProgram update)
     {
         var current = await CurrentRulesAsync();
+        await LoadLockAsync(current);
+        // A type posted while the choice is locked (a stale or forged form) is refused with the lock's reason; nothing is saved.
+        if (RewardTypeLocked && Input.RewardType is { } asked && asked != current.RewardType)
+            ModelState.AddModelError("Input.RewardType", ErrorTexts.Render(ErrorText.Of("reward_type_locked"), CultureInfo.CurrentUICulture));
         var request = new UpdateProgram.Request(FromInput(current), Input.CurrencyName ?? "", Input.PrimaryColor ?? "");
         try { UpdateProgram.Validate(request).ThrowIfInvalid(); }
         catch (OperationFailed failed)
@@ -88,7 +112,18 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
             return Page();
         }
         var userId = User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
-        await update.ExecuteAsync(request, userId, AuditActor.From(HttpContext, staff), Snapshot, HttpContext.RequestAborted);
+        try
+        {
+            await update.ExecuteAsync(request, userId, AuditActor.From(HttpContext, staff), Snapshot, HttpContext.RequestAborted);
+        }
+        catch (OperationFailed failed) // the reward type locked by a purchase recorded while the form was open
+        {
+            foreach (var (field, messages) in ErrorTexts.Render(failed, HttpContext))
+                foreach (var message in messages) ModelState.AddModelError(InputField(field), message);
+            await LoadHistoryAsync(current);
+            await LoadLockAsync(current);
+            return Page();
+        }
         return Redirect("/app/program?saved=true");
     }
 
@@ -97,6 +132,7 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
 
     private async Task LoadHistoryAsync(ProgramRules current)
     {
+        if (!RewardTypeLocked) await LoadLockAsync(current);
         var versions = await db.ProgramRules.AsNoTracking().OrderByDescending(r => r.Version).Take(50).ToListAsync();
         var userIds = versions.Select(v => v.CreatedByUserId).OfType<string>().Distinct().ToList();
         var names = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? u.DisplayName);
@@ -119,12 +155,16 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
     private Dictionary<string, string> Snapshot(ProgramRules r)
     {
         string M(long c) => Money.Format(c, Tenant.CurrencyCode, Culture);
+        string U(long amount) => RewardUnits.Format(amount, r.RewardType, Tenant.CurrencyName, Tenant.CurrencyCode, Culture);
         string P(int bps) => (bps / 100m).ToString("0.##", CultureInfo.CurrentCulture) + "%";
+        string Rate(int bps, int points) => r.IsPoints ? L["{0} per {1}", RewardUnits.Format(points, r.RewardType, Tenant.CurrencyName, Tenant.CurrencyCode, Culture), M(100)] : P(bps);
         return new()
         {
-            ["Earn rate"] = P(r.EarnRateBps),
+            ["Reward type"] = r.IsPoints ? L["Points"] : L["Cashback"],
+            ["Earn rate"] = Rate(r.EarnRateBps, r.PointsPerCurrencyUnit),
+            ["Cost per point"] = M(r.CostPerPointCents),
             ["Minimum purchase to earn"] = M(r.MinPurchaseCents),
-            ["Cap per purchase"] = r.MaxEarnPerPurchaseCents is { } cap ? M(cap) : L["none"],
+            ["Cap per purchase"] = r.MaxEarnPerPurchaseCents is { } cap ? U(cap) : L["none"],
             ["Excluded categories"] = r.ExcludedCategories.Count == 0 ? L["none"] : string.Join(", ", r.ExcludedCategories),
             ["Pending period (days)"] = r.PendingDays.ToString(CultureInfo.CurrentCulture),
             ["Expiry (days after available)"] = r.ExpiryDays?.ToString(CultureInfo.CurrentCulture) ?? L["never"],
@@ -133,13 +173,13 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
             ["Voucher mode"] = L[ModeLabel(r.VoucherMode)],
             ["Voucher threshold"] = M(r.VoucherThresholdCents),
             ["Voucher validity (days)"] = r.VoucherValidityDays.ToString(CultureInfo.CurrentCulture),
-            ["Referrer reward"] = M(r.ReferrerRewardCents),
-            ["New customer's referral reward"] = M(r.RefereeRewardCents),
+            ["Referrer reward"] = U(r.ReferrerRewardCents),
+            ["New customer's referral reward"] = U(r.RefereeRewardCents),
             ["Qualifying first purchase"] = M(r.ReferralMinPurchaseCents),
             ["Referral rewards per referrer per month"] = r.ReferralMonthlyCap == 0 ? L["no limit"] : r.ReferralMonthlyCap.ToString(CultureInfo.CurrentCulture),
-            ["Welcome bonus"] = M(r.WelcomeBonusCents),
-            ["Birthday bonus"] = M(r.BirthdayBonusCents),
-            ["Boosts"] = r.Boosts.Count == 0 ? L["none"] : string.Join("; ", r.Boosts.Select(x => $"{x.Name} {P(x.RateBps)}")),
+            ["Welcome bonus"] = U(r.WelcomeBonusCents),
+            ["Birthday bonus"] = U(r.BirthdayBonusCents),
+            ["Boosts"] = r.Boosts.Count == 0 ? L["none"] : string.Join("; ", r.Boosts.Select(x => $"{x.Name} {Rate(x.RateBps, x.PointsPerCurrencyUnit)}")),
         };
     }
 
@@ -153,18 +193,25 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
     private InputModel ToInput(ProgramRules r, Tenant t)
     {
         string? M(long c) => c == 0 ? null : (c / 100m).ToString("0.00", CultureInfo.CurrentCulture);
+        // Ledger amounts in the program's unit: money for cashback, whole points for points.
+        string? U(long amount) => amount == 0 ? null : RewardUnits.Plain(amount, r.RewardType, Culture);
         string P(int bps) => (bps / 100m).ToString("0.##", CultureInfo.CurrentCulture);
-        var boosts = r.Boosts.Select(b => new BoostInput { Name = b.Name, RatePercent = P(b.RateBps), StartsOn = b.StartsOn, EndsOn = b.EndsOn, Weekdays = [.. b.Weekdays] }).ToList();
+        var boosts = r.Boosts.Select(b => new BoostInput
+        {
+            Name = b.Name, RatePercent = r.IsPoints ? null : P(b.RateBps), Points = r.IsPoints ? b.PointsPerCurrencyUnit.ToString(CultureInfo.InvariantCulture) : null, StartsOn = b.StartsOn, EndsOn = b.EndsOn, Weekdays = [.. b.Weekdays],
+        }).ToList();
         while (boosts.Count < BoostRows) boosts.Add(new BoostInput());
         return new InputModel
         {
-            EarnRatePercent = P(r.EarnRateBps), MinPurchase = M(r.MinPurchaseCents),
-            MaxEarnPerPurchase = r.MaxEarnPerPurchaseCents is { } cap ? (cap / 100m).ToString("0.00", CultureInfo.CurrentCulture) : null,
+            RewardType = r.RewardType, EarnRatePercent = P(r.EarnRateBps),
+            PointsPerUnit = r.PointsPerCurrencyUnit.ToString(CultureInfo.InvariantCulture), CostPerPoint = M(r.CostPerPointCents),
+            MinPurchase = M(r.MinPurchaseCents),
+            MaxEarnPerPurchase = r.MaxEarnPerPurchaseCents is { } cap ? RewardUnits.Plain(cap, r.RewardType, Culture) : null,
             ExcludedCategories = string.Join(", ", r.ExcludedCategories), PendingDays = r.PendingDays, ExpiryDays = r.ExpiryDays,
             MinRedeemBalance = M(r.MinRedeemBalanceCents), MaxRedeemSharePercent = P(r.MaxRedeemShareBps), VoucherMode = r.VoucherMode,
-            VoucherThreshold = M(r.VoucherThresholdCents), VoucherValidityDays = r.VoucherValidityDays, ReferrerReward = M(r.ReferrerRewardCents),
-            RefereeReward = M(r.RefereeRewardCents), ReferralMinPurchase = M(r.ReferralMinPurchaseCents), ReferralMonthlyCap = r.ReferralMonthlyCap,
-            WelcomeBonus = M(r.WelcomeBonusCents), BirthdayBonus = M(r.BirthdayBonusCents), Boosts = boosts,
+            VoucherThreshold = M(r.VoucherThresholdCents), VoucherValidityDays = r.VoucherValidityDays, ReferrerReward = U(r.ReferrerRewardCents),
+            RefereeReward = U(r.RefereeRewardCents), ReferralMinPurchase = M(r.ReferralMinPurchaseCents), ReferralMonthlyCap = r.ReferralMonthlyCap,
+            WelcomeBonus = U(r.WelcomeBonusCents), BirthdayBonus = U(r.BirthdayBonusCents), Boosts = boosts,
             CurrencyName = t.CurrencyName, PrimaryColor = t.PrimaryColor,
         };
     }
@@ -173,6 +220,23 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
     private ProgramRules FromInput(ProgramRules current)
     {
         var r = current.CopyAsNextVersion();
+        r.RewardType = ShownRewardType;
+        var points = r.IsPoints;
+        // An amount in the program's unit (cap, rewards, bonuses): money for cashback, whole points for points.
+        long Units(string? text, string field, long fallback)
+        {
+            if (!points) return Money(text, field, fallback);
+            if (string.IsNullOrWhiteSpace(text)) return 0;
+            if (RewardUnits.Parse(text, RewardType.Points, Culture) is { } n and >= 0) return n;
+            ModelState.AddModelError($"Input.{field}", L["Enter a whole number of points, such as {0}.", 100]);
+            return fallback;
+        }
+        int WholePoints(string? text, string field, int fallback)
+        {
+            if (RewardUnits.Parse(text, RewardType.Points, Culture) is { } n and >= 0 and <= int.MaxValue) return (int)n;
+            ModelState.AddModelError($"Input.{field}", L["Enter a whole number of points, such as {0}.", 2]);
+            return fallback;
+        }
         long Money(string? text, string field, long fallback)
         {
             if (string.IsNullOrWhiteSpace(text)) return 0;
@@ -186,35 +250,48 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
             ModelState.AddModelError($"Input.{field}", L["Enter a percentage between 0 and 100, such as 5 or 7.5."]);
             return fallback;
         }
-        r.EarnRateBps = Percent(Input.EarnRatePercent, nameof(Input.EarnRatePercent), r.EarnRateBps);
+        // Only the chosen type's rate is read (the other field may be hidden and left as it was).
+        if (points) r.PointsPerCurrencyUnit = WholePoints(Input.PointsPerUnit, nameof(Input.PointsPerUnit), r.PointsPerCurrencyUnit);
+        else r.EarnRateBps = Percent(Input.EarnRatePercent, nameof(Input.EarnRatePercent), r.EarnRateBps);
+        r.CostPerPointCents = Money(Input.CostPerPoint, nameof(Input.CostPerPoint), r.CostPerPointCents);
         r.MinPurchaseCents = Money(Input.MinPurchase, nameof(Input.MinPurchase), r.MinPurchaseCents);
-        r.MaxEarnPerPurchaseCents = string.IsNullOrWhiteSpace(Input.MaxEarnPerPurchase) ? null : Money(Input.MaxEarnPerPurchase, nameof(Input.MaxEarnPerPurchase), 0);
+        r.MaxEarnPerPurchaseCents = string.IsNullOrWhiteSpace(Input.MaxEarnPerPurchase) ? null : Units(Input.MaxEarnPerPurchase, nameof(Input.MaxEarnPerPurchase), 0);
         r.ExcludedCategories = (Input.ExcludedCategories ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(c => c.ToLowerInvariant()).Distinct().ToList();
         r.PendingDays = Input.PendingDays;
         r.ExpiryDays = Input.ExpiryDays;
-        r.MinRedeemBalanceCents = Money(Input.MinRedeemBalance, nameof(Input.MinRedeemBalance), r.MinRedeemBalanceCents);
-        r.MaxRedeemShareBps = Percent(Input.MaxRedeemSharePercent, nameof(Input.MaxRedeemSharePercent), r.MaxRedeemShareBps);
-        r.VoucherMode = Input.VoucherMode;
-        r.VoucherThresholdCents = Money(Input.VoucherThreshold, nameof(Input.VoucherThreshold), r.VoucherThresholdCents);
-        r.VoucherValidityDays = Input.VoucherValidityDays;
-        r.ReferrerRewardCents = Money(Input.ReferrerReward, nameof(Input.ReferrerReward), r.ReferrerRewardCents);
-        r.RefereeRewardCents = Money(Input.RefereeReward, nameof(Input.RefereeReward), r.RefereeRewardCents);
+        if (points)
+        {
+            // Points never pay at the counter and make no vouchers from the balance (they are spent on the catalogue).
+            r.VoucherMode = VoucherMode.None;
+        }
+        else
+        {
+            r.MinRedeemBalanceCents = Money(Input.MinRedeemBalance, nameof(Input.MinRedeemBalance), r.MinRedeemBalanceCents);
+            r.MaxRedeemShareBps = Percent(Input.MaxRedeemSharePercent, nameof(Input.MaxRedeemSharePercent), r.MaxRedeemShareBps);
+            r.VoucherMode = Input.VoucherMode;
+            r.VoucherThresholdCents = Money(Input.VoucherThreshold, nameof(Input.VoucherThreshold), r.VoucherThresholdCents);
+            r.VoucherValidityDays = Input.VoucherValidityDays;
+        }
+        r.ReferrerRewardCents = Units(Input.ReferrerReward, nameof(Input.ReferrerReward), r.ReferrerRewardCents);
+        r.RefereeRewardCents = Units(Input.RefereeReward, nameof(Input.RefereeReward), r.RefereeRewardCents);
         r.ReferralMinPurchaseCents = Money(Input.ReferralMinPurchase, nameof(Input.ReferralMinPurchase), r.ReferralMinPurchaseCents);
         r.ReferralMonthlyCap = Input.ReferralMonthlyCap;
-        r.WelcomeBonusCents = Money(Input.WelcomeBonus, nameof(Input.WelcomeBonus), r.WelcomeBonusCents);
-        r.BirthdayBonusCents = Money(Input.BirthdayBonus, nameof(Input.BirthdayBonus), r.BirthdayBonusCents);
+        r.WelcomeBonusCents = Units(Input.WelcomeBonus, nameof(Input.WelcomeBonus), r.WelcomeBonusCents);
+        r.BirthdayBonusCents = Units(Input.BirthdayBonus, nameof(Input.BirthdayBonus), r.BirthdayBonusCents);
         r.Boosts = [];
         for (var i = 0; i < Input.Boosts.Count; i++)
         {
             var b = Input.Boosts[i];
-            var empty = string.IsNullOrWhiteSpace(b.Name) && string.IsNullOrWhiteSpace(b.RatePercent) && b.StartsOn is null && b.EndsOn is null && b.Weekdays.Count == 0;
+            var rateText = points ? b.Points : b.RatePercent;
+            var empty = string.IsNullOrWhiteSpace(b.Name) && string.IsNullOrWhiteSpace(rateText) && b.StartsOn is null && b.EndsOn is null && b.Weekdays.Count == 0;
             if (empty) continue;
             var boost = new Boost
             {
                 Name = string.IsNullOrWhiteSpace(b.Name) ? L["Boost"] : b.Name.Trim(), StartsOn = b.StartsOn, EndsOn = b.EndsOn, Weekdays = b.Weekdays.Distinct().ToList(),
-                RateBps = Percent(b.RatePercent, $"Boosts[{i}].RatePercent", 0),
             };
+            if (points) boost.PointsPerCurrencyUnit = WholePoints(b.Points, $"Boosts[{i}].Points", 0);
+            else boost.RateBps = Percent(b.RatePercent, $"Boosts[{i}].RatePercent", 0);
             r.Boosts.Add(boost);
         }
         return r;
@@ -224,6 +301,8 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
     private static string InputField(string rule) => rule switch
     {
         nameof(ProgramRules.EarnRateBps) => "Input.EarnRatePercent",
+        nameof(ProgramRules.PointsPerCurrencyUnit) => "Input.PointsPerUnit",
+        nameof(ProgramRules.CostPerPointCents) => "Input.CostPerPoint",
         nameof(ProgramRules.MinPurchaseCents) => "Input.MinPurchase",
         nameof(ProgramRules.MaxEarnPerPurchaseCents) => "Input.MaxEarnPerPurchase",
         nameof(ProgramRules.MinRedeemBalanceCents) => "Input.MinRedeemBalance",
@@ -234,8 +313,9 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         nameof(ProgramRules.ReferralMinPurchaseCents) => "Input.ReferralMinPurchase",
         nameof(ProgramRules.WelcomeBonusCents) => "Input.WelcomeBonus",
         nameof(ProgramRules.BirthdayBonusCents) => "Input.BirthdayBonus",
-        nameof(ProgramRules.RewardType) => "",
+        nameof(ProgramRules.RewardType) => "Input.RewardType",
         _ when rule.StartsWith("Boosts[") && rule.EndsWith(".RateBps") => "Input." + rule.Replace(".RateBps", ".RatePercent"),
+        _ when rule.StartsWith("Boosts[") && rule.EndsWith(".PointsPerCurrencyUnit") => "Input." + rule.Replace(".PointsPerCurrencyUnit", ".Points"),
         _ when rule.StartsWith("Boosts[") => "Input." + rule,
         _ => "Input." + rule,
     };
