@@ -51,7 +51,8 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
     {
         var a = await SecurityKit.SeedAsync(fixture, "readonly-a");
         var b = await SecurityKit.SeedAsync(fixture, "readonly-b");
-        var urls = Urls(a);
+        var rewards = await SecurityKit.SeedRewardsAsync(fixture, a);
+        var urls = Urls(a, rewards);
 
         var gets = GetRoutes().ToList();
         gets.Should().Contain(["/app/customers/{id:guid}", "/api/v1/customers/{id:guid}", "/{tenant}/home"]);
@@ -102,7 +103,7 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
     private enum Who { Anonymous, Staff, Member, Api }
 
     /// <summary>For each GET route template, the URLs that call it with real values (and who calls).</summary>
-    private static Dictionary<string, List<(Who, string)>> Urls(SeededTenant a)
+    private static Dictionary<string, List<(Who, string)>> Urls(SeededTenant a, SeededRewards r)
     {
         var s = a.Slug;
         var u = new Dictionary<string, List<(Who, string)>>();
@@ -148,6 +149,10 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/counter", Who.Staff, "/counter", $"/counter?q={Uri.EscapeDataString(a.Phone)}", $"/counter?q={a.CardCode}", $"/counter?q={a.VoucherCode}",
             $"/counter?q={a.Cpf}", $"/counter?c={a.CustomerId}", "/counter?enrol=true&walkin=11987654321", "/counter?choose=true",
             $"/counter?handler=MaxCashback&c={a.CustomerId}&amount=10,00");
+        Add("/app/rewards", Who.Staff, "/app/rewards", "/app/rewards?done=saved");
+        Add("/app/rewards/{id}", Who.Staff, "/app/rewards/new", $"/app/rewards/{r.RewardId}");
+        Add("/counter/rewards", Who.Staff, "/counter/rewards", $"/counter/rewards?c={a.CustomerId}", $"/counter/rewards?c={a.CustomerId}&r={r.RewardId}",
+            $"/counter/rewards?c={a.CustomerId}&claim={r.ClaimId}", $"/counter/rewards?c={a.CustomerId}&delivered={Uri.EscapeDataString(r.RewardName)}");
         Add("/counter/receipt/{id:guid}", Who.Staff, $"/counter/receipt/{a.PurchaseId}");
         Add("/counter/refund/{id:guid}", Who.Staff, $"/counter/refund/{a.PurchaseId}");
         Add("/error/{code:int}", Who.Anonymous, "/error/404", "/error/500");
@@ -159,6 +164,8 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/{tenant}/signout", Who.Member, $"/{s}/signout");
         Add("/{tenant}/home", Who.Member, $"/{s}/home");
         Add("/{tenant}/preferences", Who.Member, $"/{s}/preferences", $"/{s}/preferences?handler=Download");
+        Add("/{tenant}/rewards", Who.Member, $"/{s}/rewards", $"/{s}/rewards?confirm={r.RewardId}");
+        Add("/{tenant}/rewards/mine", Who.Member, $"/{s}/rewards/mine", $"/{s}/rewards/mine?claim={r.ClaimId}");
         Add("/{tenant}/referrals", Who.Member, $"/{s}/referrals");
         Add("/signup", Who.Anonymous, "/signup", "/signup?handler=CheckSlug&slug=" + s, "/signup?handler=CheckSlug&slug=free-slug");
         // Tokens: a well-formed but unknown one (the real ones are mailed and only their hash is stored).
@@ -177,6 +184,7 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/api/v1/customers/{id:guid}/entries", Who.Api, $"/api/v1/customers/{a.CustomerId}/entries", $"/api/v1/customers/{a.CustomerId}/entries?limit=1");
         Add("/api/v1/vouchers/{code}", Who.Api, $"/api/v1/vouchers/{a.VoucherCode}");
         Add("/api/v1/program", Who.Api, "/api/v1/program");
+        Add("/api/v1/rewards", Who.Api, "/api/v1/rewards");
         return u;
     }
 

@@ -35,6 +35,7 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
         ["tenant"] = "the portal's tenant slug: probed",
         ["documentName"] = "the OpenAPI document name (v1): not tenant data",
         ["path"] = "the Hangfire dashboard's own paths (operators only): not tenant data",
+        ["rewardId"] = "a reward of the catalogue (API redemption): probed",
     };
 
     /// <summary>Inputs whose name looks like an identifier but that are not another tenant's identifier, each with the reason.</summary>
@@ -129,6 +130,9 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
     {
         var a = await SecurityKit.SeedAsync(fixture, "sweep-a");
         var b = await SecurityKit.SeedAsync(fixture, "sweep-b");
+        // Both run points programs with a reward; B's member has redeemed it twice (counter and portal), A's has not.
+        var aRewards = await SecurityKit.SeedRewardsAsync(fixture, a, redeem: false);
+        var bRewards = await SecurityKit.SeedRewardsAsync(fixture, b);
         var none = new Dictionary<string, string>();
         // What a visitor of B's public sign-in page leaves in B by design, whoever they are: the per-client attempt
         // counters and a decoy code for an identifier that is no member of B (so the page does not tell who is one).
@@ -136,12 +140,15 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
         var visitorRows = new Dictionary<string, string> { ["attempt_counters"] = "true", ["portal_sign_in_codes"] = "customer_id IS NULL" };
         var beforeB = await DbSnapshot.OfTenantAsync(fixture, b.Id, visitorRows);
         beforeB["customers"].Rows.Should().BeGreaterThan(0, "the snapshot must see B's rows, or comparing it proves nothing");
-        foreach (var t in new[] { "purchases", "vouchers", "api_keys", "webhook_subscriptions", "messages", "message_templates", "anomaly_flags", "staff_invitations" })
+        foreach (var t in new[] { "purchases", "vouchers", "api_keys", "webhook_subscriptions", "messages", "message_templates", "anomaly_flags", "staff_invitations",
+                     "rewards", "reward_claims" })
             beforeB[t].Rows.Should().BeGreaterThan(0, $"B must have {t} for the sweep to try");
         // A's own rows may change (a purchase recorded under B's idempotency key is A's purchase): the second snapshot leaves them out.
         var beforeOthers = await DbSnapshot.OfDatabaseAsync(fixture, none, none, exceptTenant: a.Id, visitorRows);
 
         var ctx = await Context.CreateAsync(fixture, a, b);
+        ctx.AR = aRewards;
+        ctx.BR = bRewards;
         var probes = Probes(ctx);
         using (new AssertionScope())
         {
@@ -375,6 +382,100 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
             r.StatusCode.Should().Be(HttpStatusCode.Created, "B's key in A is A's own new purchase: {0}", text);
             text.Should().NotContain(b.PurchaseId.ToString());
         };
+        // Reward catalogue (both tenants run points programs; B's member holds a claim of B's reward, still to be delivered)
+        var rewardForm = new Dictionary<string, string>
+        {
+            ["Input.Name"] = "Hijacked reward", ["Input.CostPoints"] = "5", ["Input.Kind"] = "Product", ["Input.AllStores"] = "true", ["Input.ClaimDays"] = "30",
+        };
+        p["GET /app/rewards/{id} id"] = () => c.StaffGet($"/app/rewards/{c.BR.RewardId}", HttpStatusCode.NotFound);
+        p["POST /app/rewards/{id} id"] = () => c.StaffPost($"/app/rewards/{c.BR.RewardId}", rewardForm, HttpStatusCode.NotFound);
+        p["POST /app/rewards/{id} Input.StoreIds[]"] = async () =>
+        {
+            // B's store in A's new reward: refused on the field, no reward made.
+            await c.StaffPost("/app/rewards/new",
+                new Dictionary<string, string>(rewardForm) { ["Input.AllStores"] = "false", ["Input.StoreIds"] = b.StoreId.ToString() }, HttpStatusCode.OK);
+            (await c.ADb(db => db.Rewards.CountAsync(r => r.Name == "Hijacked reward"))).Should().Be(0, "a reward for B's store is never created in A");
+        };
+        p["POST /app/rewards?handler=Archive id"] = () => c.StaffPost($"/app/rewards?handler=Archive&id={c.BR.RewardId}", new() { ["archive"] = "true" }, HttpStatusCode.NotFound);
+        p["GET /counter/rewards CustomerId"] = () => c.StaffGet($"/counter/rewards?c={b.CustomerId}", HttpStatusCode.NotFound);
+        p["GET /counter/rewards ConfirmRewardId"] = async () =>
+            (await c.StaffGet($"/counter/rewards?c={a.CustomerId}&r={c.BR.RewardId}", HttpStatusCode.OK)).Should().NotContain(c.BR.RewardName, "B's reward is never offered in A");
+        p["GET /counter/rewards ClaimId"] = async () =>
+        {
+            var html = await c.StaffGet($"/counter/rewards?c={a.CustomerId}&claim={c.BR.ClaimId}", HttpStatusCode.OK);
+            html.Should().NotContain(c.BR.ClaimCode).And.NotContain(c.BR.ClaimCode.Replace("-", ""), "B's claim code is never shown in A");
+        };
+        p["POST /counter/rewards?handler=Redeem rewardId"] = () => c.StaffPost($"/counter/rewards?handler=Redeem&c={a.CustomerId}",
+            new() { ["rewardId"] = c.BR.RewardId.ToString(), ["key"] = NewKeyGuid().ToString("N") }, HttpStatusCode.NotFound);
+        p["POST /counter/rewards?handler=Redeem CustomerId"] = () => c.StaffPost($"/counter/rewards?handler=Redeem&c={b.CustomerId}",
+            new() { ["rewardId"] = c.AR.RewardId.ToString(), ["key"] = NewKeyGuid().ToString("N") }, HttpStatusCode.NotFound);
+        p["POST /counter/rewards?handler=Redeem key"] = async () =>
+        {
+            // B's counter redemption key used for A's own member and reward: A's own new claim, never a replay of B's.
+            using var r = await c.Staff.PostAsync($"/counter/rewards?handler=Redeem&c={a.CustomerId}",
+                new Dictionary<string, string> { ["rewardId"] = c.AR.RewardId.ToString(), ["key"] = c.BR.CounterKey }, c.StaffToken);
+            r.StatusCode.Should().Be(HttpStatusCode.Redirect, await Errors(r));
+            r.Headers.Location!.ToString().Should().StartWith($"/counter/rewards?c={a.CustomerId}&claim=").And.NotContain(c.BR.ClaimId.ToString());
+        };
+        // A refused redemption (no key) shows the page again: B's claim named in the query is not shown, B's reward not offered.
+        p["POST /counter/rewards?handler=Redeem ClaimId"] = async () =>
+        {
+            var html = await c.StaffPost($"/counter/rewards?handler=Redeem&c={a.CustomerId}&claim={c.BR.ClaimId}", new() { ["rewardId"] = c.AR.RewardId.ToString() },
+                HttpStatusCode.UnprocessableEntity);
+            html.Should().NotContain(c.BR.ClaimCode).And.NotContain(c.BR.ClaimCode.Replace("-", ""));
+        };
+        p["POST /counter/rewards?handler=Redeem ConfirmRewardId"] = async () =>
+            (await c.StaffPost($"/counter/rewards?handler=Redeem&c={a.CustomerId}&r={c.BR.RewardId}", new() { ["rewardId"] = c.AR.RewardId.ToString() },
+                HttpStatusCode.UnprocessableEntity)).Should().NotContain(c.BR.RewardName);
+        p["POST /counter/rewards?handler=Redeem Code"] = () => c.StaffPost($"/counter/rewards?handler=Redeem&c={a.CustomerId}",
+            new() { ["rewardId"] = c.BR.RewardId.ToString(), ["key"] = NewKeyGuid().ToString("N"), ["Code"] = c.BR.ClaimCode }, HttpStatusCode.NotFound);
+        p["POST /counter/rewards?handler=Deliver Code"] = async () =>
+        {
+            await c.StaffPost("/counter/rewards?handler=Deliver", new() { ["Code"] = c.BR.ClaimCode }, HttpStatusCode.NotFound);
+            await c.StaffPost("/counter/rewards?handler=Deliver", new() { ["Code"] = c.BR.ClaimCode.Replace("-", "") }, HttpStatusCode.NotFound);
+        };
+        // A refused delivery (no code) shows the page again without B's customer, claim or reward.
+        p["POST /counter/rewards?handler=Deliver CustomerId"] = async () =>
+            (await c.StaffPost($"/counter/rewards?handler=Deliver&c={b.CustomerId}", new() { ["Code"] = "" }, HttpStatusCode.UnprocessableEntity))
+                .Should().NotContain(b.CustomerName).And.NotContain(c.BR.RewardName);
+        p["POST /counter/rewards?handler=Deliver ClaimId"] = async () =>
+            (await c.StaffPost($"/counter/rewards?handler=Deliver&c={a.CustomerId}&claim={c.BR.ClaimId}", new() { ["Code"] = "" }, HttpStatusCode.UnprocessableEntity))
+                .Should().NotContain(c.BR.ClaimCode).And.NotContain(c.BR.ClaimCode.Replace("-", ""));
+        p["POST /counter/rewards?handler=Deliver ConfirmRewardId"] = async () =>
+            (await c.StaffPost($"/counter/rewards?handler=Deliver&c={a.CustomerId}&r={c.BR.RewardId}", new() { ["Code"] = "" }, HttpStatusCode.UnprocessableEntity))
+                .Should().NotContain(c.BR.RewardName);
+        p["GET /{tenant}/rewards tenant"] = () => c.PortalGetRedirect($"/{b.Slug}/rewards", $"/{b.Slug}/signin");
+        p["GET /{tenant}/rewards confirm"] = async () =>
+            (await c.PortalGet($"/{a.Slug}/rewards?confirm={c.BR.RewardId}", HttpStatusCode.OK)).Should().NotContain(c.BR.RewardName, "B's reward is never offered in A");
+        p["POST /{tenant}/rewards?handler=Redeem tenant"] = () => c.PortalPostRedirect($"/{b.Slug}/rewards?handler=Redeem",
+            new() { ["rewardId"] = c.BR.RewardId.ToString(), ["key"] = NewKeyGuid().ToString("N") }, $"/{b.Slug}/signin");
+        p["POST /{tenant}/rewards?handler=Redeem rewardId"] = () => c.PortalPost($"/{a.Slug}/rewards?handler=Redeem",
+            new() { ["rewardId"] = c.BR.RewardId.ToString(), ["key"] = NewKeyGuid().ToString("N") }, HttpStatusCode.NotFound);
+        p["POST /{tenant}/rewards?handler=Redeem key"] = async () =>
+        {
+            // B's portal redemption key used by A's member for A's reward: A's own new claim.
+            using var r = await c.Portal.PostAsync($"/{a.Slug}/rewards?handler=Redeem",
+                new Dictionary<string, string> { ["rewardId"] = c.AR.RewardId.ToString(), ["key"] = c.BR.PortalKey }, c.PortalToken);
+            r.StatusCode.Should().Be(HttpStatusCode.Redirect, await Errors(r));
+            r.Headers.Location!.ToString().Should().StartWith($"/{a.Slug}/rewards/mine?claim=");
+            (await c.ADb(db => db.RewardClaims.CountAsync(x => x.CustomerId == a.CustomerId && x.Channel == "portal"))).Should().Be(1, "A's member's own claim");
+        };
+        p["GET /{tenant}/rewards/mine tenant"] = () => c.PortalGetRedirect($"/{b.Slug}/rewards/mine", $"/{b.Slug}/signin");
+        p["GET /{tenant}/rewards/mine claim"] = async () =>
+        {
+            var html = await c.PortalGet($"/{a.Slug}/rewards/mine?claim={c.BR.ClaimId}", HttpStatusCode.OK);
+            html.Should().NotContain(c.BR.ClaimCode).And.NotContain(c.BR.ClaimCode.Replace("-", "")).And.NotContain(c.BR.RewardName);
+        };
+        p["POST /api/v1/customers/{id:guid}/rewards/{rewardId:guid}/redeem id"] = () => c.ApiExpect(HttpMethod.Post,
+            $"/api/v1/customers/{b.CustomerId}/rewards/{c.AR.RewardId}/redeem", new { }, HttpStatusCode.NotFound);
+        p["POST /api/v1/customers/{id:guid}/rewards/{rewardId:guid}/redeem rewardId"] = () => c.ApiExpect(HttpMethod.Post,
+            $"/api/v1/customers/{a.CustomerId}/rewards/{c.BR.RewardId}/redeem", new { }, HttpStatusCode.NotFound);
+        p["POST /api/v1/customers/{id:guid}/rewards/{rewardId:guid}/redeem body.storeId"] = async () =>
+        {
+            var url = $"/api/v1/customers/{a.CustomerId}/rewards/{c.AR.RewardId}/redeem";
+            await c.ApiExpect(HttpMethod.Post, url, new { storeId = b.StoreId }, HttpStatusCode.Forbidden);
+            await c.ApiExpect(HttpMethod.Post, url, new { storeId = b.StoreId }, HttpStatusCode.NotFound, unbound: true);
+        };
         return p;
     }
 
@@ -512,6 +613,8 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
     {
         public SeededTenant A { get; } = a;
         public SeededTenant B { get; } = b;
+        public SeededRewards AR { get; set; } = null!;
+        public SeededRewards BR { get; set; } = null!;
         public FormClient Staff { get; private set; } = null!;
         public string StaffToken { get; private set; } = "";
         public FormClient Portal { get; private set; } = null!;

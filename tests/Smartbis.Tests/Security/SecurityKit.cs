@@ -36,8 +36,40 @@ public sealed record SeededTenant(
     public Guid StoreId => T.StoreId;
 }
 
+/// <summary>
+/// A tenant's reward catalogue for the sweeps: the tenant switched to a points program, one reward (1 point, every store)
+/// and, when asked, two claims of it by the seeded member (one at the counter, one on the portal), made with the real operations.
+/// </summary>
+public sealed record SeededRewards(Guid RewardId, string RewardName, Guid ClaimId, string ClaimCode, string CounterKey, string PortalKey);
+
 public static class SecurityKit
 {
+    /// <summary>
+    /// Makes <paramref name="t"/> a points program and gives it a reward (and with <paramref name="redeem"/>, two claims of it).
+    /// Separate from <see cref="SeedAsync"/> so the tests that compare the seeded tenants' balances stay as they were.
+    /// </summary>
+    public static async Task<SeededRewards> SeedRewardsAsync(DatabaseFixture fixture, SeededTenant t, bool redeem = true)
+    {
+        await using var scope = fixture.CreateScope(t.Id);
+        // A new rules version with reward type Points, as RewardsKit makes it, dated like a real one (the program page shows when it was made).
+        var current = await scope.Db.ProgramRules.OrderByDescending(r => r.Version).FirstAsync();
+        var points = current.CopyAsNextVersion();
+        points.RewardType = Web.Features.Programs.RewardType.Points;
+        points.EffectiveFrom = current.EffectiveFrom.AddSeconds(1);
+        points.CreatedAt = DateTimeOffset.UtcNow;
+        scope.Db.ProgramRules.Add(points);
+        await scope.Db.SaveChangesAsync();
+        var name = $"Reward of {t.Slug}";
+        var rewardId = await scope.Get<Web.Features.Rewards.SaveReward>().ExecuteAsync(Features.Rewards.RewardsKit.Reward(name, cost: 1), AuditActor.System);
+        if (!redeem) return new SeededRewards(rewardId, name, Guid.Empty, "", "", "");
+        var (counterKey, portalKey) = ("counter-" + LedgerTestKit.NewKey(), "portal-" + LedgerTestKit.NewKey());
+        var redeemer = scope.Get<Web.Features.Rewards.RedeemReward>();
+        var claim = (await redeemer.ExecuteAsync(new Web.Features.Rewards.RedeemReward.Request(t.CustomerId, rewardId, counterKey, "counter", t.StoreId),
+            AuditActor.System)).Value;
+        await redeemer.ExecuteAsync(new Web.Features.Rewards.RedeemReward.Request(t.CustomerId, rewardId, portalKey, "portal"), AuditActor.System);
+        return new SeededRewards(rewardId, name, claim.ClaimId, claim.Code, counterKey, portalKey);
+    }
+
     private static int cpfCounter = Random.Shared.Next(100_000, 900_000);
 
     /// <summary>A valid CPF (checksum digits computed) nobody in this run has used.</summary>
