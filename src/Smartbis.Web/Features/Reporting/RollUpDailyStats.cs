@@ -140,7 +140,8 @@ public sealed class RollUpDailyStats(SmartbisDb db, TimeProvider clock)
                  0, 0,
                  sum(CASE WHEN e.kind = 'Earn' THEN e.pending_delta_cents + e.available_delta_cents ELSE 0 END),
                  sum(CASE WHEN e.kind IN ('WelcomeBonus', 'BirthdayBonus', 'ReferralBonus', 'ChallengeBonus') THEN e.pending_delta_cents + e.available_delta_cents ELSE 0 END),
-                 sum(CASE WHEN e.kind = 'Redeem' THEN -e.available_delta_cents WHEN e.kind = 'VoucherRedeem' THEN -e.voucher_delta_cents ELSE 0 END),
+                 -- points spent on catalogue rewards count as redeemed, net of those given back when a claim expired unclaimed
+                 sum(CASE WHEN e.kind IN ('Redeem', 'RewardRedeem', 'RewardReturn') THEN -e.available_delta_cents WHEN e.kind = 'VoucherRedeem' THEN -e.voucher_delta_cents ELSE 0 END),
                  sum(CASE WHEN e.kind = 'Expire' THEN -e.available_delta_cents WHEN e.kind = 'VoucherExpire' THEN -e.voucher_delta_cents ELSE 0 END),
                  count(*) FILTER (WHERE e.kind = 'VoucherIssue'),
                  sum(CASE WHEN e.kind = 'VoucherIssue' THEN e.voucher_delta_cents ELSE 0 END),

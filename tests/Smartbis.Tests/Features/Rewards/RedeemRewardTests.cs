@@ -48,6 +48,21 @@ public sealed class RedeemRewardTests(LedgerFixture fixture) : LedgerTests(fixtu
     }
 
     [Fact]
+    public async Task The_overview_counts_points_spent_on_rewards_as_redeemed()
+    {
+        var shop = await PointsShopAsync();
+        var ana = await shop.MemberWithPointsAsync(1000);
+        var coffee = await shop.AddRewardAsync(cost: 350);
+        await shop.RedeemRewardAsync(ana, coffee);
+
+        await using var scope = shop.Scope();
+        await scope.Get<Smartbis.Web.Features.Reporting.RollUpDailyStats>().ExecuteAsync(shop.Id, true);
+        var today = DateOnly.FromDateTime(Fixture.Clock.GetUtcNow().UtcDateTime);
+        var overview = await shop.WithDbAsync(db => Smartbis.Web.Features.Reporting.Overview.LoadAsync(db, "UTC", today.AddDays(-1), today.AddDays(1), null));
+        overview.Figures.RedeemedCents.Should().Be(350, "the points spent on the reward (the unit of a points program's columns is points)");
+    }
+
+    [Fact]
     public async Task The_same_key_replays_the_first_claim_and_spends_once()
     {
         var shop = await PointsShopAsync();
