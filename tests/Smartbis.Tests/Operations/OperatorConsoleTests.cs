@@ -79,6 +79,7 @@ public sealed class OperatorConsoleTests(OperationsFixture fixture) : IClassFixt
         (await op.GetPageAsync("/admin?p=999&culture=en")).Should().Contain("data-slug=\"ops-listed\"", "a page past the end shows the last page");
 
         var row = Row(all, "ops-listed");
+        row.Should().MatchRegex(@"[1-9][0-9]* purchases · ", "this month's metered usage: the seeded tenant recorded purchases");
         row.Should().Contain("1 failed messages", "the seeded tenant has a message that failed today").And.Contain(seeded.T.Owner.Email);
         Row(all, "ops-quiet").Should().Contain(">OK<");
     }
@@ -113,7 +114,8 @@ public sealed class OperatorConsoleTests(OperationsFixture fixture) : IClassFixt
         var url = $"/admin/tenants/{seeded.Id}?culture=en";
 
         var page = await op.GetPageAsync(url);
-        page.Should().Contain("data-testid=\"tenant-plan\">Pro<").And.Contain(seeded.T.Cashier.Email).And.Contain("SMTP down")
+        page.Should().Contain("data-testid=\"tenant-usage\"", "the tenant's metered usage by month")
+            .And.Contain("data-testid=\"tenant-plan\">Pro<").And.Contain(seeded.T.Cashier.Email).And.Contain("SMTP down")
             .And.Contain("data-testid=\"plan-change\"");
         (await op.GetAsync($"/admin/tenants/{Guid.NewGuid()}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
 

@@ -17,7 +17,8 @@ public sealed class TenantDirectory(SmartbisDb db, FailedJobs failedJobs, TimePr
     public const int PageSize = 50;
 
     public sealed record Row(Guid Id, string Slug, string Name, string Plan, TenantStatus Status, DateTimeOffset CreatedAt,
-        string? OwnerEmail, DateOnly? LastPurchaseDay, DateTimeOffset? LastSignInAt, int FailedJobs, int FailedMessages, int FailedWebhooks)
+        string? OwnerEmail, DateOnly? LastPurchaseDay, DateTimeOffset? LastSignInAt, int FailedJobs, int FailedMessages, int FailedWebhooks,
+        Plans.UsageMonth? Usage = null)
     {
         public bool Healthy => FailedJobs + FailedMessages + FailedWebhooks == 0;
     }
@@ -44,6 +45,11 @@ public sealed class TenantDirectory(SmartbisDb db, FailedJobs failedJobs, TimePr
                 .Select(t => new { t.Id, t.Slug, t.Name, Plan = t.PlanCode, t.Status, t.CreatedAt }).ToListAsync(ct);
             var ids = rows.Select(r => r.Id).ToList();
             var planNames = await db.Plans.AsNoTracking().ToDictionaryAsync(p => p.Code, p => p.Name, ct);
+            // This month's usage (the metering of the plans capability, UTC months), one grouped read for the page.
+            var now = clock.GetUtcNow();
+            var month = new DateOnly(now.Year, now.Month, 1);
+            var usage = await db.UsageMonths.IgnoreQueryFilters().AsNoTracking().Where(u => ids.Contains(u.TenantId) && u.Month == month)
+                .ToDictionaryAsync(u => u.TenantId, ct);
 
             var staff = await db.Memberships.IgnoreQueryFilters().Where(m => ids.Contains(m.TenantId))
                 .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.TenantId, m.Role, m.CreatedAt, u.Email, u.LastSignInAt })
@@ -71,7 +77,8 @@ public sealed class TenantDirectory(SmartbisDb db, FailedJobs failedJobs, TimePr
                     mine.Where(s => s.Role == StaffRole.Owner).OrderBy(s => s.CreatedAt).Select(s => s.Email).FirstOrDefault(),
                     lastPurchase.TryGetValue(t.Id, out var day) ? day : null,
                     mine.Max(s => s.LastSignInAt),
-                    jobs.GetValueOrDefault(t.Id), failedMessages.GetValueOrDefault(t.Id), failedWebhooks.GetValueOrDefault(t.Id));
+                    jobs.GetValueOrDefault(t.Id), failedMessages.GetValueOrDefault(t.Id), failedWebhooks.GetValueOrDefault(t.Id),
+                    usage.GetValueOrDefault(t.Id));
             }).ToList();
             return new Result(list, total, page, pages);
         });

@@ -30,7 +30,8 @@ public sealed class TenantDossier(IServiceScopeFactory scopes, FailedJobs failed
     public sealed record OperatorAction(DateTimeOffset At, string Actor, string Kind, string? Reason);
 
     public sealed record Result(Summary Tenant, IReadOnlyList<StaffRow> Staff, IReadOnlyList<MessageError> Messages,
-        IReadOnlyList<WebhookError> Webhooks, IReadOnlyList<FailedJobs.Job> Jobs, IReadOnlyList<OperatorAction> Actions);
+        IReadOnlyList<WebhookError> Webhooks, IReadOnlyList<FailedJobs.Job> Jobs, IReadOnlyList<OperatorAction> Actions,
+        IReadOnlyList<Plans.UsageMonth> Usage);
 
     /// <summary>The audit actions the console shows as the operator's history of this tenant.</summary>
     public static readonly string[] OperatorActions = ["tenant.suspended", "tenant.reactivated", "plan.changed"];
@@ -62,10 +63,12 @@ public sealed class TenantDossier(IServiceScopeFactory scopes, FailedJobs failed
         var actions = await db.Set<AuditEntry>().AsNoTracking().Where(a => OperatorActions.Contains(a.Action))
             .OrderByDescending(a => a.At).Take(RecentErrors)
             .Select(a => new { a.At, a.Actor, a.Action, a.After }).ToListAsync(ct);
+        // The last six months of metered usage (the plans capability's usage_months), newest first.
+        var usage = await db.UsageMonths.AsNoTracking().OrderByDescending(u => u.Month).Take(6).ToListAsync(ct);
         var jobs = failedJobs.Since(clock.GetUtcNow().AddDays(-7)).Where(j => j.TenantId == tenantId).Take(RecentErrors).ToList();
         return new Result(
             new Summary(t.Id, t.Slug, t.Name, t.PlanCode, t.Status, t.CreatedAt, t.SuspendedAt, t.SuspensionReason, t.TimeZone, stores, lastPurchase),
             staff, messages, webhooks, jobs, actions.Select(a => new OperatorAction(a.At, a.Actor, a.Action,
-                a.After?.RootElement.TryGetProperty("reason", out var r) == true ? r.GetString() : null)).ToList());
+                a.After?.RootElement.TryGetProperty("reason", out var r) == true ? r.GetString() : null)).ToList(), usage);
     }
 }
