@@ -175,14 +175,14 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
         // Dashboard
         p["GET /app/customers/{id:guid} id"] = () => c.StaffGet($"/app/customers/{b.CustomerId}", HttpStatusCode.NotFound);
         p["POST /app/customers/{id:guid}?handler=Adjust id"] = () => c.StaffPost($"/app/customers/{b.CustomerId}?handler=Adjust",
-            new() { ["Adjust.Amount"] = "10,00", ["Adjust.Direction"] = "credit", ["Adjust.Reason"] = "hijack", ["Adjust.IdempotencyKey"] = NewKeyGuid().ToString("N") },
+            new() { ["Adjust.Amount"] = "10", ["Adjust.Direction"] = "credit", ["Adjust.Reason"] = "hijack", ["Adjust.IdempotencyKey"] = NewKeyGuid().ToString("N") },
             HttpStatusCode.NotFound);
         p["POST /app/customers/{id:guid}?handler=Block id"] = () => c.StaffPost($"/app/customers/{b.CustomerId}?handler=Block", new() { ["block"] = "true" }, HttpStatusCode.NotFound);
         p["POST /app/customers/{id:guid}?handler=Adjust Adjust.IdempotencyKey"] = async () =>
         {
             // B's adjustment key used for an adjustment of A's own member: A's own new adjustment, never a replay of B's result.
             using var r = await c.Staff.PostAsync($"/app/customers/{a.CustomerId}?handler=Adjust",
-                new Dictionary<string, string> { ["Adjust.Amount"] = "1,00", ["Adjust.Direction"] = "credit", ["Adjust.Reason"] = "goodwill", ["Adjust.IdempotencyKey"] = b.AdjustKey },
+                new Dictionary<string, string> { ["Adjust.Amount"] = "1", ["Adjust.Direction"] = "credit", ["Adjust.Reason"] = "goodwill", ["Adjust.IdempotencyKey"] = b.AdjustKey },
                 c.StaffToken);
             r.StatusCode.Should().Be(HttpStatusCode.Redirect, "A's adjustment with a key B used is A's own");
             (await c.ADb(db => db.LedgerEntries.CountAsync(e => e.CustomerId == a.CustomerId && e.Kind == Web.Features.Ledger.EntryKind.Adjustment)))
