@@ -85,7 +85,7 @@ internal static class Bench
         var db = sp.GetRequiredService<SmartbisDb>();
         var users = sp.GetRequiredService<UserManager<AppUser>>();
 
-        var tenant = new Tenant { Slug = "bench", Name = "Bench Farmácias", CurrencyName = "Cashback", CreatedAt = now.AddYears(-1).AddDays(-10), Plan = Plan.Pro };
+        var tenant = new Tenant { Slug = "bench", Name = "Bench Farmácias", CurrencyName = "Cashback", CreatedAt = now.AddYears(-1).AddDays(-10), PlanCode = "pro" };
         db.Tenants.Add(tenant);
         db.Tenant.Set(tenant.Id, tenant.Slug);
         var stores = Enumerable.Range(1, storeCount).Select(i => new Store { Name = $"Loja {i:D2}", CreatedAt = tenant.CreatedAt }).ToList();
@@ -112,7 +112,7 @@ internal static class Bench
         {
             await using var s = app.Services.CreateAsyncScope();
             var sdb = s.ServiceProvider.GetRequiredService<SmartbisDb>();
-            var t = new Tenant { Slug = $"small-{i:D3}", Name = $"Pequena {i:D3}", CurrencyName = "Cashback", CreatedAt = tenant.CreatedAt, Plan = Plan.Growth };
+            var t = new Tenant { Slug = $"small-{i:D3}", Name = $"Pequena {i:D3}", CurrencyName = "Cashback", CreatedAt = tenant.CreatedAt, PlanCode = "growth" };
             sdb.Tenants.Add(t);
             sdb.Tenant.Set(t.Id, t.Slug);
             sdb.Stores.Add(new Store { Name = $"Pequena {i:D3}", CreatedAt = t.CreatedAt });

@@ -85,12 +85,6 @@ namespace Smartbis.Web.Data.Migrations
                     table.PrimaryKey("pk_reward_claims", x => new { x.tenant_id, x.id });
                     table.CheckConstraint("ck_reward_claims_cost", "cost_points > 0");
                     table.ForeignKey(
-                        name: "fk_reward_claims_customers_tenant_id_customer_id",
-                        columns: x => new { x.tenant_id, x.customer_id },
-                        principalTable: "customers",
-                        principalColumns: new[] { "tenant_id", "id" },
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
                         name: "fk_reward_claims_rewards_tenant_id_reward_id",
                         columns: x => new { x.tenant_id, x.reward_id },
                         principalTable: "rewards",
@@ -133,6 +127,15 @@ namespace Smartbis.Web.Data.Migrations
 
             foreach (var table in new[] { "rewards", "reward_claims" }) Rls.EnableOn(migrationBuilder, table);
             Citus.Distribute(migrationBuilder, "rewards", "reward_claims");
+            // Keys to tables already distributed (customers, stores) come after the new tables are distributed too: Citus refuses a
+            // key from a local table to a distributed one (docs/scaling.md).
+            migrationBuilder.AddForeignKey(
+                name: "fk_reward_claims_customers_tenant_id_customer_id",
+                table: "reward_claims",
+                columns: new[] { "tenant_id", "customer_id" },
+                principalTable: "customers",
+                principalColumns: new[] { "tenant_id", "id" },
+                onDelete: ReferentialAction.Restrict);
         }
 
         /// <inheritdoc />

@@ -38,12 +38,6 @@ namespace Smartbis.Web.Data.Migrations
                     table.CheckConstraint("ck_challenges_dates", "ends_on >= starts_on");
                     table.CheckConstraint("ck_challenges_target", "target > 0");
                     table.ForeignKey(
-                        name: "fk_challenges_stores_tenant_id_store_id",
-                        columns: x => new { x.tenant_id, x.store_id },
-                        principalTable: "stores",
-                        principalColumns: new[] { "tenant_id", "id" },
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
                         name: "fk_challenges_tenants_tenant_id",
                         column: x => x.tenant_id,
                         principalTable: "tenants",
@@ -66,12 +60,6 @@ namespace Smartbis.Web.Data.Migrations
                 {
                     table.PrimaryKey("pk_customer_tiers", x => new { x.tenant_id, x.customer_id });
                     table.CheckConstraint("ck_customer_tiers_rank", "rank >= 0");
-                    table.ForeignKey(
-                        name: "fk_customer_tiers_customers_tenant_id_customer_id",
-                        columns: x => new { x.tenant_id, x.customer_id },
-                        principalTable: "customers",
-                        principalColumns: new[] { "tenant_id", "id" },
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -163,12 +151,6 @@ namespace Smartbis.Web.Data.Migrations
                         principalTable: "challenges",
                         principalColumns: new[] { "tenant_id", "id" },
                         onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_challenge_awards_customers_tenant_id_customer_id",
-                        columns: x => new { x.tenant_id, x.customer_id },
-                        principalTable: "customers",
-                        principalColumns: new[] { "tenant_id", "id" },
-                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateIndex(
@@ -193,6 +175,29 @@ namespace Smartbis.Web.Data.Migrations
 
             foreach (var table in Tables) Rls.EnableOn(migrationBuilder, table);
             Citus.Distribute(migrationBuilder, Tables);
+            // Keys to tables already distributed (customers, stores) come after the new tables are distributed too: Citus refuses a
+            // key from a local table to a distributed one (docs/scaling.md).
+            migrationBuilder.AddForeignKey(
+                name: "fk_challenges_stores_tenant_id_store_id",
+                table: "challenges",
+                columns: new[] { "tenant_id", "store_id" },
+                principalTable: "stores",
+                principalColumns: new[] { "tenant_id", "id" },
+                onDelete: ReferentialAction.Restrict);
+            migrationBuilder.AddForeignKey(
+                name: "fk_customer_tiers_customers_tenant_id_customer_id",
+                table: "customer_tiers",
+                columns: new[] { "tenant_id", "customer_id" },
+                principalTable: "customers",
+                principalColumns: new[] { "tenant_id", "id" },
+                onDelete: ReferentialAction.Cascade);
+            migrationBuilder.AddForeignKey(
+                name: "fk_challenge_awards_customers_tenant_id_customer_id",
+                table: "challenge_awards",
+                columns: new[] { "tenant_id", "customer_id" },
+                principalTable: "customers",
+                principalColumns: new[] { "tenant_id", "id" },
+                onDelete: ReferentialAction.Restrict);
         }
 
         /// <summary>Issue 16 (tiers and challenges): every new table is a tenant table, sharded with the tenant's other rows.</summary>
