@@ -170,7 +170,7 @@ namespace Smartbis.Web.Data.Migrations
                   ('growth', 'Growth', 1, 14900, 'BRL',  5000,  3, 10,  20000,  2000, true,  true,  true,  14, true, now()),
                   ('pro',    'Pro',    2, 49900, 'BRL', 50000, 20, 50, 200000, 20000, true,  true,  true,  14, true, now());
                 UPDATE tenants SET plan_code = lower(plan_code);
-                UPDATE tenants SET plan_code = 'free' WHERE plan_code NOT IN (SELECT code FROM plans);
+                UPDATE tenants SET plan_code = 'free' WHERE plan_code NOT IN ('free', 'growth', 'pro'); -- literal: on Citus, tenants (reference) cannot be updated from the still local plans
                 """);
             foreach (var table in new[] { "usage_months", "plan_notices", "limit_graces", "upgrade_requests" })
                 Rls.EnableOn(migrationBuilder, table);
