@@ -29,6 +29,17 @@ public sealed class PointsApiTests(LedgerFixture fixture) : LedgerTests(fixture)
         })).JsonAsync(HttpStatusCode.Created);
         bought.Cents("earnedCents").Should().Be(51, "2 points per R$ 1 on R$ 25,99, rounded down");
         bought.GetProperty("balance").Cents("availableCents").Should().Be(51);
+        (bought.GetProperty("rewardType").GetString(), bought.GetProperty("unit").GetString()).Should().Be(("points", "points"));
+        (bought.GetProperty("balance").GetProperty("rewardType").GetString(), bought.GetProperty("balance").GetProperty("unit").GetString())
+            .Should().Be(("points", "points"));
+
+        var read = await (await api.GetAsync($"/api/v1/customers/{customer}")).JsonAsync(HttpStatusCode.OK);
+        read.GetProperty("rewardType").GetString().Should().Be("points");
+        read.GetProperty("balance").GetProperty("unit").GetString().Should().Be("points");
+        read.GetProperty("balance").Cents("availableCents").Should().Be(51);
+        var entries = await (await api.GetAsync($"/api/v1/customers/{customer}/entries")).JsonAsync(HttpStatusCode.OK);
+        var earn = entries.GetProperty("items")[0];
+        (earn.Cents("amountCents"), earn.GetProperty("rewardType").GetString(), earn.GetProperty("unit").GetString()).Should().Be((51L, "points", "points"));
 
         var refused = await (await api.PostJsonAsync("/api/v1/purchases", new
         {
@@ -36,6 +47,16 @@ public sealed class PointsApiTests(LedgerFixture fixture) : LedgerTests(fixture)
         })).ProblemAsync(HttpStatusCode.UnprocessableEntity);
         refused.GetProperty("code").GetString().Should().Be("points_not_payment");
         (await t.BalancesAsync(customer)).AvailableCents.Should().Be(51);
+
+        // A cashback program says so: the same fields in cents.
+        var cash = await NewTenantAsync(SampleRules.Plain());
+        var cashApi = Fixture.ApiClient(await cash.CreateKeyAsync());
+        var cashBought = await (await cashApi.PostJsonAsync("/api/v1/purchases", new
+        {
+            customer = new { id = await cash.EnrollAsync() }, amountCents = 100_00, receiptNumber = "C-1", storeId = cash.StoreId,
+        })).JsonAsync(HttpStatusCode.Created);
+        (cashBought.GetProperty("rewardType").GetString(), cashBought.GetProperty("unit").GetString(),
+            cashBought.GetProperty("balance").GetProperty("unit").GetString()).Should().Be(("cashback", "cents", "cents"));
     }
 
     [Fact]

@@ -69,8 +69,10 @@ public static class PurchasesApi
         var createdAt = r.CreatedAt ?? await db.Purchases.Where(p => p.Id == r.PurchaseId).Select(p => p.CreatedAt).SingleAsync(ct);
         var pending = r.AvailableAt is { } at && at - createdAt > TimeSpan.FromSeconds(1);
         ApiIdempotency.MarkReplayed(http, result.Replayed);
+        var type = await Features.Programs.RewardUnits.OfTenantAsync(db, ct);
         return Results.Json(new PurchaseDto(r.PurchaseId, r.CustomerId, r.AmountCents, r.PaidWithCashbackCents, r.PaidWithVoucherCents,
-            r.PaidWithMoneyCents, r.EarnedCents, pending ? "pending" : "available", r.AvailableAt?.UtcDateTime, BalanceDto.Of(r.Balances)),
+            r.PaidWithMoneyCents, r.EarnedCents, pending ? "pending" : "available", r.AvailableAt?.UtcDateTime, BalanceDto.Of(r.Balances, type),
+            ApiUnits.RewardType(type), ApiUnits.Unit(type)),
             ApiJson.Options, statusCode: 201);
     }
 
@@ -90,8 +92,9 @@ public static class PurchasesApi
         var result = await refund.ExecuteAsync(new RefundPurchase.Request(id, b.AmountCents!.Value, b.Reason!, key, Source: ApiIdempotency.Source), ct);
         var r = result.Value;
         ApiIdempotency.MarkReplayed(http, result.Replayed);
+        var type = await Features.Programs.RewardUnits.OfTenantAsync(db, ct);
         return Results.Json(new RefundDto(r.RefundId, r.PurchaseId, r.AmountCents, r.ReversedEarnCents, r.ClawbackCents, r.ReturnedCreditCents,
-            r.MoneyToReturnCents, BalanceDto.Of(r.Balances)), ApiJson.Options, statusCode: 201);
+            r.MoneyToReturnCents, BalanceDto.Of(r.Balances, type)), ApiJson.Options, statusCode: 201);
     }
 
     private static ApiProblem Invalid(string field, string message) =>

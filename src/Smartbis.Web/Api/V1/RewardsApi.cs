@@ -27,7 +27,7 @@ public static class RewardsApi
         return Results.Json(new RewardsPage(rewards.Select(r => RewardDto.Of(r, now)).ToList()), ApiJson.Options);
     }
 
-    private static async Task<IResult> RedeemAsync(HttpContext http, Guid id, Guid rewardId, RedeemReward redeem, CancellationToken ct)
+    private static async Task<IResult> RedeemAsync(HttpContext http, Guid id, Guid rewardId, RedeemReward redeem, SmartbisDb db, CancellationToken ct)
     {
         http.Items[ApiProblemFilter.FieldNamesKey] = Fields;
         var key = ApiIdempotency.Key(http);
@@ -41,7 +41,7 @@ public static class RewardsApi
         ApiIdempotency.MarkReplayed(http, result.Replayed);
         var r = result.Value;
         return Results.Json(new RewardClaimDto(r.ClaimId, r.RewardId, r.RewardName, r.CustomerId, r.Code, r.CostPoints, "claimed",
-            r.ClaimedAt.UtcDateTime, r.ExpiresAt.UtcDateTime, BalanceDto.Of(r.Balances)), ApiJson.Options, statusCode: 201);
+            r.ClaimedAt.UtcDateTime, r.ExpiresAt.UtcDateTime, BalanceDto.Of(r.Balances, await Features.Programs.RewardUnits.OfTenantAsync(db, ct))), ApiJson.Options, statusCode: 201);
     }
 }
 
