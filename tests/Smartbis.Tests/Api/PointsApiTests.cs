@@ -77,6 +77,14 @@ public sealed class PointsApiTests(LedgerFixture fixture) : LedgerTests(fixture)
         (report.RewardType, report.PendingCents, report.AvailableCents).Should().Be((RewardType.Points, 300L, 200L));
         report.ValueCents.Should().Be(500 * 2, "500 points owed at R$ 0,02 each");
 
+        // The accountant's CSV: points as whole numbers, and their money value at the cost per point.
+        var tenant = await t.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Tenants, x => x.Id == t.Id));
+        var bytes = await t.RunAsync<ExportLiabilityReport, byte[]>(e =>
+            e.ExecuteAsync(report, tenant, today.AddDays(-30), today, Smartbis.Web.Features.Audit.AuditActor.System));
+        var csv = System.Text.Encoding.UTF8.GetString(bytes);
+        csv.Should().Contain("age_days,pending_points,available_points,vouchers,value")
+            .And.Contain("total_now,300,200,0.00,10.00").And.Contain("cost_per_point,0.02").And.Contain("value_now,10.00");
+
         var cashback = await NewTenantAsync(SampleRules.Plain());
         var c = await cashback.EnrollAsync();
         await cashback.BuyAsync(c, 100_00);
