@@ -30,6 +30,7 @@ public static class CustomersApi
         http.Items[ApiProblemFilter.FieldNamesKey] = Fields;
         var key = ApiIdempotency.Key(http);
         var b = await ApiJson.ReadAsync<CreateCustomerBody>(http);
+        var type = await RewardUnits.OfTenantAsync(db, ct); // before the write: the answer is built from the stored result only
         // The key is claimed in the enrolment's own transaction; the answer is built from the stored result, so a replay is identical.
         var r = await enroll.ExecuteAsync(new EnrollCustomer.Request(
             b.Name ?? "", b.Phone, b.Email, b.Cpf, b.BirthDate, b.Consents?.Email ?? false, b.Consents?.Whatsapp ?? false,
@@ -37,7 +38,6 @@ public static class CustomersApi
             IdempotencyKey: key), ct);
         ApiIdempotency.MarkReplayed(http, r.Replayed);
         // Unclaimed walk-ins hold no vouchers (vouchers are issued to members only): a new member has none.
-        var type = await RewardUnits.OfTenantAsync(db, ct);
         var dto = new CustomerDto(r.CustomerId, r.Name, r.Phone, r.Email, r.CardCode, "active", r.ReferralCode, ApiUnits.RewardType(type),
             BalanceDto.Of(r.Balances ?? new Balances(0, 0, 0, 0), type), []);
         return Results.Json(dto, ApiJson.Options, statusCode: 201);
