@@ -38,6 +38,12 @@ public sealed class OpenApiTests(DatabaseFixture fixture) : IClassFixture<Databa
         }
         doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("apiKey").GetProperty("scheme").GetString().Should().Be("bearer");
         doc.GetProperty("components").GetProperty("schemas").TryGetProperty("PurchaseDto", out _).Should().BeTrue();
+        // Ledger amounts say their reward type and unit (cents or points).
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        foreach (var (schema, fields) in new[] { ("BalanceDto", new[] { "rewardType", "unit" }), ("EntryDto", new[] { "rewardType", "unit" }),
+                     ("PurchaseDto", new[] { "rewardType", "unit" }), ("CustomerDto", new[] { "rewardType" }) })
+            foreach (var field in fields)
+                schemas.GetProperty(schema).GetProperty("properties").TryGetProperty(field, out _).Should().BeTrue($"{schema} should document {field}");
     }
 
     [Fact]

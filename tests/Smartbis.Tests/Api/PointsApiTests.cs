@@ -29,6 +29,17 @@ public sealed class PointsApiTests(LedgerFixture fixture) : LedgerTests(fixture)
         })).JsonAsync(HttpStatusCode.Created);
         bought.Cents("earnedCents").Should().Be(51, "2 points per R$ 1 on R$ 25,99, rounded down");
         bought.GetProperty("balance").Cents("availableCents").Should().Be(51);
+        (bought.GetProperty("rewardType").GetString(), bought.GetProperty("unit").GetString()).Should().Be(("points", "points"));
+        (bought.GetProperty("balance").GetProperty("rewardType").GetString(), bought.GetProperty("balance").GetProperty("unit").GetString())
+            .Should().Be(("points", "points"));
+
+        var read = await (await api.GetAsync($"/api/v1/customers/{customer}")).JsonAsync(HttpStatusCode.OK);
+        read.GetProperty("rewardType").GetString().Should().Be("points");
+        read.GetProperty("balance").GetProperty("unit").GetString().Should().Be("points");
+        read.GetProperty("balance").Cents("availableCents").Should().Be(51);
+        var entries = await (await api.GetAsync($"/api/v1/customers/{customer}/entries")).JsonAsync(HttpStatusCode.OK);
+        var earn = entries.GetProperty("items")[0];
+        (earn.Cents("amountCents"), earn.GetProperty("rewardType").GetString(), earn.GetProperty("unit").GetString()).Should().Be((51L, "points", "points"));
 
         var refused = await (await api.PostJsonAsync("/api/v1/purchases", new
         {
@@ -36,6 +47,16 @@ public sealed class PointsApiTests(LedgerFixture fixture) : LedgerTests(fixture)
         })).ProblemAsync(HttpStatusCode.UnprocessableEntity);
         refused.GetProperty("code").GetString().Should().Be("points_not_payment");
         (await t.BalancesAsync(customer)).AvailableCents.Should().Be(51);
+
+        // A cashback program says so: the same fields in cents.
+        var cash = await NewTenantAsync(SampleRules.Plain());
+        var cashApi = Fixture.ApiClient(await cash.CreateKeyAsync());
+        var cashBought = await (await cashApi.PostJsonAsync("/api/v1/purchases", new
+        {
+            customer = new { id = await cash.EnrollAsync() }, amountCents = 100_00, receiptNumber = "C-1", storeId = cash.StoreId,
+        })).JsonAsync(HttpStatusCode.Created);
+        (cashBought.GetProperty("rewardType").GetString(), cashBought.GetProperty("unit").GetString(),
+            cashBought.GetProperty("balance").GetProperty("unit").GetString()).Should().Be(("cashback", "cents", "cents"));
     }
 
     [Fact]
@@ -55,6 +76,14 @@ public sealed class PointsApiTests(LedgerFixture fixture) : LedgerTests(fixture)
 
         (report.RewardType, report.PendingCents, report.AvailableCents).Should().Be((RewardType.Points, 300L, 200L));
         report.ValueCents.Should().Be(500 * 2, "500 points owed at R$ 0,02 each");
+
+        // The accountant's CSV: points as whole numbers, and their money value at the cost per point.
+        var tenant = await t.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Tenants, x => x.Id == t.Id));
+        var bytes = await t.RunAsync<ExportLiabilityReport, byte[]>(e =>
+            e.ExecuteAsync(report, tenant, today.AddDays(-30), today, Smartbis.Web.Features.Audit.AuditActor.System));
+        var csv = System.Text.Encoding.UTF8.GetString(bytes);
+        csv.Should().Contain("age_days,pending_points,available_points,vouchers,value")
+            .And.Contain("total_now,300,200,0.00,10.00").And.Contain("cost_per_point,0.02").And.Contain("value_now,10.00");
 
         var cashback = await NewTenantAsync(SampleRules.Plain());
         var c = await cashback.EnrollAsync();

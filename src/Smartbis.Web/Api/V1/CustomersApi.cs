@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Api.V1;
@@ -24,11 +25,12 @@ public static class CustomersApi
 
     private static readonly Dictionary<string, string> Fields = new() { ["idempotencyKey"] = ApiIdempotency.Header };
 
-    private static async Task<IResult> CreateAsync(HttpContext http, EnrollCustomer enroll, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpContext http, EnrollCustomer enroll, SmartbisDb db, CancellationToken ct)
     {
         http.Items[ApiProblemFilter.FieldNamesKey] = Fields;
         var key = ApiIdempotency.Key(http);
         var b = await ApiJson.ReadAsync<CreateCustomerBody>(http);
+        var type = await RewardUnits.OfTenantAsync(db, ct); // before the write: the answer is built from the stored result only
         // The key is claimed in the enrolment's own transaction; the answer is built from the stored result, so a replay is identical.
         var r = await enroll.ExecuteAsync(new EnrollCustomer.Request(
             b.Name ?? "", b.Phone, b.Email, b.Cpf, b.BirthDate, b.Consents?.Email ?? false, b.Consents?.Whatsapp ?? false,
@@ -36,8 +38,8 @@ public static class CustomersApi
             IdempotencyKey: key), ct);
         ApiIdempotency.MarkReplayed(http, r.Replayed);
         // Unclaimed walk-ins hold no vouchers (vouchers are issued to members only): a new member has none.
-        var dto = new CustomerDto(r.CustomerId, r.Name, r.Phone, r.Email, r.CardCode, "active", r.ReferralCode,
-            BalanceDto.Of(r.Balances ?? new Balances(0, 0, 0, 0)), []);
+        var dto = new CustomerDto(r.CustomerId, r.Name, r.Phone, r.Email, r.CardCode, "active", r.ReferralCode, ApiUnits.RewardType(type),
+            BalanceDto.Of(r.Balances ?? new Balances(0, 0, 0, 0), type), []);
         return Results.Json(dto, ApiJson.Options, statusCode: 201);
     }
 
@@ -87,6 +89,7 @@ public static class CustomersApi
         var take = ApiQuery.Int(limit, "limit", 1, MaxLimit) ?? 50;
         (DateTimeOffset At, Guid Id)? after = string.IsNullOrEmpty(cursor) ? null : DecodeCursor(cursor);
         if (!await db.Customers.AnyAsync(c => c.Id == id, ct)) throw NotFound();
+        var type = await RewardUnits.OfTenantAsync(db, ct);
         var q = db.LedgerEntries.Where(e => e.CustomerId == id);
         if (after is var (at, afterId))
             q = q.Where(e => EF.Functions.LessThan(ValueTuple.Create(e.CreatedAt, e.Id), ValueTuple.Create(at, afterId)));
@@ -104,7 +107,8 @@ public static class CustomersApi
                 : e.VoucherDeltaCents != 0 ? ("voucher", e.VoucherDeltaCents)
                 : ("clawback", e.ClawbackDeltaCents);
             return new EntryDto(e.Id, SnakeCase(e.Kind.ToString()), amount, bucket, e.Reason, e.CreatedAt.UtcDateTime, e.PurchaseId,
-                e.VoucherCode is null ? null : Codes.Display(e.VoucherCode), e.LotExpiresAt?.UtcDateTime);
+                e.VoucherCode is null ? null : Codes.Display(e.VoucherCode), e.LotExpiresAt?.UtcDateTime, ApiUnits.RewardType(type),
+                bucket == "voucher" ? "cents" : ApiUnits.Unit(type)); // vouchers are money in either program
         }).ToList();
         var next = rows.Count > take ? EncodeCursor(rows[take - 1].CreatedAt, rows[take - 1].Id) : null;
         return Results.Json(new EntriesPage(items, next), ApiJson.Options);
@@ -125,11 +129,12 @@ public static class CustomersApi
                 Available = (long?)a.AvailableCents, Pending = (long?)a.PendingCents, Clawback = (long?)a.ClawbackCents,
             }).SingleOrDefaultAsync(ct);
         if (c is null) return null;
+        var type = await RewardUnits.OfTenantAsync(db, ct);
         var vouchers = await db.Vouchers.Where(v => v.CustomerId == id).OrderByDescending(v => v.IssuedAt).ThenByDescending(v => v.Id).Take(50)
             .Select(v => new { v.Code, v.ValueCents, v.Status, v.ExpiresAt }).ToListAsync(ct);
         return new CustomerDto(c.Id, c.Name, c.Phone, c.Email, c.CardCode,
-            c.JoinedAt is null ? "unclaimed" : c.Status.ToString().ToLowerInvariant(), c.ReferralCode,
-            new BalanceDto(c.Available ?? 0, c.Pending ?? 0, c.Clawback ?? 0),
+            c.JoinedAt is null ? "unclaimed" : c.Status.ToString().ToLowerInvariant(), c.ReferralCode, ApiUnits.RewardType(type),
+            BalanceDto.Of(c.Available ?? 0, c.Pending ?? 0, c.Clawback ?? 0, type),
             vouchers.Select(v => new CustomerVoucherDto(Codes.Display(v.Code), v.ValueCents, VouchersApi.StatusName(v.Status), v.ExpiresAt.UtcDateTime)).ToList(),
             now is { } at ? await TierOf(db, id, at, ct) : null, now is { } at2 ? await ChallengesOf(db, id, at2, ct) : null);
     }

@@ -1,19 +1,35 @@
 using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Programs;
 
 namespace Smartbis.Web.Api.V1;
 
 // The API's JSON shapes (docs/api.md). Amounts are minor units (*Cents), times UTC. Ledger amounts (balances, entries, earned,
-// bonuses, caps) are in the program's unit: cents for cashback, whole points for a points program (GET /program: reward_type).
+// bonuses, caps) are in the program's unit: cents for cashback, whole points for a points program (GET /program: rewardType).
+// Every response that carries ledger amounts says which: rewardType ("cashback" / "points") and unit ("cents" / "points": the
+// unit of that object's ledger *Cents fields; purchase money and voucher values are always cents).
 
-public sealed record BalanceDto(long AvailableCents, long PendingCents, long ClawbackCents)
+/// <summary>The API's names for the program's reward type and the unit its ledger amounts are in.</summary>
+public static class ApiUnits
 {
-    public static BalanceDto Of(Balances b) => new(b.AvailableCents, b.PendingCents, b.ClawbackCents);
+    public static string RewardType(RewardType type) => RewardUnits.Code(type);
+
+    /// <summary>"points" for a points program's ledger amounts, else "cents".</summary>
+    public static string Unit(RewardType type) => type == Features.Programs.RewardType.Points ? "points" : "cents";
+}
+
+/// <summary>A customer's balances in the program's unit: <c>unit</c> says whether the *Cents fields hold cents or whole points.</summary>
+public sealed record BalanceDto(long AvailableCents, long PendingCents, long ClawbackCents, string RewardType, string Unit)
+{
+    public static BalanceDto Of(Balances b, RewardType type) => Of(b.AvailableCents, b.PendingCents, b.ClawbackCents, type);
+
+    public static BalanceDto Of(long available, long pending, long clawback, RewardType type) =>
+        new(available, pending, clawback, ApiUnits.RewardType(type), ApiUnits.Unit(type));
 }
 
 public sealed record CustomerVoucherDto(string Code, long ValueCents, string Status, DateTime ExpiresAt);
 
 public sealed record CustomerDto(
-    Guid Id, string Name, string? Phone, string? Email, string CardCode, string Status, string ReferralCode,
+    Guid Id, string Name, string? Phone, string? Email, string CardCode, string Status, string ReferralCode, string RewardType,
     BalanceDto Balance, IReadOnlyList<CustomerVoucherDto> Vouchers, TierDto? Tier = null, IReadOnlyList<ChallengeProgressDto>? Challenges = null);
 
 /// <summary>
@@ -32,9 +48,10 @@ public sealed record ConsentsBody(bool? Email, bool? Whatsapp);
 public sealed record CreateCustomerBody(
     string? Name, string? Phone, string? Email, DateOnly? BirthDate, string? Cpf, ConsentsBody? Consents, string? ReferralCode);
 
+/// <summary>One ledger entry: <c>unit</c> is the unit of amountCents ("points" for a points program's balances; a voucher entry is always "cents").</summary>
 public sealed record EntryDto(
     Guid Id, string Kind, long AmountCents, string Bucket, string Reason, DateTime OccurredAt,
-    Guid? PurchaseId, string? VoucherCode, DateTime? ExpiresAt);
+    Guid? PurchaseId, string? VoucherCode, DateTime? ExpiresAt, string RewardType, string Unit);
 
 public sealed record EntriesPage(IReadOnlyList<EntryDto> Items, string? NextCursor);
 
@@ -46,9 +63,10 @@ public sealed record CreatePurchaseBody(
     CustomerRef? Customer, long? AmountCents, string? ReceiptNumber, DateTimeOffset? OccurredAt, Guid? StoreId,
     IReadOnlyList<PurchaseItem>? Items, long? RedeemCents, string? VoucherCode);
 
+/// <summary>A recorded purchase: amounts paid are cents; earnedCents is in <c>unit</c> (cents, or whole points for a points program).</summary>
 public sealed record PurchaseDto(
     Guid Id, Guid CustomerId, long AmountCents, long RedeemedCents, long VoucherCents, long PaidCents, long EarnedCents,
-    string EarnedStatus, DateTime? AvailableAt, BalanceDto Balance);
+    string EarnedStatus, DateTime? AvailableAt, BalanceDto Balance, string RewardType, string Unit);
 
 public sealed record CreateRefundBody(long? AmountCents, string? Reason);
 

@@ -60,6 +60,8 @@ public static class PurchasesApi
         var request = new RecordPurchase.Request(storeId.Value, customerId, customerId is null ? c.Phone : null, b.AmountCents!.Value, b.ReceiptNumber, key,
             b.OccurredAt, b.RedeemCents ?? 0, string.IsNullOrWhiteSpace(b.VoucherCode) ? null : b.VoucherCode,
             b.Items?.Select(i => new RecordPurchase.Line(i.Category!, i.AmountCents!.Value)).ToList(), Source: ApiIdempotency.Source);
+        // Read before the write: the answer after the commit is built from the stored result only.
+        var type = await Features.Programs.RewardUnits.OfTenantAsync(db, ct);
         // The key is claimed inside the purchase's own transaction (one connection, one commit per request).
         var result = await record.ExecuteAsync(request, ct);
         var r = result.Value;
@@ -70,7 +72,8 @@ public static class PurchasesApi
         var pending = r.AvailableAt is { } at && at - createdAt > TimeSpan.FromSeconds(1);
         ApiIdempotency.MarkReplayed(http, result.Replayed);
         return Results.Json(new PurchaseDto(r.PurchaseId, r.CustomerId, r.AmountCents, r.PaidWithCashbackCents, r.PaidWithVoucherCents,
-            r.PaidWithMoneyCents, r.EarnedCents, pending ? "pending" : "available", r.AvailableAt?.UtcDateTime, BalanceDto.Of(r.Balances)),
+            r.PaidWithMoneyCents, r.EarnedCents, pending ? "pending" : "available", r.AvailableAt?.UtcDateTime, BalanceDto.Of(r.Balances, type),
+            ApiUnits.RewardType(type), ApiUnits.Unit(type)),
             ApiJson.Options, statusCode: 201);
     }
 
@@ -87,11 +90,12 @@ public static class PurchasesApi
                       ?? throw new ApiProblem(404, "not_found", "purchase_not_found");
         ApiCaller.RequireStore(http, storeId);
 
+        var type = await Features.Programs.RewardUnits.OfTenantAsync(db, ct);
         var result = await refund.ExecuteAsync(new RefundPurchase.Request(id, b.AmountCents!.Value, b.Reason!, key, Source: ApiIdempotency.Source), ct);
         var r = result.Value;
         ApiIdempotency.MarkReplayed(http, result.Replayed);
         return Results.Json(new RefundDto(r.RefundId, r.PurchaseId, r.AmountCents, r.ReversedEarnCents, r.ClawbackCents, r.ReturnedCreditCents,
-            r.MoneyToReturnCents, BalanceDto.Of(r.Balances)), ApiJson.Options, statusCode: 201);
+            r.MoneyToReturnCents, BalanceDto.Of(r.Balances, type)), ApiJson.Options, statusCode: 201);
     }
 
     private static ApiProblem Invalid(string field, string message) =>

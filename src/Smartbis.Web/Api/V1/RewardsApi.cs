@@ -27,7 +27,7 @@ public static class RewardsApi
         return Results.Json(new RewardsPage(rewards.Select(r => RewardDto.Of(r, now)).ToList()), ApiJson.Options);
     }
 
-    private static async Task<IResult> RedeemAsync(HttpContext http, Guid id, Guid rewardId, RedeemReward redeem, CancellationToken ct)
+    private static async Task<IResult> RedeemAsync(HttpContext http, Guid id, Guid rewardId, RedeemReward redeem, SmartbisDb db, CancellationToken ct)
     {
         http.Items[ApiProblemFilter.FieldNamesKey] = Fields;
         var key = ApiIdempotency.Key(http);
@@ -37,11 +37,12 @@ public static class RewardsApi
         var storeId = b.StoreId ?? ApiCaller.StoreId(http);
         if (storeId is { } s) ApiCaller.RequireStore(http, s);
         var actor = new AuditActor(null, $"API key {ApiCaller.KeyId(http)}", storeId, http.Connection.RemoteIpAddress?.ToString());
+        var type = await Features.Programs.RewardUnits.OfTenantAsync(db, ct); // before the write: the answer comes from the stored result
         var result = await redeem.ExecuteAsync(new RedeemReward.Request(id, rewardId, key, ApiIdempotency.Source, storeId), actor, ct);
         ApiIdempotency.MarkReplayed(http, result.Replayed);
         var r = result.Value;
         return Results.Json(new RewardClaimDto(r.ClaimId, r.RewardId, r.RewardName, r.CustomerId, r.Code, r.CostPoints, "claimed",
-            r.ClaimedAt.UtcDateTime, r.ExpiresAt.UtcDateTime, BalanceDto.Of(r.Balances)), ApiJson.Options, statusCode: 201);
+            r.ClaimedAt.UtcDateTime, r.ExpiresAt.UtcDateTime, BalanceDto.Of(r.Balances, type)), ApiJson.Options, statusCode: 201);
     }
 }
 
