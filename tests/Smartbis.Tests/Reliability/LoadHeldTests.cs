@@ -121,8 +121,23 @@ public sealed class LoadHeldTests(LedgerFixture fixture, Xunit.Abstractions.ITes
             }
         }
 
+        // Time passes during the load as it does in a store: the app's clock follows the wall clock, so the API key's
+        // rate limit refills and a client that waited Retry-After is served again (a frozen clock never refills it).
+        async Task TimePassesAsync()
+        {
+            var last = clock.Elapsed;
+            while (clock.Elapsed < Duration)
+            {
+                await Task.Delay(100);
+                var elapsed = clock.Elapsed;
+                fixture.Clock.Advance(elapsed - last);
+                last = elapsed;
+            }
+        }
+
         await Task.WhenAll(Enumerable.Range(0, 16).Select(w => Task.Run(() => ClientAsync(w)))
-            .Concat(runners.Select(r => Task.Run(() => JobsAsync(r)))));
+            .Concat(runners.Select(r => Task.Run(() => JobsAsync(r))))
+            .Append(TimePassesAsync()));
 
         var summary = string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}: {p.Value}"));
         output.WriteLine($"{requests} requests in {clock.Elapsed.TotalSeconds:0} s ({summary}); {acknowledged.Count} purchases, " +
