@@ -33,7 +33,7 @@ public sealed partial class CatalogueJourneyTests(BrowserFixture browser, Portal
     {
         var tenantId = await WithDbAsync(null, db => db.Tenants.Where(t => t.Slug == Aurora.Slug).Select(t => t.Id).SingleAsync());
         var unit = await WithDbAsync(null, db => db.Tenants.Where(t => t.Id == tenantId).Select(t => new { t.CurrencyName, t.Locale }).SingleAsync());
-        string Pts(long points) => Points.Format(points, unit.CurrencyName, unit.Locale);
+        string Pts(long points) => Smartbis.Web.Features.Programs.RewardUnits.Format(points, Smartbis.Web.Features.Programs.RewardType.Points, unit.CurrencyName, locale: unit.Locale);
 
         // The catalogue and the member, through the operations the app uses (rewards saved as a manager would, points as a
         // manager's credit).

@@ -136,19 +136,19 @@ public static class CustomersApi
             c.JoinedAt is null ? "unclaimed" : c.Status.ToString().ToLowerInvariant(), c.ReferralCode, ApiUnits.RewardType(type),
             BalanceDto.Of(c.Available ?? 0, c.Pending ?? 0, c.Clawback ?? 0, type),
             vouchers.Select(v => new CustomerVoucherDto(Codes.Display(v.Code), v.ValueCents, VouchersApi.StatusName(v.Status), v.ExpiresAt.UtcDateTime)).ToList(),
-            now is { } at ? await TierOf(db, id, at, ct) : null, now is { } at2 ? await ChallengesOf(db, id, at2, ct) : null);
+            now is { } at ? await TierOf(db, id, at, type, ct) : null, now is { } at2 ? await ChallengesOf(db, id, at2, type, ct) : null);
     }
 
-    private static async Task<TierDto?> TierOf(SmartbisDb db, Guid id, DateTimeOffset now, CancellationToken ct) =>
+    private static async Task<TierDto?> TierOf(SmartbisDb db, Guid id, DateTimeOffset now, RewardType type, CancellationToken ct) =>
         await Features.Tiers.TierStatus.ForCustomerAsync(db, id, now, ct) is { } t
             ? new TierDto(t.Level, t.Rank, t.MultiplierBps, t.Perks, SnakeCase(t.Measure.ToString()), t.Qualifying, t.NextLevel, t.ToNext,
-                t.NextReview.UtcDateTime, t.ToKeep)
+                t.NextReview.UtcDateTime, t.ToKeep, t.Measure == Features.Tiers.TierMeasure.Spend ? ApiUnits.Unit(RewardType.Cashback) : ApiUnits.Unit(type))
             : null;
 
-    private static async Task<IReadOnlyList<ChallengeProgressDto>> ChallengesOf(SmartbisDb db, Guid id, DateTimeOffset now, CancellationToken ct) =>
+    private static async Task<IReadOnlyList<ChallengeProgressDto>> ChallengesOf(SmartbisDb db, Guid id, DateTimeOffset now, RewardType type, CancellationToken ct) =>
         (await Features.Challenges.ChallengeProgress.ForCustomerAsync(db, id, now, ct))
             .Select(c => new ChallengeProgressDto(c.ChallengeId, c.Name, SnakeCase(c.Kind.ToString()), c.Target, c.Progress, c.Bonus, c.StoreId,
-                c.StartsAt.UtcDateTime, c.EndsAt.UtcDateTime, c.Awarded, c.AwardedAt?.UtcDateTime)).ToList();
+                c.StartsAt.UtcDateTime, c.EndsAt.UtcDateTime, c.Awarded, c.AwardedAt?.UtcDateTime, ApiUnits.Unit(type))).ToList();
 
     internal static string SnakeCase(string pascal) =>
         string.Concat(pascal.Select((ch, i) => char.IsUpper(ch) && i > 0 ? "_" + char.ToLowerInvariant(ch) : char.ToLowerInvariant(ch).ToString()));

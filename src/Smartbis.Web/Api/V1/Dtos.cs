@@ -35,13 +35,18 @@ public sealed record CustomerDto(
 /// <summary>
 /// The customer's level (null when the merchant has no tiers): qualifying is cents of spend or points earned over the
 /// rolling window (measure "spend" / "points_earned"); toKeep is what is missing by nextReviewAt to keep the level.
+/// <c>unit</c> is the unit of qualifying, toNextLevel and toKeep: "cents" for spend, the program's unit for points_earned
+/// ("points" for a points program, "cents" of cashback earned for a cashback one).
 /// </summary>
 public sealed record TierDto(string Level, int Rank, int MultiplierBps, string Perks, string Measure, long Qualifying,
-    string? NextLevel, long? ToNextLevel, DateTime NextReviewAt, long ToKeep);
+    string? NextLevel, long? ToNextLevel, DateTime NextReviewAt, long ToKeep, string Unit);
 
-/// <summary>A running challenge (or one completed in the last 30 days): target and progress in purchases or cents; bonus in the program's unit.</summary>
+/// <summary>
+/// A running challenge (or one completed in the last 30 days): target and progress in purchases or cents; bonus in the
+/// program's unit, which <c>unit</c> names ("cents" or "points").
+/// </summary>
 public sealed record ChallengeProgressDto(Guid Id, string Name, string Kind, long Target, long Progress, long Bonus, Guid? StoreId,
-    DateTime StartsAt, DateTime EndsAt, bool Completed, DateTime? CompletedAt);
+    DateTime StartsAt, DateTime EndsAt, bool Completed, DateTime? CompletedAt, string Unit);
 
 public sealed record ConsentsBody(bool? Email, bool? Whatsapp);
 

@@ -1,4 +1,5 @@
 using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Features.Programs;
 
 namespace Smartbis.Web.Features.Automations;
 
@@ -16,16 +17,25 @@ public static class DefaultTemplates
     public static string NormalizeLocale(string? locale) =>
         locale is not null && locale.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "pt-BR";
 
-    public static TemplateText For(string trigger, Channel channel, string locale)
+    /// <summary>
+    /// The default text; a points program's welcome speaks of points to exchange for rewards (points never pay a purchase),
+    /// a cashback program's of cashback.
+    /// </summary>
+    public static TemplateText For(string trigger, Channel channel, string locale, RewardType rewardType = RewardType.Cashback)
     {
         var en = NormalizeLocale(locale) == "en";
+        var points = rewardType == RewardType.Points;
         var (subject, body, whatsApp, parameters) = (trigger, en) switch
         {
             (Triggers.Welcome, false) => ("Bem-vindo(a) ao {{ currency_name }} da {{ brand }}!",
-                "Olá, {{ first_name }}!\n\nQue bom ter você no programa {{ currency_name }} da {{ brand }}. A cada compra você ganha cashback para usar nas próximas.\n\nAcompanhe seu saldo em {{ portal_link }}",
+                "Olá, {{ first_name }}!\n\nQue bom ter você no programa {{ currency_name }} da {{ brand }}. "
+                + (points ? "A cada compra você ganha {{ currency_name }} para trocar por recompensas." : "A cada compra você ganha cashback para usar nas próximas.")
+                + "\n\nAcompanhe seu saldo em {{ portal_link }}",
                 "welcome", "first_name,brand"),
             (Triggers.Welcome, true) => ("Welcome to {{ brand }} {{ currency_name }}!",
-                "Hi {{ first_name }}!\n\nGreat to have you in the {{ brand }} {{ currency_name }} program. Every purchase earns cashback for your next ones.\n\nSee your balance at {{ portal_link }}",
+                "Hi {{ first_name }}!\n\nGreat to have you in the {{ brand }} {{ currency_name }} program. "
+                + (points ? "Every purchase earns {{ currency_name }} to exchange for rewards." : "Every purchase earns cashback for your next ones.")
+                + "\n\nSee your balance at {{ portal_link }}",
                 "welcome", "first_name,brand"),
             (Triggers.CashbackEarned, false) => ("Você ganhou {{ amount }} de {{ currency_name }} na {{ brand }}",
                 "Olá, {{ first_name }}!\n\nSua compra{% if store != '' %} em {{ store }}{% endif %} rendeu {{ amount }} de {{ currency_name }}.{% if available_date != '' %} Ele fica disponível em {{ available_date }}.{% endif %}\n\nSeu saldo disponível: {{ balance }}.\n\nVeja os detalhes em {{ portal_link }}",

@@ -34,7 +34,7 @@ public static class Messaging
         var own = await db.MessageTemplates.AsNoTracking()
             .Where(t => t.Trigger == trigger && t.Channel == channel && t.Locale == lang)
             .Select(t => new TemplateText(t.Subject, t.Body, t.WhatsAppTemplate, t.WhatsAppParameters)).SingleOrDefaultAsync(ct);
-        return own ?? DefaultTemplates.For(trigger, channel, lang);
+        return own ?? DefaultTemplates.For(trigger, channel, lang, await Programs.RewardUnits.OfTenantAsync(db, ct));
     }
 
     /// <summary>A stable id for "this customer, this occasion" (a birthday in a year), so the unique key holds it to once.</summary>

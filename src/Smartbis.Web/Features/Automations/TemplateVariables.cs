@@ -86,9 +86,9 @@ public static class TemplateVariables
             ["days"] = days?.ToString(CultureInfo.InvariantCulture) ?? "",
             ["tier"] = tier ?? "",
             ["review_date"] = Fmt(reviewAt),
-            // RewardUnits: points as "1.234 Pontos Aurora" until the shared formatter exists.
+            // Spend is money; the PointsEarned measure is in the program's unit ("1.234 Pontos Aurora").
             ["to_keep"] = missingCents is { } mc ? Money.Format(mc, tenant.CurrencyCode, lang)
-                : missingPoints is { } mp ? $"{mp.ToString("N0", CultureInfo.GetCultureInfo(lang))} {tenant.CurrencyName}" : "",
+                : missingPoints is { } mp ? RewardUnits.Format(mp, rewardType, tenant.CurrencyName, tenant.CurrencyCode, lang) : "",
         };
         var allowed = Triggers.Find(trigger)?.Variables ?? Triggers.Common;
         return all.Where(kv => allowed.Contains(kv.Key)).ToDictionary();

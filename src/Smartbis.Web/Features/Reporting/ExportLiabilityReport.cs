@@ -19,9 +19,11 @@ public sealed class ExportLiabilityReport(SmartbisDb db, TimeProvider clock)
         var csv = new StringBuilder();
         csv.AppendLine($"# {tenant.Name} - liability and breakage, {from:yyyy-MM-dd} to {to:yyyy-MM-dd}, {tenant.CurrencyCode}, days in {tenant.TimeZone}"
             + (points ? $", earned/redeemed/expired/pending/available in points ({tenant.CurrencyName}), vouchers and value in {tenant.CurrencyCode}" : ""));
-        csv.AppendLine("date,earned,bonuses,redeemed,expired,liability_end_of_day");
+        // For points the daily liability also gets its money value at the cost per point, like the totals below.
+        csv.AppendLine(points ? "date,earned,bonuses,redeemed,expired,liability_end_of_day,liability_value" : "date,earned,bonuses,redeemed,expired,liability_end_of_day");
         foreach (var p in report.Period.Series)
-            csv.AppendLine($"{p.Day:yyyy-MM-dd},{M(p.EarnedCents)},,{M(p.RedeemedCents)},{M(p.ExpiredCents)},{M(p.LiabilityCents)}");
+            csv.AppendLine($"{p.Day:yyyy-MM-dd},{M(p.EarnedCents)},,{M(p.RedeemedCents)},{M(p.ExpiredCents)},{M(p.LiabilityCents)}"
+                + (points ? "," + Money(Programs.RewardUnits.ValueInCents(p.LiabilityCents, report.RewardType, report.CostPerPointCents)) : ""));
         csv.AppendLine();
         // For points the last column is the money value: points at the cost per point plus vouchers (what the screen shows).
         string Total(long pending, long available, long vouchers) => points

@@ -78,7 +78,7 @@ public sealed class RedeemReward(LedgerUnit unit, TenantContext tenant, TimeProv
             var result = new Result(claim.Id, reward.Id, reward.Name, r.CustomerId, Codes.Display(claim.Code), reward.CostPoints, now, claim.ExpiresAt,
                 Balances.Of(account));
             RecordAudit.Add(db, actor, now, "reward.redeemed",
-                $"{Points.Format(reward.CostPoints, unitName, "en")} of {(customer.Name.Length > 0 ? customer.Name : "a walk-in")} redeemed for {reward.Name} ({r.Source})",
+                $"{Programs.RewardUnits.Format(reward.CostPoints, Programs.RewardType.Points, unitName, locale: "en")} of {(customer.Name.Length > 0 ? customer.Name : "a walk-in")} redeemed for {reward.Name} ({r.Source})",
                 "reward_claim", claim.Id, null, new { claim.RewardId, claim.CustomerId, claim.CostPoints, claim.Channel, claim.RedeemedStoreId, claim.ExpiresAt });
             return result;
         }, ct);

@@ -1,3 +1,5 @@
+using Smartbis.Web.Infrastructure;
+
 namespace Smartbis.Web.Features.Tiers;
 
 public static class TiersSetup
@@ -12,8 +14,6 @@ public static class TiersSetup
         s.AddScoped<SaveTierProgram>();
         s.AddSingleton<ReviewTiers>();
         s.AddSingleton<TiersJobs>();
-        if (builder.Configuration.GetValue("Smartbis:Hangfire:Workers", 1) > 0 && builder.Configuration.GetValue("Smartbis:Automations:Recurring", true))
-            s.AddHostedService<TiersSchedule>();
-        return builder;
+        return builder.AddRecurringJob<TiersJobs>(TiersJobs.Id, j => j.RunAllAsync(), TiersJobs.Cron);
     }
 }

@@ -36,7 +36,9 @@ public sealed partial class IndexModel
         {
             var result = await enroll.ExecuteAsync(new EnrollCustomer.Request(
                 Enrol.Name ?? "", Enrol.Phone, Enrol.Email, EmailConsent: Enrol.EmailConsent, WhatsAppConsent: Enrol.WhatsAppConsent,
-                ConsentWording: L["The customer agreed at the counter to receive messages about their cashback on the ticked channels."],
+                ConsentWording: IsPoints
+                    ? L["The customer agreed at the counter to receive messages about their {0} on the ticked channels.", CurrencyName]
+                    : L["The customer agreed at the counter to receive messages about their cashback on the ticked channels."],
                 Source: "counter", ReferralCode: Enrol.ReferralCode, Locale: Locale,
                 IdempotencyKey: string.IsNullOrWhiteSpace(Enrol.IdempotencyKey) ? NewKey() : Enrol.IdempotencyKey), Actor(), HttpContext.RequestAborted);
             return Redirect($"/counter?c={result.CustomerId}&enrolled=true");

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
+using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Features.Rewards;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Infrastructure;
@@ -96,5 +97,5 @@ public sealed class RewardsModel(SmartbisDb db, CurrentStaff staff, TimeProvider
         return true;
     }
 
-    public string Pts(long points) => Points.Format(points, CurrencyName, Locale);
+    public string Pts(long points) => RewardUnits.Format(points, RewardType.Points, CurrencyName, CurrencyCode, Locale);
 }

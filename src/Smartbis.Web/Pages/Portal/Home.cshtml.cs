@@ -89,6 +89,7 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
         var at = e.Store is null ? "" : e.Store;
         return e.Kind switch
         {
+            EntryKind.Earn when e.Store is not null && e.RateBps is { } rate && IsPoints => P["{0} per {1} on your purchase at {2}", Reward(rate), Money(100), at],
             EntryKind.Earn when e.Store is not null && e.RateBps is { } bps => P["{0} {1} on your purchase at {2}", (bps / 100m).ToString("0.##", System.Globalization.CultureInfo.CurrentUICulture) + "%", name, at],
             EntryKind.Earn => P["{0} on a purchase", name],
             EntryKind.Release => P["{0} became available", name],
@@ -117,6 +118,8 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
         EntryKind.Release => Reward(e.Available),
         EntryKind.VoucherIssue => Money(e.Voucher),
         EntryKind.VoucherCancel => Money(e.Available),
+        // A voucher's value is money even in a points program.
+        _ when e.Pending == 0 && e.Available == 0 && e.Voucher != 0 => e.Voucher > 0 ? "+" + Money(e.Voucher) : "−" + Money(-e.Voucher),
         _ => Signed(e.Pending + e.Available + e.Voucher),
     };
 

@@ -35,5 +35,5 @@ public sealed class MyRewardsModel(SmartbisDb db, TimeProvider clock) : PortalPa
         return Page();
     }
 
-    public string Pts(long points) => Points.Format(points, Tenant.CurrencyName, Tenant.Locale);
+    public string Pts(long points) => Features.Programs.RewardUnits.Format(points, Features.Programs.RewardType.Points, Tenant);
 }

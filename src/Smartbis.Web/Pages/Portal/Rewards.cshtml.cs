@@ -64,5 +64,5 @@ public sealed class RewardsModel(SmartbisDb db, TimeProvider clock) : PortalPage
         IdempotencyKey = "portal-" + Guid.NewGuid().ToString("N"); // made with the form: a resubmission is the same redemption
     }
 
-    public string Pts(long points) => Points.Format(points, Tenant.CurrencyName, Tenant.Locale);
+    public string Pts(long points) => Features.Programs.RewardUnits.Format(points, Features.Programs.RewardType.Points, Tenant);
 }

@@ -122,7 +122,9 @@
         if (!focus('#q')) window.location.href = '/counter';
         break;
       case 'F4':
-        if (form) { event.preventDefault(); fillMax(); }
+        // Cashback: the most the customer can pay with. Points never pay: F4 opens the customer's rewards instead.
+        if (root.dataset.rewardsUrl) { event.preventDefault(); window.location.href = root.dataset.rewardsUrl; }
+        else if (form) { event.preventDefault(); fillMax(); }
         break;
       case 'F6':
         if (focus('[name="Purchase.VoucherCode"]')) event.preventDefault();

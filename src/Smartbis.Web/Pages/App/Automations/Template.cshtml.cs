@@ -32,7 +32,7 @@ public sealed class TemplateModel(SmartbisDb db, CurrentStaff staff, SendTestMes
         if (!Resolve()) return NotFound();
         var own = await db.MessageTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.Trigger == Trigger && t.Channel == Channel && t.Locale == Locale);
         Customized = own is not null;
-        var text = own is null ? DefaultTemplates.For(Trigger, Channel, Locale!) : new TemplateText(own.Subject, own.Body, own.WhatsAppTemplate, own.WhatsAppParameters);
+        var text = own is null ? DefaultTemplates.For(Trigger, Channel, Locale!, await Features.Programs.RewardUnits.OfTenantAsync(db)) : new TemplateText(own.Subject, own.Body, own.WhatsAppTemplate, own.WhatsAppParameters);
         (Subject, Body, WhatsAppTemplate, WhatsAppParameters) = (text.Subject, text.Body, text.WhatsAppTemplate, text.WhatsAppParameters);
         await RenderPreviewAsync();
         return Page();

@@ -54,7 +54,7 @@ public sealed class EditModel(SmartbisDb db, CurrentStaff staff, TimeProvider cl
         {
             Name = c.Name, Description = c.Description, Kind = c.Kind, StoreId = c.StoreId, StartsOn = c.StartsOn, EndsOn = c.EndsOn,
             Target = c.Kind == ChallengeKind.Spend ? (c.Target / 100m).ToString("0.00", Culture) : c.Target.ToString(CultureInfo.InvariantCulture),
-            Bonus = Points ? c.Bonus.ToString(CultureInfo.InvariantCulture) : (c.Bonus / 100m).ToString("0.00", Culture),
+            Bonus = RewardUnits.Plain(c.Bonus, Points ? RewardType.Points : RewardType.Cashback, Culture.Name),
         };
         return Page();
     }
@@ -72,7 +72,7 @@ public sealed class EditModel(SmartbisDb db, CurrentStaff staff, TimeProvider cl
         long target = 0, bonus = 0;
         if (Input.Kind == ChallengeKind.Spend) target = Parse(Input.Target, nameof(Input.Target), money: true);
         else if (Input.Kind == ChallengeKind.PurchaseCount) target = Parse(Input.Target, nameof(Input.Target), money: false);
-        bonus = Parse(Input.Bonus, nameof(Input.Bonus), money: !Points);
+        bonus = ParseBonus(Input.Bonus);
         if (Input.StartsOn is null) ModelState.AddModelError("Input.StartsOn", L["Enter a date."]);
         if (Input.EndsOn is null) ModelState.AddModelError("Input.EndsOn", L["Enter a date."]);
         if (!ModelState.IsValid) return Page();
@@ -96,6 +96,15 @@ public sealed class EditModel(SmartbisDb db, CurrentStaff staff, TimeProvider cl
         if (money && Infrastructure.Money.Parse(text, Culture.Name) is { } cents) return cents;
         if (!money && long.TryParse(text, NumberStyles.AllowThousands, Culture, out var n)) return n;
         ModelState.AddModelError($"Input.{field}", money ? L["Enter an amount such as {0}.", (10m).ToString("0.00", Culture)] : L["Enter a whole number, such as 3."]);
+        return 0;
+    }
+
+    /// <summary>The bonus in the program's unit: money for cashback, whole points ("500", "1.500") for points.</summary>
+    private long ParseBonus(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return 0;
+        if (RewardUnits.Parse(text, Points ? RewardType.Points : RewardType.Cashback, Culture.Name) is { } amount) return amount;
+        ModelState.AddModelError("Input.Bonus", Points ? L["Enter a whole number of points, such as 500."] : L["Enter an amount such as {0}.", (10m).ToString("0.00", Culture)]);
         return 0;
     }
 

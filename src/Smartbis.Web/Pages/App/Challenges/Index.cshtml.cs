@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Challenges;
+using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Features.Tiers;
 using Smartbis.Web.Infrastructure;
@@ -39,11 +40,18 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         }
     }
 
-    public string Money(long cents) => Infrastructure.Money.Format(cents, Tenant.CurrencyCode, CultureInfo.CurrentCulture.Name); // RewardUnits
+    public string Money(long cents) => Infrastructure.Money.Format(cents, Tenant.CurrencyCode, CultureInfo.CurrentCulture.Name);
+
+    /// <summary>Cashback or points: the unit of the bonuses.</summary>
+    public RewardType RewardType { get; private set; }
+
+    /// <summary>A bonus in the program's unit: "R$ 10,00" or "500 Pontos Aurora".</summary>
+    public string Bonus(long amount) => RewardUnits.Format(amount, RewardType, Tenant.CurrencyName, Tenant.CurrencyCode, CultureInfo.CurrentCulture.Name);
 
     private async Task LoadAsync()
     {
         var now = clock.GetUtcNow();
+        RewardType = await RewardUnits.OfTenantAsync(db, HttpContext.RequestAborted);
         var zone = TiersInForce.Zone(Tenant.TimeZone);
         var challenges = await db.Set<Challenge>().AsNoTracking().OrderByDescending(c => c.StartsOn).ThenBy(c => c.Name).Take(200).ToListAsync();
         var awarded = await db.Set<ChallengeAward>().GroupBy(a => a.ChallengeId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count);

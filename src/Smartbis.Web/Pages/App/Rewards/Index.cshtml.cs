@@ -40,5 +40,5 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         return Redirect("/app/rewards?done=" + (archive ? "archived" : "restored"));
     }
 
-    public string Cost(long points) => Points.Format(points, UnitName, Locale);
+    public string Cost(long points) => Features.Programs.RewardUnits.Format(points, Features.Programs.RewardType.Points, UnitName, locale: Locale);
 }

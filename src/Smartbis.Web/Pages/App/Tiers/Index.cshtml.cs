@@ -7,6 +7,7 @@ using Microsoft.Extensions.Localization;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Features.Tiers;
 using Smartbis.Web.Infrastructure;
@@ -56,12 +57,14 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
     public async Task OnGetAsync(bool saved = false)
     {
         Saved = saved;
+        RewardType = await RewardUnits.OfTenantAsync(db, HttpContext.RequestAborted);
         await LoadAsync();
         Input = ToInput(Current);
     }
 
     public async Task<IActionResult> OnPostAsync([FromServices] SaveTierProgram save)
     {
+        RewardType = await RewardUnits.OfTenantAsync(db, HttpContext.RequestAborted);
         var request = FromInput();
         try { SaveTierProgram.Validate(request).ThrowIfInvalid(); }
         catch (OperationFailed failed)
@@ -80,9 +83,12 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         return Redirect("/app/tiers?saved=true");
     }
 
-    public string Amount(long value, TierMeasure measure) => measure == TierMeasure.Spend
-        ? Money.Format(value, Tenant.CurrencyCode, Culture.Name)
-        : $"{value.ToString("N0", Culture)} {Tenant.CurrencyName}"; // RewardUnits
+    /// <summary>Cashback or points: the unit of the PointsEarned measure.</summary>
+    public RewardType RewardType { get; private set; }
+    public bool IsPoints => RewardType == RewardType.Points;
+
+    public string Amount(long value, TierMeasure measure) =>
+        TierAmounts.Format(value, measure, RewardType, Tenant.CurrencyName, Tenant.CurrencyCode, Culture.Name);
 
     public string Multiplier(int bps) => "×" + (bps / 10_000m).ToString("0.##", Culture);
 
@@ -137,7 +143,7 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
             input.Levels = p.Levels.Select(l => new LevelInput
             {
                 Name = l.Name,
-                Threshold = p.Measure == TierMeasure.Spend ? (l.Threshold / 100m).ToString("0.00", Culture) : l.Threshold.ToString(CultureInfo.InvariantCulture),
+                Threshold = TierAmounts.Plain(l.Threshold, p.Measure, RewardType, Culture.Name),
                 Multiplier = (l.MultiplierBps / 10_000m).ToString("0.##", Culture), Perks = l.Perks,
             }).ToList();
         }
@@ -161,10 +167,9 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
             long threshold = 0;
             if (!string.IsNullOrWhiteSpace(l.Threshold))
             {
-                var parsed = Input.Measure == TierMeasure.Spend ? Money.Parse(l.Threshold, Culture.Name)
-                    : long.TryParse(l.Threshold, NumberStyles.AllowThousands, Culture, out var points) ? points : null;
+                var parsed = TierAmounts.Parse(l.Threshold, Input.Measure, RewardType, Culture.Name);
                 if (parsed is { } v and >= 0) threshold = v;
-                else ModelState.AddModelError($"Input.Levels[{i}].Threshold", Input.Measure == TierMeasure.Spend
+                else ModelState.AddModelError($"Input.Levels[{i}].Threshold", Input.Measure == TierMeasure.Spend || !IsPoints
                     ? L["Enter an amount such as {0}.", (500m).ToString("0.00", Culture)] : L["Enter a whole number of points, such as 500."]);
             }
             var multiplier = TierLevel.NoMultiplier;
