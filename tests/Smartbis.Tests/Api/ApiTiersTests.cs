@@ -36,7 +36,27 @@ public sealed class ApiTiersTests(LedgerFixture fixture) : LedgerTests(fixture)
         tier.GetProperty("nextLevel").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
         var progress = after.GetProperty("challenges").EnumerateArray().Should().ContainSingle().Subject;
         progress.Id().Should().Be(challenge.Id);
+        (tier.GetProperty("unit").GetString(), progress.GetProperty("unit").GetString()).Should().Be(("cents", "cents"));
         (progress.GetProperty("kind").GetString(), progress.Cents("target"), progress.Cents("progress"), progress.GetProperty("completed").GetBoolean())
             .Should().Be(("spend", 300_00L, 120_00L, false));
+    }
+
+    [Fact]
+    public async Task A_points_program_names_the_unit_of_the_tier_amounts_and_the_challenge_bonus()
+    {
+        var t = await NewTenantAsync(SampleRules.Points(1));
+        var api = Fixture.ApiClient(await t.CreateKeyAsync());
+        var c = await t.EnrollAsync();
+        await t.RunAsync<SaveTierProgram, TierProgram>(s => s.ExecuteAsync(new SaveTierProgram.Request(true, TierMeasure.PointsEarned, 12, ReviewPeriod.Quarterly, 14,
+            [new TierLevel { Name = "Bronze" }, new TierLevel { Name = "Ouro", Threshold = 1000, MultiplierBps = 15_000 }]), null, AuditActor.System));
+        await t.RunAsync<SaveChallenge, Challenge>(s => s.ExecuteAsync(new SaveChallenge.Request(null, "3 purchases in March", null,
+            ChallengeKind.PurchaseCount, 3, null, new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), 500), AuditActor.System));
+        await t.BuyAsync(c, 120_00);
+
+        var body = await (await api.GetAsync($"/api/v1/customers/{c}")).JsonAsync(HttpStatusCode.OK);
+        var tier = body.GetProperty("tier");
+        (tier.GetProperty("measure").GetString(), tier.Cents("qualifying"), tier.GetProperty("unit").GetString()).Should().Be(("points_earned", 120L, "points"));
+        var progress = body.GetProperty("challenges").EnumerateArray().Should().ContainSingle().Subject;
+        (progress.Cents("bonus"), progress.GetProperty("unit").GetString()).Should().Be((500L, "points"));
     }
 }

@@ -41,7 +41,7 @@ public sealed class OpenApiTests(DatabaseFixture fixture) : IClassFixture<Databa
         // Ledger amounts say their reward type and unit (cents or points).
         var schemas = doc.GetProperty("components").GetProperty("schemas");
         foreach (var (schema, fields) in new[] { ("BalanceDto", new[] { "rewardType", "unit" }), ("EntryDto", new[] { "rewardType", "unit" }),
-                     ("PurchaseDto", new[] { "rewardType", "unit" }), ("CustomerDto", new[] { "rewardType" }) })
+                     ("PurchaseDto", new[] { "rewardType", "unit" }), ("CustomerDto", new[] { "rewardType" }), ("TierDto", new[] { "unit" }), ("ChallengeProgressDto", new[] { "unit" }) })
             foreach (var field in fields)
                 schemas.GetProperty(schema).GetProperty("properties").TryGetProperty(field, out _).Should().BeTrue($"{schema} should document {field}");
     }
