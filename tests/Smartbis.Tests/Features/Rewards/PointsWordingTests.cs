@@ -45,6 +45,11 @@ public sealed class PointsWordingTests(DatabaseFixture fixture) : IClassFixture<
         Regex.Match(list, @"data-testid=""challenge-bonus"">([^<]*)<").Groups[1].Value.Should().Be($"+500 {Unit}");
         list.Should().NotContain("R$ 5,00");
 
+        // The customers list: balances in points (a voucher, money, beside them).
+        var customers = Text(await owner.GetPageAsync("/app/customers"));
+        Regex.Matches(customers, @"data-testid=""customer-balance"">([^<]*)<").Select(m => m.Groups[1].Value).Should().NotBeEmpty()
+            .And.OnlyContain(b => b.Contains(Unit));
+
         // The form: the bonus in whole points, said so beside the field; "1.500" is 1 500 points, "12,50" is refused.
         var edit = Text(await owner.GetPageAsync($"/app/challenges/{s.ChallengeId}"));
         edit.Should().Contain($"Bônus em {Unit} inteiros").And.Contain("inputmode=\"numeric\"");

@@ -12,7 +12,7 @@ namespace Smartbis.Web.Pages.App.Customers;
 /// <summary>CSV import: check first (every bad row with its line and reason), then import all or nothing.</summary>
 [Authorize(Policy = Policies.Manager)]
 [RequestSizeLimit(10_000_000)]
-public sealed class ImportModel(ImportCustomers import, CurrentStaff staff, IStringLocalizer<DashboardText> L) : PageModel
+public sealed class ImportModel(ImportCustomers import, CurrentStaff staff, IStringLocalizer<DashboardText> L, Data.SmartbisDb db) : PageModel
 {
     [BindProperty] public IFormFile? Upload { get; set; }
     [BindProperty] public bool DryRun { get; set; } = true;
@@ -39,5 +39,8 @@ public sealed class ImportModel(ImportCustomers import, CurrentStaff staff, IStr
         return Page();
     }
 
-    public string Money(long cents) => Infrastructure.Money.Format(cents, staff.Tenant!.CurrencyCode, System.Globalization.CultureInfo.CurrentCulture.Name);
+    /// <summary>Opening balances in the program's unit: money, or whole points with the program's name.</summary>
+    public async Task<string> BalanceAsync(long amount) =>
+        Features.Programs.RewardUnits.Format(amount, await Features.Programs.RewardUnits.OfTenantAsync(db, HttpContext.RequestAborted),
+            staff.Tenant!.CurrencyName, staff.Tenant.CurrencyCode, System.Globalization.CultureInfo.CurrentCulture.Name);
 }

@@ -17,9 +17,25 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff) : PageModel
     public CustomerSearch.Page Result { get; private set; } = null!;
     public Tenant Tenant => staff.Tenant!;
 
-    public async Task OnGetAsync() => Result = await CustomerSearch.RunAsync(db, Q, Sort, PageNumber, HttpContext.RequestAborted);
+    /// <summary>Cashback or points: the unit of the balances.</summary>
+    public Features.Programs.RewardType RewardType { get; private set; }
+
+    public async Task OnGetAsync()
+    {
+        RewardType = await Features.Programs.RewardUnits.OfTenantAsync(db, HttpContext.RequestAborted);
+        Result = await CustomerSearch.RunAsync(db, Q, Sort, PageNumber, HttpContext.RequestAborted);
+    }
 
     public string Money(long cents) => Infrastructure.Money.Format(cents, Tenant.CurrencyCode, System.Globalization.CultureInfo.CurrentCulture.Name);
+
+    /// <summary>A balance in the program's unit: "R$ 12,34" or "1.234 Pontos Aurora".</summary>
+    public string Units(long amount) =>
+        Features.Programs.RewardUnits.Format(amount, RewardType, Tenant.CurrencyName, Tenant.CurrencyCode, System.Globalization.CultureInfo.CurrentCulture.Name);
+
+    /// <summary>The balance column: available plus vouchers for cashback (both money); for points the points, and vouchers (money) beside them.</summary>
+    public string Balance(long available, long vouchers) => RewardType == Features.Programs.RewardType.Points
+        ? Units(available) + (vouchers > 0 ? " + " + Money(vouchers) : "")
+        : Money(available + vouchers);
 
     public string Link(int? page = null, string? sort = null) =>
         $"/app/customers?q={Uri.EscapeDataString(Q ?? "")}&sort={sort ?? Sort}&p={page ?? Result.PageNumber}";
