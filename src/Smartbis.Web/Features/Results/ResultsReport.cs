@@ -13,8 +13,8 @@ namespace Smartbis.Web.Features.Results;
 /// </summary>
 public static class ResultsReport
 {
-    /// <summary>A return rate is "enough" when its 95% interval is at most ± this (10 percentage points).</summary>
-    public const double ProportionTolerance = 0.10;
+    /// <summary>A return rate is "enough" when its 95% interval is at most ± this (15 percentage points).</summary>
+    public const double ProportionTolerance = 0.15;
 
     /// <summary>A per-member mean is "enough" when its 95% interval is at most ± this share of the larger group mean.</summary>
     public const double MeanTolerance = 0.5;
@@ -113,7 +113,6 @@ public static class ResultsReport
     /// </summary>
     private static async Task<(double? Repeat, double? Median)> BuyingHabitsAsync(SmartbisDb db, Guid tenantId, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var none = Reporting.DailyBuyers.None;
         var counts = await db.Database.SqlQuery<Counts>($"""
             SELECT coalesce(sum(purchases) FILTER (WHERE back = 1 AND since_day < {from}), 0)::bigint AS buyers,
                    (coalesce(sum(purchases) FILTER (WHERE back = 1 AND since_day >= {from}), 0)
@@ -122,9 +121,9 @@ public static class ResultsReport
             """).SingleAsync(ct);
         var gaps = await db.Database.SqlQuery<Gap>($"""
             SELECT (day - since_day) AS days, sum(purchases)::bigint AS purchases
-            FROM daily_buyers WHERE tenant_id = {tenantId} AND day >= {from} AND day <= {to} AND back = 1 AND since_day <> {none}
+            FROM daily_buyers WHERE tenant_id = {tenantId} AND day >= {from} AND day <= {to} AND back = 1 AND since_day <> DATE '0001-01-01'
             GROUP BY 1 ORDER BY 1
-            """).ToListAsync(ct);
+            """).ToListAsync(ct); // DailyBuyers.None as a literal: Npgsql would send DateOnly.MinValue as -infinity
         return (counts.Buyers == 0 ? null : (double)counts.Repeaters / counts.Buyers, Median(gaps));
     }
 
