@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Tests.Automations;
 using Smartbis.Tests.Features;
-using Smartbis.Tests.Infrastructure;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Automations;
-using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Portal;
 using Smartbis.Web.Features.Programs;
 using Smartbis.Web.Features.Reporting;

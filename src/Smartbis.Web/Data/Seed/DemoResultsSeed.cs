@@ -10,9 +10,10 @@ using Smartbis.Web.Infrastructure;
 namespace Smartbis.Web.Data.Seed;
 
 /// <summary>
-/// Development only: a control group for Velluto and Empório Aurora that started seven months ago (15% of new members,
-/// WhatsApp at R$ 0,35 and email at R$ 0,05 a message), and the members who joined since, through the real operations on a
-/// clock moved day by day: each is drawn into the group by <see cref="ControlGroup"/> when they join. Members outside the
+/// Development only: for Velluto and Empório Aurora, a control group that ran from 400 to 185 days ago (15% of new members,
+/// WhatsApp at R$ 0,35 and email at R$ 0,05 a message) and a new one turned on today, and the members who joined during the
+/// first, through the real operations on a clock moved day by day: each is drawn into the group by <see cref="ControlGroup"/>
+/// when they join. Members outside the
 /// control group got the welcome email (recorded as sent) and come back a little more often than those held out — the
 /// effect the results page then measures, with its interval. Then the results roll-up. Safe on every start: a tenant with
 /// results settings is left alone.
@@ -28,7 +29,7 @@ public static class DemoResultsSeed
         await using (var s = scopes.CreateAsyncScope())
         {
             var config = s.ServiceProvider.GetRequiredService<IConfiguration>();
-            members = config.GetValue("Smartbis:Seed:Customers", 300) > 0 ? config.GetValue("Smartbis:Seed:ResultsMembers", 500) : 0;
+            members = config.GetValue("Smartbis:Seed:Customers", 300) > 0 ? config.GetValue("Smartbis:Seed:ResultsMembers", 450) : 0;
         }
         if (members <= 0) return;
         foreach (var (slug, i) in Slugs.Select((s, i) => (s, i)))
@@ -48,14 +49,19 @@ public static class DemoResultsSeed
 
     private static async Task SeedAsync(SmartbisDb db, LedgerUnit unit, Tenant tenant, DateTimeOffset now, int count, int seed, CancellationToken ct)
     {
-        const int days = 210;
+        // The measurement ran from 400 to 185 days ago (before the rest of the demo history starts, so only these members are
+        // compared) and was turned off; the owner turned a new one on today.
+        const int days = 400;
+        const int ended = 215;
         var start = now.AddDays(-days);
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tenant.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
-        db.Add(new ResultsSettings
+        DateOnly Local(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
+        ResultsSettings Version(int v, DateTimeOffset at, bool on) => new()
         {
-            TenantId = tenant.Id, Version = 1, EffectiveFrom = start, CreatedAt = start, ControlGroupEnabled = true, ShareBps = 1500,
-            StartsOn = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(start, zone).DateTime), EmailCostCents = 5, WhatsAppCostCents = 35,
-        });
+            TenantId = tenant.Id, Version = v, EffectiveFrom = at, CreatedAt = at, ControlGroupEnabled = on, ShareBps = 1500,
+            StartsOn = Local(v == 3 ? now : start), EmailCostCents = 5, WhatsAppCostCents = 35,
+        };
+        db.Add(Version(1, start, true)); // the later versions after the history: each join is drawn under the version then in force
         await db.SaveChangesAsync(ct);
 
         var rnd = new Random(seed);
@@ -65,8 +71,8 @@ public static class DemoResultsSeed
         var enroll = new EnrollCustomer(unit, context, clock);
         var record = new RecordPurchase(unit, context, clock);
         var storeIds = await db.Stores.AsNoTracking().Select(s => s.Id).ToListAsync(ct);
-        // Joins over the first 120 days (so most members' 90 days are over), each followed until today.
-        var plan = Enumerable.Range(0, count).Select(_ => rnd.Next(0, 120)).OrderBy(d => d).ToList();
+        // Joins over the first 100 days, while the holdout is on; each member followed until today (less often after 150 days).
+        var plan = Enumerable.Range(0, count).Select(_ => rnd.Next(0, 100)).OrderBy(d => d).ToList();
         var joined = new List<(Guid Id, bool Control, int Day, double Chance)>();
         var receipt = 900_000 + seed * 10_000;
         for (var day = 0; day < days; day++)
@@ -96,7 +102,7 @@ public static class DemoResultsSeed
                 catch (OperationFailed) { /* a rare phone collision or the plan's limit: one member fewer */ }
             }
             foreach (var m in joined.Where(m => m.Day < day))
-                if (rnd.NextDouble() < m.Chance) await Buy(m.Id, start.AddDays(day).AddHours(11 + rnd.Next(0, 10)).AddMinutes(rnd.Next(0, 60)));
+                if (rnd.NextDouble() < (day - m.Day > 150 ? m.Chance / 4 : m.Chance)) await Buy(m.Id, start.AddDays(day).AddHours(11 + rnd.Next(0, 10)).AddMinutes(rnd.Next(0, 60)));
             if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
         }
 
@@ -111,6 +117,10 @@ public static class DemoResultsSeed
             }
             catch (OperationFailed) { /* e.g. a plan limit: the purchase is skipped */ }
         }
+
+        db.Add(Version(2, start.AddDays(ended), false));
+        db.Add(Version(3, now, true));
+        await db.SaveChangesAsync(ct);
 
         // History is not news: the events of these months are marked delivered so automations do not announce them now.
         await db.OutboxEvents.Where(e => e.ProcessedAt == null).ExecuteUpdateAsync(s => s.SetProperty(e => e.ProcessedAt, now), ct);

@@ -41,10 +41,10 @@ public sealed class ResultsPage(ResultsReport.Result report, Tenant tenant, Date
         if (f is { } chosen) fromMonth = chosen;
         else
         {
-            // The measurement so far: from the first holdout's start (at most 12 months back), else the last 12 months.
+            // The measurement so far: from the first holdout's start (at most 24 months back), else the last 12 months.
             var first = ControlGroup.Periods(versions, tenant.TimeZone).FirstOrDefault();
             var start = first is null ? toMonth.AddMonths(-11) : new DateOnly(Local(first.From, tenant.TimeZone).Year, Local(first.From, tenant.TimeZone).Month, 1);
-            fromMonth = start < toMonth.AddMonths(-11) ? toMonth.AddMonths(-11) : start > toMonth ? toMonth : start;
+            fromMonth = start < toMonth.AddMonths(-23) ? toMonth.AddMonths(-23) : start > toMonth ? toMonth : start;
         }
         var report = await ResultsReport.LoadAsync(db, fromMonth, toMonth, today, ct);
         return (new ResultsPage(report, tenant, asOf), fromMonth.ToString("yyyy-MM"), toMonth.ToString("yyyy-MM"));
