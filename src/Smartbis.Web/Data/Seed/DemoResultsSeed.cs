@@ -22,14 +22,14 @@ public static class DemoResultsSeed
 {
     public static readonly string[] Slugs = ["velluto", "aurora"];
 
-    /// <summary>Members who join under the holdout per tenant (none when the demo history is turned off: Smartbis:Seed:Customers = 0).</summary>
+    /// <summary>Members who join under the holdout per tenant: 1.5 × Smartbis:Seed:Customers (none when the demo history is off), or Smartbis:Seed:ResultsMembers.</summary>
     public static async Task RunAsync(IServiceScopeFactory scopes, TimeProvider clock, CancellationToken ct = default)
     {
         int members;
         await using (var s = scopes.CreateAsyncScope())
         {
             var config = s.ServiceProvider.GetRequiredService<IConfiguration>();
-            members = config.GetValue("Smartbis:Seed:Customers", 300) > 0 ? config.GetValue("Smartbis:Seed:ResultsMembers", 450) : 0;
+            members = config.GetValue("Smartbis:Seed:ResultsMembers", config.GetValue("Smartbis:Seed:Customers", 300) * 3 / 2); // 450 by default
         }
         if (members <= 0) return;
         foreach (var (slug, i) in Slugs.Select((s, i) => (s, i)))
