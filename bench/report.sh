@@ -93,6 +93,16 @@ cat <<EOF
 
 App peak memory while loading them: $(get overview_mem 2) MB.
 
+### Results page (large tenant, a 10% control group, server time of the whole page)
+
+| page | median | slowest |
+|---|---|---|
+| /app/results (the measurement so far) | $(ms "$(get results_default 2)") | $(ms "$(get results_default 3)") |
+| /app/results, 12 months of joining | $(ms "$(get results_12m 2)") | $(ms "$(get results_12m 3)") |
+| /app/results/print | $(ms "$(get results_print 2)") | $(ms "$(get results_print 3)") |
+
+The nightly results roll-up of the large tenant (in-process, once): $(ms "$(get results_rollup 2)").
+
 ### Nightly jobs over the large tenant ($(fmt "$CUSTOMERS") customers)
 
 Run in-process with the app's own classes (\`bench/Smartbis.Bench.Tool jobs\`) on the data as the generator leaves it:

@@ -271,6 +271,8 @@ log "Overview pages"
 sample_start
 tool overview "$BASE" "$OUT" "$OUT/state.json" "$OVERVIEW_RUNS" >>"$RESULTS"
 result overview_mem "$(sample_stop)"
+log "Results page: a 10% control group, the nightly results roll-up, then /app/results"
+tool results "$CS" "$BASE" "$OUT" "$OUT/state.json" "$OVERVIEW_RUNS" >>"$RESULTS"
 stop_app
 
 log "Email delivery: $EMAILS queued messages to the local SMTP sink"

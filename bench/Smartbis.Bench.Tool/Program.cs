@@ -22,6 +22,8 @@ using Smartbis.Web.Features.Vouchers;
 //   sessions <baseUrl> <state.json> <cs> <outDir>         staff and portal cookies + an antiforgery token for wrk
 //   overview <baseUrl> <outDir> <state.json> <runs>       server time of the overview page for three ranges
 //   jobs     <cs> <state.json> <smtpPort> <capSeconds>    the nightly jobs over the large tenant, timed (each stopped at the cap)
+//   results  <cs> <baseUrl> <outDir> <state.json> <runs>  a 10% control group on the large tenant, the nightly results roll-up
+//                                                         timed, then the server time of /app/results (default, 12 months, print)
 //   deliver  <cs> <state.json> <smtpPort> <count> <cap>   queues <count> emails and times their delivery (stopped at the cap)
 internal static class BenchMain
 {
@@ -33,6 +35,7 @@ internal static class BenchMain
             "setup" => await Bench.SetupAsync(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture)),
             "sessions" => await Bench.SessionsAsync(args[1], args[2], args[3], args[4]),
             "overview" => await Bench.OverviewAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
+            "results" => await Bench.ResultsAsync(args[1], args[2], args[3], args[4], int.Parse(args[5], CultureInfo.InvariantCulture)),
             "jobs" => await Bench.JobsAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
             "deliver" => await Bench.DeliverAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture)),
             _ => Bench.Usage(),
@@ -264,6 +267,67 @@ internal static class Bench
             }
             times.Sort();
             Console.WriteLine(FormattableString.Invariant($"overview_{name}\t{times[times.Count / 2]:0.0}\t{times[^1]:0.0}"));
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// The results page on the large tenant. The generated history has no control group, so one is declared from the first
+    /// join on (10% of the members flagged at random, as the draw at join would have), the nightly roll-up is timed
+    /// in-process, then the page (which reads only the roll-ups) is loaded like the overview: median and worst server time.
+    /// </summary>
+    public static async Task<int> ResultsAsync(string cs, string baseUrl, string outDir, string statePath, int runs)
+    {
+        var state = Load(statePath);
+        await using (var conn = new NpgsqlConnection(cs))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("""
+                INSERT INTO results_settings (tenant_id, version, effective_from, created_at, control_group_enabled, share_bps, no_boosts, starts_on,
+                                              email_cost_cents, whats_app_cost_cents)
+                SELECT @t, 1, min(joined_at), now(), true, 1000, false, (min(joined_at) AT TIME ZONE 'America/Sao_Paulo')::date, 5, 35
+                FROM customers WHERE tenant_id = @t AND joined_at IS NOT NULL
+                ON CONFLICT DO NOTHING;
+                UPDATE customers SET in_control_group = random() < 0.1 WHERE tenant_id = @t AND joined_at IS NOT NULL;
+                """, conn);
+            cmd.Parameters.AddWithValue("t", state.TenantId);
+            cmd.CommandTimeout = 0;
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await using (var app = App(cs))
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(state.TenantId);
+            var sw = Stopwatch.StartNew();
+            await scope.ServiceProvider.GetRequiredService<Smartbis.Web.Features.Results.RollUpResults>().ExecuteAsync(state.TenantId);
+            Console.WriteLine(FormattableString.Invariant($"results_rollup\t{sw.Elapsed.TotalMilliseconds:0}"));
+        }
+        using var staff = new Browser(baseUrl);
+        foreach (var part in File.ReadAllText(Path.Combine(outDir, "staff.cookie")).Split("; "))
+        {
+            var eq = part.IndexOf('=');
+            staff.Cookies[part[..eq]] = part[(eq + 1)..];
+        }
+        var month = DateOnly.FromDateTime(DateTime.UtcNow);
+        var pages = new (string Name, string Path)[]
+        {
+            ("default", "/app/results"),
+            ("12m", $"/app/results?from={month.AddMonths(-11):yyyy-MM}&to={month:yyyy-MM}"),
+            ("print", "/app/results/print"),
+        };
+        foreach (var (name, path) in pages)
+        {
+            var times = new List<double>();
+            for (var i = 0; i < runs + 1; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                var res = await staff.SendAsync(HttpMethod.Get, path);
+                sw.Stop();
+                if (res.Status != HttpStatusCode.OK) throw new InvalidOperationException($"Results {name}: {res.Status}");
+                if (i > 0) times.Add(sw.Elapsed.TotalMilliseconds); // the first is a warm-up
+            }
+            times.Sort();
+            Console.WriteLine(FormattableString.Invariant($"results_{name}\t{times[times.Count / 2]:0.0}\t{times[^1]:0.0}"));
         }
         return 0;
     }

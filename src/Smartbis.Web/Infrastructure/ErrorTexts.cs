@@ -326,6 +326,11 @@ public static partial class ErrorTexts
         ["challenge_not_found"] = "Challenge not found.",
         ["challenge_has_awards"] = "Customers have already completed this challenge: its goal, store and start can no longer change. End it and create a new one.",
         ["challenge_ended"] = "This challenge has already ended.",
+        ["results_share_range"] = "The control group is between {minimum}% and {maximum}% of new members.",
+        ["results_start_required"] = "Choose the day the control group starts.",
+        ["results_start_past"] = "The control group starts today or later: members who already joined were not drawn.",
+        ["results_start_too_far"] = "Start within the next {maximum} days.",
+        ["results_message_cost_range"] = "Enter a cost per message between 0 and 10.00.",
     };
 }
 

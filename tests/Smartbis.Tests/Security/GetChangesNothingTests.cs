@@ -37,6 +37,10 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         ["daily_stats"] = "a cache of daily figures derived from the ledger, brought up to date when the liability report is read (and the overview, when the roll-up job is late); holds no fact of its own",
         ["daily_buyers"] = "part of the same cache (purchases per day by the day of the customer's previous purchase), written with daily_stats",
         ["stats_watermarks"] = "how far that cache has been computed",
+        ["result_cohorts"] = "the results page's cache (members per month of joining and group, as running sums), recomputed when the nightly job is late; no fact of its own",
+        ["result_cohort_months"] = "part of the same cache (retention by month of joining)",
+        ["result_months"] = "part of the same cache (identified vs walk-in purchases per month)",
+        ["results_watermarks"] = "when that cache was computed",
     };
 
     /// <summary>Rows a read may add (table → SQL condition on them), and why.</summary>
@@ -137,6 +141,9 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/app/integrations", Who.Staff, "/app/integrations");
         Add("/app/reports/liability", Who.Staff, "/app/reports/liability", "/app/reports/liability?handler=Csv");
         Add("/app/program", Who.Staff, "/app/program");
+        Add("/app/results", Who.Staff, "/app/results", "/app/results?from=2026-01&to=2026-12", "/app/results?from=bad&to=2099-01", "/app/results?handler=Csv");
+        Add("/app/results/print", Who.Staff, "/app/results/print", "/app/results/print?from=2026-06&to=2026-06");
+        Add("/app/results/settings", Who.Staff, "/app/results/settings", "/app/results/settings?saved=true");
         Add("/app/settings", Who.Staff, "/app/settings");
         Add("/app/staff", Who.Staff, "/app/staff");
         Add("/app/stores/{id}", Who.Staff, $"/app/stores/{a.StoreId}", "/app/stores/new");

@@ -1040,6 +1040,10 @@ namespace Smartbis.Web.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("email_consent");
 
+                    b.Property<bool>("InControlGroup")
+                        .HasColumnType("boolean")
+                        .HasColumnName("in_control_group");
+
                     b.Property<DateTimeOffset?>("JoinedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("joined_at");
@@ -2617,6 +2621,233 @@ namespace Smartbis.Web.Data.Migrations
                     b.ToTable("stats_watermarks", (string)null);
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Results.ResultCohort", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("JoinMonth")
+                        .HasColumnType("date")
+                        .HasColumnName("join_month");
+
+                    b.Property<bool>("InControlGroup")
+                        .HasColumnType("boolean")
+                        .HasColumnName("in_control_group");
+
+                    b.Property<long>("CreditedUnits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credited_units");
+
+                    b.Property<int>("Eligible30")
+                        .HasColumnType("integer")
+                        .HasColumnName("eligible30");
+
+                    b.Property<int>("Eligible60")
+                        .HasColumnType("integer")
+                        .HasColumnName("eligible60");
+
+                    b.Property<int>("Eligible90")
+                        .HasColumnType("integer")
+                        .HasColumnName("eligible90");
+
+                    b.Property<int>("Emails")
+                        .HasColumnType("integer")
+                        .HasColumnName("emails");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("integer")
+                        .HasColumnName("members");
+
+                    b.Property<long>("Purchases")
+                        .HasColumnType("bigint")
+                        .HasColumnName("purchases");
+
+                    b.Property<double>("PurchasesSquares")
+                        .HasColumnType("double precision")
+                        .HasColumnName("purchases_squares");
+
+                    b.Property<long>("RedeemedUnits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("redeemed_units");
+
+                    b.Property<int>("Repeaters")
+                        .HasColumnType("integer")
+                        .HasColumnName("repeaters");
+
+                    b.Property<int>("Returned30")
+                        .HasColumnType("integer")
+                        .HasColumnName("returned30");
+
+                    b.Property<int>("Returned60")
+                        .HasColumnType("integer")
+                        .HasColumnName("returned60");
+
+                    b.Property<int>("Returned90")
+                        .HasColumnType("integer")
+                        .HasColumnName("returned90");
+
+                    b.Property<long>("RevenueCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("revenue_cents");
+
+                    b.Property<double>("RevenueSquares")
+                        .HasColumnType("double precision")
+                        .HasColumnName("revenue_squares");
+
+                    b.Property<double>("TicketSquares")
+                        .HasColumnType("double precision")
+                        .HasColumnName("ticket_squares");
+
+                    b.Property<long>("VouchersRedeemedCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("vouchers_redeemed_cents");
+
+                    b.Property<int>("WhatsApps")
+                        .HasColumnType("integer")
+                        .HasColumnName("whats_apps");
+
+                    b.HasKey("TenantId", "JoinMonth", "InControlGroup")
+                        .HasName("pk_result_cohorts");
+
+                    b.ToTable("result_cohorts", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Results.ResultCohortMonth", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("JoinMonth")
+                        .HasColumnType("date")
+                        .HasColumnName("join_month");
+
+                    b.Property<short>("MonthOffset")
+                        .HasColumnType("smallint")
+                        .HasColumnName("month_offset");
+
+                    b.Property<int>("Active")
+                        .HasColumnType("integer")
+                        .HasColumnName("active");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("integer")
+                        .HasColumnName("members");
+
+                    b.HasKey("TenantId", "JoinMonth", "MonthOffset")
+                        .HasName("pk_result_cohort_months");
+
+                    b.ToTable("result_cohort_months", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Results.ResultMonth", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<int>("IdentifiedPurchases")
+                        .HasColumnType("integer")
+                        .HasColumnName("identified_purchases");
+
+                    b.Property<long>("IdentifiedRevenueCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("identified_revenue_cents");
+
+                    b.Property<int>("WalkInPurchases")
+                        .HasColumnType("integer")
+                        .HasColumnName("walk_in_purchases");
+
+                    b.Property<long>("WalkInRevenueCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("walk_in_revenue_cents");
+
+                    b.HasKey("TenantId", "Month")
+                        .HasName("pk_result_months");
+
+                    b.ToTable("result_months", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Results.ResultsSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<bool>("ControlGroupEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("control_group_enabled");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<DateTimeOffset>("EffectiveFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_from");
+
+                    b.Property<long>("EmailCostCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("email_cost_cents");
+
+                    b.Property<bool>("NoBoosts")
+                        .HasColumnType("boolean")
+                        .HasColumnName("no_boosts");
+
+                    b.Property<int>("ShareBps")
+                        .HasColumnType("integer")
+                        .HasColumnName("share_bps");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("starts_on");
+
+                    b.Property<long>("WhatsAppCostCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("whats_app_cost_cents");
+
+                    b.HasKey("TenantId", "Version")
+                        .HasName("pk_results_settings");
+
+                    b.ToTable("results_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Results.ResultsWatermark", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("RolledUpAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rolled_up_at");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("time_zone");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_results_watermarks");
+
+                    b.ToTable("results_watermarks", (string)null);
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Rewards.Reward", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -3987,6 +4218,56 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_stats_watermarks_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Results.ResultCohort", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_result_cohorts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Results.ResultCohortMonth", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_result_cohort_months_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Results.ResultMonth", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_result_months_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Results.ResultsSettings", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_results_settings_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Results.ResultsWatermark", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_results_watermarks_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Rewards.Reward", b =>

@@ -8,7 +8,7 @@ namespace Smartbis.Web.Features.Automations;
 /// <summary>
 /// Turns "this trigger happened to this customer about this subject" into message rows, per the tenant's
 /// automations: trigger on/off, channels, delay, quiet hours, frequency cap, consent. Never to an unclaimed
-/// walk-in, a blocked or anonymized customer, or on a channel without consent. At most once per
+/// walk-in, a blocked or anonymized customer, a control-group member while the holdout is on, or on a channel without consent. At most once per
 /// (trigger, subject, channel): the insert does nothing when the unique key already holds a row.
 /// Runs inside the caller's transaction.
 /// </summary>
@@ -23,6 +23,8 @@ public static class PlanMessages
         if (!setting.Enabled || (!setting.Email && !setting.WhatsApp)) return 0;
         var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == r.CustomerId, ct);
         if (customer is not { IsClaimed: true, Status: CustomerStatus.Active }) return 0;
+        // The control group gets no automated messages while the holdout is on (the one rule: Results/ControlGroup.cs).
+        if (customer.InControlGroup && !Results.ControlGroup.ReceivesAutomatedMessages(customer, await Results.ControlGroup.InForceAsync(db, ct))) return 0;
 
         var settings = await Messaging.SettingsAsync(db, ct);
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == db.Tenant.Require(), ct);

@@ -8,7 +8,7 @@ namespace Smartbis.Web.Features.Automations;
 /// <summary>
 /// <see cref="PlanMessages"/> for many requests of one trigger at once, for the nightly scans (a win-back's first night
 /// plans most of a tenant's members): one statement per call instead of about eight round trips per message.
-/// It applies the same rules in SQL — trigger on/off and channels, claimed and active customers only, consent and a
+/// It applies the same rules in SQL — trigger on/off and channels, claimed and active customers only, not the control group while the holdout is on, consent and a
 /// recipient per channel, delay and quiet hours, the frequency cap per customer and channel (counting the earlier
 /// requests of the same call, in order), once per (trigger, subject, channel) — and takes the same per-customer
 /// advisory lock, so it cannot race <see cref="PlanMessages"/> under the cap. Runs inside the caller's transaction;
@@ -35,6 +35,7 @@ public static class PlanMessagesInBulk
         var due = now.AddMinutes(Math.Max(0, setting.DelayMinutes));
         var notBefore = setting.QuietHours ? QuietHours.NextAllowed(due, tenant.TimeZone, settings.QuietFrom, settings.QuietUntil) : due;
         var customerIds = requests.Select(r => r.CustomerId).ToArray();
+        var holdsOut = Results.ControlGroup.HoldsOut(await Results.ControlGroup.InForceAsync(db, ct));
 
         // One planner at a time per customer (PlanMessages takes the same lock), in key order so two bulk planners cannot
         // deadlock. Every requested customer is locked (those the plan will skip too): the statement reads no table, so on
@@ -74,6 +75,8 @@ public static class PlanMessagesInBulk
                                    WHERE m.tenant_id = {tenantId} AND m.trigger = {trigger} AND m.subject_id = i.subject_id AND m.channel = ch.channel
                                    LIMIT 1) planned ON true
                 WHERE c.joined_at IS NOT NULL AND c.status = {CustomerStatus.Active.ToString()} AND ch.allowed AND coalesce(ch.recipient, '') <> ''
+                  -- the control group gets no automated messages while the holdout is on (Results/ControlGroup.cs)
+                  AND NOT ({holdsOut} AND c.in_control_group)
                   AND planned.found IS NULL
             ), counted AS (
                 -- The cap as PlanMessages applies it one request after another: what was sent in the last day and week on

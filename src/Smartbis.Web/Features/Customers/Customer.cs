@@ -37,6 +37,11 @@ public sealed class Customer : ITenantOwned
     public bool EmailConsent { get; set; }
     public bool WhatsAppConsent { get; set; }
     public string? Locale { get; set; }
+    /// <summary>
+    /// Drawn once at random when the customer joins while the tenant's control group is on (Results/ControlGroup.cs), never
+    /// changed: a control-group member earns and redeems normally but gets no automated messages (and, if chosen, no boosts).
+    /// </summary>
+    public bool InControlGroup { get; set; }
 
     public bool IsClaimed => JoinedAt is not null;
 }

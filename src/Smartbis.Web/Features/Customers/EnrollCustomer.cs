@@ -74,6 +74,7 @@ public sealed class EnrollCustomer(LedgerUnit unit, TenantContext tenant, TimePr
             customer.Cpf = cpf ?? customer.Cpf;
             customer.BirthDate = request.BirthDate ?? customer.BirthDate;
             customer.Locale = request.Locale ?? customer.Locale;
+            await Results.ControlGroup.AssignOnJoinAsync(db, customer, now, ct); // drawn once, here, when they join
             customer.JoinedAt = now;
             customer.ReferredByCustomerId ??= referrer;
             customer.EmailConsent = request.EmailConsent && email is not null;

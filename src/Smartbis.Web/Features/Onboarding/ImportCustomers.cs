@@ -62,10 +62,13 @@ public sealed class ImportCustomers(LedgerUnit unit, TenantContext tenant, TimeP
             var now = clock.GetUtcNow();
             var books = new Books(db, now);
             var rules = await RulesInForce.AtAsync(db, now, ct);
+            var holdout = await Results.ControlGroup.InForceAsync(db, ct);
+            var timeZone = await db.Tenants.Where(t => t.Id == db.Tenant.Require()).Select(t => t.TimeZone).SingleAsync(ct);
             foreach (var r in rows)
             {
                 var customer = EnrollCustomer.NewCustomer(now);
                 customer.Name = r.Name; customer.Phone = r.Phone; customer.Email = r.Email; customer.Cpf = r.Cpf; customer.BirthDate = r.BirthDate;
+                customer.InControlGroup = Results.ControlGroup.Draw(holdout, now, timeZone); // drawn once, when they join
                 customer.JoinedAt = now;
                 db.Customers.Add(customer);
                 var account = new Account { CustomerId = customer.Id, UpdatedAt = now };

@@ -141,11 +141,13 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         var money = r.AmountCents - purchase.PaidWithVoucherCents - purchase.PaidWithCashbackCents;
         var lines = r.Lines ?? [];
         var localDate = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(occurredAt, Zone(tenantRow.TimeZone)).DateTime);
-        var (eligible, earned, rate) = Earn(rules, r.AmountCents, money, lines, localDate);
+        // The control group earns without boosts when the merchant chose so (Results/ControlGroup.cs).
+        var earnRules = await Results.ControlGroup.EarnRulesAsync(db, customer, rules, ct);
+        var (eligible, earned, rate) = Earn(earnRules, r.AmountCents, money, lines, localDate);
         // Tiers: the member's level (raised at once when this purchase crosses a threshold) multiplies the rate.
         var tier = await Tiers.TierOnPurchase.ApplyAsync(books, customer.Id, occurredAt, r.AmountCents, earned, ct);
         if (tier.MultiplierBps != Tiers.TierLevel.NoMultiplier)
-            (eligible, earned, rate) = Earn(rules, r.AmountCents, money, lines, localDate, tier.MultiplierBps);
+            (eligible, earned, rate) = Earn(earnRules, r.AmountCents, money, lines, localDate, tier.MultiplierBps);
         purchase.EligibleCents = eligible;
         purchase.EarnedCents = earned;
         purchase.RateBps = rate;
