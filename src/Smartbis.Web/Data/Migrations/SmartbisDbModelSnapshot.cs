@@ -275,6 +275,10 @@ namespace Smartbis.Web.Data.Migrations
                         .HasColumnType("character varying(450)")
                         .HasColumnName("user_id");
 
+                    b.Property<JsonDocument>("Values")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("values");
+
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_audit_entries");
 
@@ -1633,6 +1637,15 @@ namespace Smartbis.Web.Data.Migrations
                     b.Property<int?>("RuleVersion")
                         .HasColumnType("integer")
                         .HasColumnName("rule_version");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("text");
+
+                    b.Property<JsonDocument>("TextValues")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("text_values");
 
                     b.Property<long>("VoucherDeltaCents")
                         .HasColumnType("bigint")
