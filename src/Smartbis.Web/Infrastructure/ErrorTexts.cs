@@ -79,6 +79,13 @@ public static partial class ErrorTexts
     /// <summary>code → English template. Keep sorted by area; the pt-BR text goes in ErrorTexts.pt-BR.resx under the same code.</summary>
     public static readonly IReadOnlyDictionary<string, string> Templates = new Dictionary<string, string>(StringComparer.Ordinal)
     {
+        // Product categories
+        ["category_code_format"] = "Use 1 to 40 lower-case letters, digits, \"-\" or \"_\" (e.g. prescription).",
+        ["category_name_required"] = "Enter the name (up to 60 characters).",
+        ["category_code_taken"] = "There is already a category {code}.",
+        ["category_in_rules"] = "The rules in force exclude {code}: take it out of the rules first.",
+        ["category_not_found"] = "Category not found.",
+        ["category_unknown"] = "Choose categories of your list (Categories).",
         // Customer import (CSV), per line
         ["import_file_empty"] = "The file is empty.",
         ["import_header_required"] = "The first line must name the columns: name, phone, email, cpf, birth_date, opening_balance.",
