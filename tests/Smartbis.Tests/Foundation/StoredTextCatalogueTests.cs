@@ -51,6 +51,20 @@ public sealed partial class StoredTextCatalogueTests
     }
 
     [Fact]
+    public void Every_status_and_channel_shown_has_an_English_and_a_pt_BR_text()
+    {
+        foreach (var type in StatusText.Enums)
+            foreach (var name in Enum.GetNames(type))
+            {
+                var key = $"{type.Name}.{name}";
+                StatusText.Texts.Should().ContainKey(key, $"add the English text of {key} to StatusText.Texts");
+                StatusText.Translation(key, PtBr).Should().NotBeNullOrWhiteSpace($"{key} needs a pt-BR text in Infrastructure/StatusText.pt-BR.resx");
+            }
+        StatusText.Of(Smartbis.Web.Features.Automations.MessageStatus.Bounced, PtBr).Should().Be("Devolvida");
+        StatusText.Of(Smartbis.Web.Features.Automations.MessageStatus.Bounced, CultureInfo.GetCultureInfo("en")).Should().Be("Bounced");
+    }
+
+    [Fact]
     public void Every_action_the_source_records_has_a_title_and_its_values_fill_its_detail()
     {
         var src = Path.Combine(SourceRoot(), "src", "Smartbis.Web");
