@@ -1,6 +1,7 @@
 using Smartbis.Web.Api;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Automations;
+using Smartbis.Web.Features.Categories;
 using Smartbis.Web.Features.Challenges;
 using Smartbis.Web.Features.Counter;
 using Smartbis.Web.Features.Customers;
@@ -36,6 +37,7 @@ builder.AddSmartbisIdentity();      // Tenancy: staff sign-in, memberships, the 
 builder.AddSmartbisSecurity();
 builder.AddSmartbisLedger();
 builder.AddSmartbisPrograms();
+builder.AddSmartbisCategories();   // product categories the rules exclude, named in pt-BR and en
 builder.AddSmartbisCustomers();
 builder.AddSmartbisPurchases();
 builder.AddSmartbisVouchers();

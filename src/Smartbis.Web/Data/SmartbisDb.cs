@@ -28,6 +28,7 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<Store> Stores => Set<Store>();
+    public DbSet<Features.Categories.ProductCategory> ProductCategories => Set<Features.Categories.ProductCategory>();
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<Features.Programs.ProgramRules> ProgramRules => Set<Features.Programs.ProgramRules>();
     public DbSet<Features.Customers.Customer> Customers => Set<Features.Customers.Customer>();

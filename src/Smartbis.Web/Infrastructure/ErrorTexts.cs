@@ -79,6 +79,26 @@ public static partial class ErrorTexts
     /// <summary>code → English template. Keep sorted by area; the pt-BR text goes in ErrorTexts.pt-BR.resx under the same code.</summary>
     public static readonly IReadOnlyDictionary<string, string> Templates = new Dictionary<string, string>(StringComparer.Ordinal)
     {
+        // Product categories
+        ["category_code_format"] = "Use 1 to 40 lower-case letters, digits, \"-\" or \"_\" (e.g. prescription).",
+        ["category_name_required"] = "Enter the name (up to 60 characters).",
+        ["category_code_taken"] = "There is already a category {code}.",
+        ["category_in_rules"] = "The rules in force exclude {code}: take it out of the rules first.",
+        ["category_not_found"] = "Category not found.",
+        ["category_unknown"] = "Choose categories of your list (Categories).",
+        // Customer import (CSV), per line
+        ["import_file_empty"] = "The file is empty.",
+        ["import_header_required"] = "The first line must name the columns: name, phone, email, cpf, birth_date, opening_balance.",
+        ["import_too_many_rows"] = "At most {maximum} rows per file.",
+        ["import_birth_date_format"] = "Use YYYY-MM-DD or DD/MM/YYYY.",
+        ["import_opening_points"] = "Not a whole number of points (e.g. 150).",
+        ["import_opening_amount"] = "Not an amount (e.g. 12,50).",
+        ["import_phone_taken"] = "This phone number already belongs to a customer.",
+        ["import_phone_repeated"] = "The same phone number is on line {line}.",
+        ["import_email_taken"] = "This email already belongs to a customer.",
+        ["import_email_repeated"] = "The same email is on line {line}.",
+        ["import_cpf_taken"] = "This CPF already belongs to a customer.",
+        ["import_cpf_repeated"] = "The same CPF is on line {line}.",
         ["customer_reference"] = "Identify the customer by exactly one of id, phone, email or cardCode.",
         ["amount_cents_required"] = "Enter the purchase amount in cents.",
         ["receipt_required"] = "Enter the receipt number.",

@@ -8,7 +8,7 @@ namespace Smartbis.Tests.Dashboard;
 
 public sealed class ProgramSettingsTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
-    private static Dictionary<string, string> Good(string rate = "7") => new()
+    internal static Dictionary<string, string> Good(string rate = "7") => new()
     {
         ["Input.EarnRatePercent"] = rate, ["Input.MinPurchase"] = "10.00", ["Input.MaxEarnPerPurchase"] = "",
         ["Input.ExcludedCategories"] = "prescription, tobacco", ["Input.PendingDays"] = "7", ["Input.ExpiryDays"] = "90",

@@ -54,7 +54,7 @@ public sealed class ResultsPagesTests(DatabaseFixture fixture) : IClassFixture<D
             var s = await scope.Db.Set<ResultsSettings>().SingleAsync();
             (s.ControlGroupEnabled, s.ShareBps, s.EmailCostCents, s.WhatsAppCostCents).Should().Be((true, 750, 5L, 30L));
             (await scope.Db.Set<AuditEntry>().CountAsync(a => a.Action == "results.settings_saved")).Should().Be(1);
-            (await scope.Db.Set<AuditEntry>().CountAsync(a => a.Action == "report.exported" && a.Summary.StartsWith("Results report"))).Should().Be(1);
+            (await scope.Db.Set<AuditEntry>().CountAsync(a => a.Action == "results.exported" && a.Summary.StartsWith("Results report"))).Should().Be(1);
         }
         WebUtility.HtmlDecode(await client.GetPageAsync("/app/results/settings")).Should().Contain("Ativo, 7,5%");
         WebUtility.HtmlDecode(await client.GetPageAsync("/app/results")).Should().Contain("Grupo de controle ativo: 7,5% dos novos membros");

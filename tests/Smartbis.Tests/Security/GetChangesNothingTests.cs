@@ -47,7 +47,7 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
     private static readonly Dictionary<string, string> RowsAddedOnRead = new()
     {
         // LGPD accountability: who downloaded customers' data, and when, is itself recorded.
-        ["audit_entries"] = "action IN ('customers.exported', 'report.exported')",
+        ["audit_entries"] = "action IN ('customers.exported', 'report.exported', 'results.exported')",
     };
 
     [Fact]
@@ -148,6 +148,7 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/app/staff", Who.Staff, "/app/staff");
         Add("/app/stores/{id}", Who.Staff, $"/app/stores/{a.StoreId}", "/app/stores/new");
         Add("/app/stores", Who.Staff, "/app/stores");
+        Add("/app/categories", Who.Staff, "/app/categories");
         Add("/app/tiers", Who.Staff, "/app/tiers");
         Add("/app/challenges", Who.Staff, "/app/challenges");
         Add("/app/challenges/{id}", Who.Staff, "/app/challenges/new", $"/app/challenges/{a.ChallengeId}");

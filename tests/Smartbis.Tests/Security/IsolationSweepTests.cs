@@ -41,6 +41,8 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
     /// <summary>Inputs whose name looks like an identifier but that are not another tenant's identifier, each with the reason.</summary>
     private static readonly Dictionary<string, string> NotTenantIdentifiers = new()
     {
+        ["POST /app/categories?handler=Save Input.Code"] = "the code the merchant gives its own category (unique in the tenant), not an identifier of a row",
+        ["POST /app/categories?handler=Delete Input.Code"] = "bound by the page's model but not read by Delete (the id is, probed above)",
         ["GET /admin/mailbox id"] = "a file name in the development mailbox, operators only (tenant staff get 403)",
         ["GET /admin/tenants/{id:guid} id"] = "a tenant id: the operator's console reads every tenant by design; operators only (tenant staff get 403: OperatorConsoleTests)",
         ["POST /admin/tenants/{id:guid}?handler=Suspend id"] = "a tenant id: operators suspend any tenant by design; operators only (tenant staff get 403: OperatorConsoleTests)",
@@ -199,6 +201,10 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
         // B's store in A's new challenge: refused on the field (200 with the form again), nothing created in B.
         p["POST /app/challenges/{id} Input.StoreId"] = () => c.StaffPost("/app/challenges/new",
             new Dictionary<string, string>(challengeForm) { ["Input.StoreId"] = b.SecondStoreId.ToString() }, HttpStatusCode.OK);
+        Task<Guid> BCategory() => c.BDb(db => db.ProductCategories.Where(x => x.Code == "general").Select(x => x.Id).SingleAsync());
+        p["POST /app/categories?handler=Save id"] = async () => await c.StaffPost($"/app/categories?handler=Save&id={await BCategory()}",
+            new() { ["Input.Code"] = "hijacked", ["Input.NamePt"] = "x", ["Input.NameEn"] = "x" }, HttpStatusCode.NotFound);
+        p["POST /app/categories?handler=Delete id"] = async () => await c.StaffPost($"/app/categories?handler=Delete&id={await BCategory()}", new(), HttpStatusCode.NotFound);
         p["GET /app/stores/{id} id"] = () => c.StaffGet($"/app/stores/{b.StoreId}", HttpStatusCode.NotFound);
         p["POST /app/stores/{id} id"] = () => c.StaffPost($"/app/stores/{b.StoreId}", new() { ["Input.Name"] = "Hijacked", ["Input.Active"] = "false" }, HttpStatusCode.NotFound);
         p["GET /App/Index Store"] = async () =>
@@ -644,6 +650,12 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
         public async Task<T> ADb<T>(Func<Web.Data.SmartbisDb, Task<T>> read)
         {
             await using var scope = fixture.CreateScope(A.Id);
+            return await read(scope.Db);
+        }
+
+        public async Task<T> BDb<T>(Func<Web.Data.SmartbisDb, Task<T>> read)
+        {
+            await using var scope = fixture.CreateScope(B.Id);
             return await read(scope.Db);
         }
 

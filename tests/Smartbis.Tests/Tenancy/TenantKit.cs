@@ -27,6 +27,9 @@ public static class TenantKit
         scope.Tenant.Set(tenantId, slug);
         var store = new Store { Name = $"{slug} main store", CreatedAt = DateTimeOffset.UtcNow };
         db.Stores.Add(store);
+        // The merchant's product categories (what the rules editor offers), as the demo seeds them.
+        foreach (var (code, pt, en) in Smartbis.Web.Data.Seed.DemoSeed.DemoCategories)
+            db.ProductCategories.Add(new Smartbis.Web.Features.Categories.ProductCategory { Code = code, NamePt = pt, NameEn = en, CreatedAt = DateTimeOffset.UtcNow });
         var users = scope.Services.GetRequiredService<UserManager<AppUser>>();
         async Task<Staff> Member(string role, StaffRole staffRole, Guid? storeId)
         {

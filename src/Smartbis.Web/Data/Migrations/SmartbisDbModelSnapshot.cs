@@ -275,6 +275,10 @@ namespace Smartbis.Web.Data.Migrations
                         .HasColumnType("character varying(450)")
                         .HasColumnName("user_id");
 
+                    b.Property<JsonDocument>("Values")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("values");
+
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_audit_entries");
 
@@ -641,6 +645,48 @@ namespace Smartbis.Web.Data.Migrations
                         .HasName("pk_whatsapp_status_receipts");
 
                     b.ToTable("whatsapp_status_receipts", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Categories.ProductCategory", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("name_en");
+
+                    b.Property<string>("NamePt")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("name_pt");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_product_categories");
+
+                    b.HasIndex("TenantId", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_product_categories_tenant_id_code");
+
+                    b.ToTable("product_categories", (string)null);
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Challenges.Challenge", b =>
@@ -1637,6 +1683,15 @@ namespace Smartbis.Web.Data.Migrations
                     b.Property<int?>("RuleVersion")
                         .HasColumnType("integer")
                         .HasColumnName("rule_version");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("text");
+
+                    b.Property<JsonDocument>("TextValues")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("text_values");
 
                     b.Property<long>("VoucherDeltaCents")
                         .HasColumnType("bigint")
@@ -3832,6 +3887,16 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_whatsapp_status_receipts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Categories.ProductCategory", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_product_categories_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Challenges.Challenge", b =>

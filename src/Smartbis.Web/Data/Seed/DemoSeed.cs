@@ -18,6 +18,14 @@ public sealed class DemoSeed(
     public sealed record DemoTenant(string Slug, string Name, string CurrencyName, string[] Stores, DemoUser Owner, DemoUser Cashier, ProgramRules Rules,
         DemoUser? Manager = null);
 
+    /// <summary>Every demo tenant's product categories: code, pt-BR name, English name.</summary>
+    public static readonly (string Code, string Pt, string En)[] DemoCategories =
+    [
+        ("prescription", "medicamentos com receita", "prescription medicines"),
+        ("general", "produtos em geral", "general goods"),
+        ("tobacco", "tabaco", "tobacco"),
+    ];
+
     public static readonly DemoTenant[] Tenants =
     [
         new("velluto", "Velluto Farmácias", "Cashback", ["Velluto Centro", "Velluto Jardins", "Velluto Shopping"],
@@ -83,6 +91,9 @@ public sealed class DemoSeed(
         db.Tenant.Set(tenant.Id, tenant.Slug);
         var stores = demo.Stores.Select(n => new Store { Name = n, CreatedAt = now }).ToList();
         db.Stores.AddRange(stores);
+        // The categories the demo's purchase lines use, named for people (the rules editor offers them; customers read the names).
+        foreach (var (code, pt, en) in DemoCategories)
+            db.ProductCategories.Add(new Features.Categories.ProductCategory { Code = code, NamePt = pt, NameEn = en, CreatedAt = now });
         var owner = await EnsureUserAsync(demo.Owner);
         var cashier = await EnsureUserAsync(demo.Cashier);
         db.Memberships.Add(new Membership { UserId = owner.Id, Role = StaffRole.Owner, CreatedAt = now });

@@ -22,7 +22,10 @@ public sealed class AuditEntry : ITenantOwned
     public required string Action { get; set; }
     public string? SubjectType { get; set; }
     public string? SubjectId { get; set; }
+    /// <summary>The English sentence of the time, for logs; pages render <see cref="Action"/> and <see cref="Values"/> (<see cref="AuditText"/>).</summary>
     public string Summary { get; set; } = "";
+    /// <summary>The values the action's text names (amounts in cents, names, codes), as JSON; null on entries written before.</summary>
+    public JsonDocument? Values { get; set; }
     public JsonDocument? Before { get; set; }
     public JsonDocument? After { get; set; }
     public string? IpAddress { get; set; }
@@ -43,6 +46,7 @@ public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntr
         b.Property(a => a.Summary).HasMaxLength(500);
         b.Property(a => a.Before).HasColumnType("jsonb");
         b.Property(a => a.After).HasColumnType("jsonb");
+        b.Property(a => a.Values).HasColumnType("jsonb");
         b.Property(a => a.IpAddress).HasMaxLength(45);
         b.HasIndex(a => new { a.TenantId, a.At });
         b.HasIndex(a => new { a.TenantId, a.Action, a.At });

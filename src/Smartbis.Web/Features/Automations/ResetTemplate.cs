@@ -13,7 +13,7 @@ public sealed class ResetTemplate(SmartbisDb db, TimeProvider clock)
         var own = await db.MessageTemplates.SingleOrDefaultAsync(t => t.Trigger == trigger && t.Channel == channel && t.Locale == locale, ct);
         if (own is null) return; // already the default
         db.MessageTemplates.Remove(own);
-        RecordAudit.Add(db, actor, clock.GetUtcNow(), "template.reset", $"Template {trigger}/{channel}/{locale} back to the default", "template", own.Id);
+        RecordAudit.Add(db, actor, clock.GetUtcNow(), "template.reset", $"Template {trigger}/{channel}/{locale} back to the default", "template", own.Id, values: new { trigger, channel, locale });
         await db.SaveChangesAsync(ct);
     }
 }

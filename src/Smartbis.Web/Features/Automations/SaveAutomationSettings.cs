@@ -46,7 +46,7 @@ public sealed class SaveAutomationSettings(SmartbisDb db, TimeProvider clock)
             var after = new { item.Enabled, item.Email, item.WhatsApp, item.DelayMinutes, Days = Triggers.Find(item.Trigger)!.DaysLabel is null ? null : item.Days, item.QuietHours };
             if (before is not null && before.Equals(after)) continue;
             (row.Enabled, row.Email, row.WhatsApp, row.DelayMinutes, row.Days, row.QuietHours, row.UpdatedAt) = (after.Enabled, after.Email, after.WhatsApp, after.DelayMinutes, after.Days, after.QuietHours, now);
-            RecordAudit.Add(db, actor, now, "automation.update", $"Automation {item.Trigger} saved", "automation", item.Trigger, before, after);
+            RecordAudit.Add(db, actor, now, "automation.update", $"Automation {item.Trigger} saved", "automation", item.Trigger, before, after, values: new { trigger = item.Trigger });
         }
         await db.SaveChangesAsync(ct);
     }

@@ -24,7 +24,7 @@ public sealed class SaveTemplate(SmartbisDb db, TimeProvider clock)
         (own.Subject, own.Body, own.WhatsAppTemplate, own.WhatsAppParameters, own.UpdatedAt) =
             (r.Subject.Trim(), r.Body.Trim(), NullIfBlank(r.WhatsAppTemplate), NullIfBlank(r.WhatsAppParameters), now);
         RecordAudit.Add(db, actor, now, "template.update", $"Template {r.Trigger}/{r.Channel}/{r.Locale} saved", "template", own.Id,
-            before, new { own.Subject, own.Body, own.WhatsAppTemplate, own.WhatsAppParameters });
+            before, new { own.Subject, own.Body, own.WhatsAppTemplate, own.WhatsAppParameters }, values: new { trigger = r.Trigger, channel = r.Channel, locale = r.Locale });
         await db.SaveChangesAsync(ct);
     }
 

@@ -38,7 +38,7 @@ public static class CompleteChallenges
     {
         books.Db.Add(new ChallengeAward { ChallengeId = c.Id, CustomerId = account.CustomerId, PurchaseId = purchaseId, Bonus = c.Bonus, AwardedAt = books.Now });
         books.Credit(account, EntryKind.ChallengeBonus, c.Bonus, $"Challenge completed: {c.Name}", books.Now, rules.ExpiryDays,
-            purchaseId: purchaseId, ruleVersion: rules.Version);
+            purchaseId: purchaseId, ruleVersion: rules.Version, text: EntryText.ChallengeBonus(c.Name));
         books.Emit(Events.BonusGranted, account.CustomerId, null, new { kind = "challenge", challengeId = c.Id, challenge = c.Name, amountCents = c.Bonus, purchaseId });
     }
 }

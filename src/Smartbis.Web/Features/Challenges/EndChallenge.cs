@@ -20,7 +20,7 @@ public sealed class EndChallenge(SmartbisDb db, TenantContext tenant, TimeProvid
         var before = SaveChallenge.Describe(c);
         c.EndedAt = now;
         c.UpdatedAt = now;
-        RecordAudit.Add(db, actor, now, "challenge.ended", $"Challenge \"{c.Name}\" ended", "challenge", c.Id, before, SaveChallenge.Describe(c));
+        RecordAudit.Add(db, actor, now, "challenge.ended", $"Challenge \"{c.Name}\" ended", "challenge", c.Id, before, SaveChallenge.Describe(c), values: new { name = c.Name });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }

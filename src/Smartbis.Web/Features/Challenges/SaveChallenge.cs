@@ -69,7 +69,7 @@ public sealed class SaveChallenge(SmartbisDb db, TenantContext tenant, TimeProvi
         c.Bonus = r.Bonus;
         c.UpdatedAt = now;
         RecordAudit.Add(db, actor, now, r.Id is null ? "challenge.created" : "challenge.updated",
-            $"Challenge \"{c.Name}\" {(r.Id is null ? "created" : "updated")}", "challenge", c.Id, before, Describe(c));
+            $"Challenge \"{c.Name}\" {(r.Id is null ? "created" : "updated")}", "challenge", c.Id, before, Describe(c), values: new { name = c.Name });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return c;

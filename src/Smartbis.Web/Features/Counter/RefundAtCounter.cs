@@ -49,7 +49,7 @@ public sealed class RefundAtCounter(LedgerUnit unit, TenantContext tenant, TimeP
             var v = await RefundPurchase.RefundInUnitAsync(db, now, refund, ct);
             RecordAudit.Add(db, actor with { StoreId = visible.StoreId }, now, "purchase.refunded",
                 $"Refund of {Money.Format(v.AmountCents)} ({r.Reason.Trim()}): cashback reversed {Money.Format(v.ReversedEarnCents)}, returned {Money.Format(v.ReturnedCreditCents)}",
-                "purchase", r.PurchaseId, after: new { v.RefundId, v.AmountCents, v.ReversedEarnCents, v.ReturnedCreditCents, v.ClawbackCents, reason = r.Reason.Trim() });
+                "purchase", r.PurchaseId, after: new { v.RefundId, v.AmountCents, v.ReversedEarnCents, v.ReturnedCreditCents, v.ClawbackCents, reason = r.Reason.Trim() }, values: new { amount = v.AmountCents, reason = r.Reason.Trim(), reversed = v.ReversedEarnCents, returned = v.ReturnedCreditCents });
             await DetectAnomalies.AfterRefundAsync(db, await SaveCounterSettings.LoadAsync(db, ct), actor.UserId, visible.StoreId, now, ct);
             return v;
         }, ct);

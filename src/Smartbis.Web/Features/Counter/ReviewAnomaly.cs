@@ -19,7 +19,7 @@ public sealed class ReviewAnomaly(SmartbisDb db, TimeProvider clock)
         flag.ReviewedByUserId = actor.UserId;
         flag.ReviewNote = trimmed;
         RecordAudit.Add(db, actor, flag.ReviewedAt.Value, "anomaly.reviewed", $"Flag reviewed: {flag.Summary}", "anomaly", flag.Id,
-            after: new { note = trimmed });
+            after: new { note = trimmed }, values: new { note = trimmed ?? "" });
         await db.SaveChangesAsync(ct);
     }
 }

@@ -56,7 +56,7 @@ public sealed class SendRedemptionCode(SmartbisDb db, IEmailSender email, WhatsA
             db.RedemptionCodes.Add(row);
             RecordAudit.Add(db, actor, now, "redemption_code.sent",
                 $"One-time code sent to {row.SentTo} for a redemption of up to {Money.Format(amountCents, tenant.CurrencyCode, tenant.Locale)}",
-                "customer", customerId, after: new { amountCents, row.SentTo, row.ExpiresAt });
+                "customer", customerId, after: new { amountCents, row.SentTo, row.ExpiresAt }, values: new { sentTo = row.SentTo, amount = amountCents });
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         });

@@ -21,7 +21,7 @@ public sealed class BlockCustomer(SmartbisDb db, TimeProvider clock)
         customer.Status = block ? CustomerStatus.Blocked : CustomerStatus.Active;
         if (block) await PortalSessions.RevokeAllTrackedAsync(db, customerId, now, ct);
         RecordAudit.Add(db, actor, now, block ? "customer.blocked" : "customer.unblocked",
-            $"{customer.Name} {(block ? "blocked" : "unblocked")}", "customer", customerId, new { Status = before.ToString() }, new { Status = customer.Status.ToString() });
+            $"{customer.Name} {(block ? "blocked" : "unblocked")}", "customer", customerId, new { Status = before.ToString() }, new { Status = customer.Status.ToString() }, values: new { customer = customer.Name });
         await db.SaveChangesAsync(ct);
         return true;
     }

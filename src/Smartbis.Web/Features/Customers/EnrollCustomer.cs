@@ -96,12 +96,12 @@ public sealed class EnrollCustomer(LedgerUnit unit, TenantContext tenant, TimePr
             var account = await books.LockAsync(customer.Id, ct);
             if (rules.WelcomeBonusCents > 0)
                 welcome = books.Credit(account, EntryKind.WelcomeBonus, rules.WelcomeBonusCents, "Welcome bonus for joining the program",
-                    now, rules.ExpiryDays, ruleVersion: rules.Version).Lot?.AmountCents ?? 0;
+                    now, rules.ExpiryDays, ruleVersion: rules.Version, text: Ledger.EntryText.WelcomeBonus).Lot?.AmountCents ?? 0;
             books.Emit(Events.CustomerJoined, customer.Id, customer.Id, new { customerId = customer.Id, claimedWalkIn = claimed, source = request.Source, referredBy = referrer });
             if (actor is not null)
                 Audit.RecordAudit.Add(db, actor, now, "customer.enrolled",
                     $"{customer.Name} enrolled ({request.Source}){(claimed ? " (claimed walk-in credit)" : "")}{(referrer is null ? "" : $" with referral code {Codes.Normalize(request.ReferralCode)}")}",
-                    "customer", customer.Id);
+                    "customer", customer.Id, values: new { customer = customer.Name, source = request.Source });
             await db.SaveChangesAsync(ct);
             await Plans.Usage.AddAsync(db, now, Plans.UsageCounter.MembersJoined, 1, ct);
             return new Result(customer.Id, claimed, customer.CardCode, customer.ReferralCode, welcome, customer.Name, customer.Phone, customer.Email,

@@ -38,7 +38,7 @@ public sealed class ExportCustomers(SmartbisDb db, TimeProvider clock)
                 r.JoinedAt?.ToString("o", inv), r.EmailConsent, r.WhatsAppConsent, U(r.Account?.AvailableCents ?? 0), U(r.Account?.PendingCents ?? 0),
                 M(r.Account?.VoucherCents ?? 0), r.Last?.ToString("o", inv))).Append('\n');
         RecordAudit.Add(db, actor, clock.GetUtcNow(), "customers.exported",
-            $"{rows.Count} customers exported to CSV{(string.IsNullOrWhiteSpace(q) ? "" : $" (search “{q}”)")}", "customers", null);
+            $"{rows.Count} customers exported to CSV{(string.IsNullOrWhiteSpace(q) ? "" : $" (search “{q}”)")}", "customers", null, values: new { count = rows.Count });
         await db.SaveChangesAsync(ct);
         return Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
     }

@@ -29,7 +29,7 @@ public sealed class CreateApiKey(SmartbisDb db, TimeProvider clock)
         };
         db.ApiKeys.Add(key);
         RecordAudit.Add(db, actor, now, "apikey.create", $"API key \"{key.Name}\" ({key.Prefix}…) created", "ApiKey", key.Id,
-            after: new { key.Name, key.Prefix, key.StoreId });
+            after: new { key.Name, key.Prefix, key.StoreId }, values: new { name = key.Name, prefix = key.Prefix });
         await db.SaveChangesAsync(ct);
         return new Result(key.Id, secret, key.Prefix);
     }

@@ -31,7 +31,7 @@ public sealed class CreateWebhookSubscription(SmartbisDb db, WebhookTargets targ
         };
         db.WebhookSubscriptions.Add(sub);
         RecordAudit.Add(db, actor, now, "webhook.create", $"Webhook to {sub.Url} created", "WebhookSubscription", sub.Id,
-            after: new { sub.Url, sub.Events });
+            after: new { sub.Url, sub.Events }, values: new { url = sub.Url });
         await db.SaveChangesAsync(ct);
         return new Result(sub.Id, secret);
     }

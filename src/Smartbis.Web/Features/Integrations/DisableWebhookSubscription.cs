@@ -16,7 +16,7 @@ public sealed class DisableWebhookSubscription(SmartbisDb db, TimeProvider clock
         var now = clock.GetUtcNow();
         sub.Active = false;
         sub.DisabledAt = now;
-        RecordAudit.Add(db, actor, now, "webhook.disable", $"Webhook to {sub.Url} disabled", "WebhookSubscription", sub.Id);
+        RecordAudit.Add(db, actor, now, "webhook.disable", $"Webhook to {sub.Url} disabled", "WebhookSubscription", sub.Id, values: new { url = sub.Url });
         await db.SaveChangesAsync(ct);
     }
 }

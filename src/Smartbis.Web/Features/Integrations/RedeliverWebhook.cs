@@ -17,7 +17,7 @@ public sealed class RedeliverWebhook(SmartbisDb db, TimeProvider clock, IBackgro
         d.Status = DeliveryStatus.Pending;
         d.NextAttemptAt = now;
         d.GiveUpAt = now.AddHours(DeliverWebhooks.RetryHours);
-        RecordAudit.Add(db, actor, now, "webhook.redeliver", $"Webhook event {d.EventId} ({d.EventType}) sent again", "WebhookDelivery", d.Id);
+        RecordAudit.Add(db, actor, now, "webhook.redeliver", $"Webhook event {d.EventId} ({d.EventType}) sent again", "WebhookDelivery", d.Id, values: new { eventId = d.EventId, eventType = d.EventType });
         await db.SaveChangesAsync(ct);
         var tenantId = db.Tenant.Require();
         jobs.Enqueue<DeliverWebhooks>(j => j.RunAsync(tenantId, CancellationToken.None));

@@ -15,7 +15,7 @@ public sealed class RevokeApiKey(SmartbisDb db, TimeProvider clock)
         if (key.RevokedAt is not null) return;
         var now = clock.GetUtcNow();
         key.RevokedAt = now;
-        RecordAudit.Add(db, actor, now, "apikey.revoke", $"API key \"{key.Name}\" ({key.Prefix}…) revoked", "ApiKey", key.Id);
+        RecordAudit.Add(db, actor, now, "apikey.revoke", $"API key \"{key.Name}\" ({key.Prefix}…) revoked", "ApiKey", key.Id, values: new { name = key.Name, prefix = key.Prefix });
         await db.SaveChangesAsync(ct);
     }
 }

@@ -37,7 +37,8 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
             RewardAmount amountOf(long value) => new(value, rules.RewardType, tenantRow.CurrencyName, tenantRow.CurrencyCode, tenantRow.Locale);
             if (r.AmountCents > 0)
             {
-                books.Credit(account, EntryKind.Adjustment, r.AmountCents, r.Reason.Trim(), now, rules.ExpiryDays, ruleVersion: rules.Version, authorUserId: r.AuthorUserId);
+                books.Credit(account, EntryKind.Adjustment, r.AmountCents, r.Reason.Trim(), now, rules.ExpiryDays, ruleVersion: rules.Version, authorUserId: r.AuthorUserId,
+                    text: EntryText.Note(r.Reason.Trim()));
             }
             else
             {
@@ -46,7 +47,7 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
                 if (debit > account.AvailableCents)
                     throw new OperationFailed("insufficient_balance", "insufficient_available", "amountCents", values: new { available = amountOf(account.AvailableCents) });
                 await books.ConsumeAvailableAsync(r.CustomerId, debit, ct);
-                books.Post(account, EntryKind.Adjustment, r.Reason.Trim(), available: -debit, authorUserId: r.AuthorUserId);
+                books.Post(account, EntryKind.Adjustment, r.Reason.Trim(), available: -debit, authorUserId: r.AuthorUserId, text: EntryText.Note(r.Reason.Trim()));
             }
             books.Emit(Events.BalanceAdjusted, r.CustomerId, null, new { amountCents = r.AmountCents, reason = r.Reason.Trim(), author = r.AuthorUserId });
             var result = Balances.Of(account);
@@ -55,7 +56,7 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
                 var name = await db.Customers.Where(c => c.Id == r.CustomerId).Select(c => c.Name).SingleAsync(ct);
                 Audit.RecordAudit.Add(db, actor, now, "balance.adjusted",
                     $"Balance of {name} adjusted by {RewardUnits.Format(r.AmountCents, rules.RewardType, tenantRow.CurrencyName, tenantRow.CurrencyCode, "en")}: {r.Reason.Trim()}", "customer", r.CustomerId,
-                    before, result);
+                    before, result, values: new { customer = name, amount = r.AmountCents, reason = r.Reason.Trim() });
             }
             return result;
         }, ct);

@@ -28,7 +28,7 @@ public sealed class Books(SmartbisDb db, DateTimeOffset now)
     public LedgerEntry Post(Account account, EntryKind kind, string reason,
         long pending = 0, long available = 0, long clawback = 0, long voucher = 0,
         Guid? purchaseId = null, Guid? voucherId = null, CreditLot? lot = null,
-        int? ruleVersion = null, int? rateBps = null, string? authorUserId = null)
+        int? ruleVersion = null, int? rateBps = null, string? authorUserId = null, EntryText? text = null)
     {
         account.PendingCents += pending;
         account.AvailableCents += available;
@@ -43,6 +43,7 @@ public sealed class Books(SmartbisDb db, DateTimeOffset now)
             PendingDeltaCents = pending, AvailableDeltaCents = available, ClawbackDeltaCents = clawback, VoucherDeltaCents = voucher,
             PurchaseId = purchaseId, VoucherId = voucherId, LotId = lot?.Id, LotExpiresAt = lot?.ExpiresAt,
             RuleVersion = ruleVersion, RateBps = rateBps, AuthorUserId = authorUserId, CreatedAt = now,
+            Text = text?.Kind, TextValues = Infrastructure.StoredTexts.ToJson(text?.Values),
         };
         db.LedgerEntries.Add(entry);
         return entry;
@@ -55,13 +56,13 @@ public sealed class Books(SmartbisDb db, DateTimeOffset now)
     /// <paramref name="availableAt"/> (available at once when that is not in the future).
     /// </summary>
     public Credited Credit(Account account, EntryKind kind, long amountCents, string reason, DateTimeOffset availableAt, int? expiryDays,
-        Guid? purchaseId = null, int? ruleVersion = null, int? rateBps = null, string? authorUserId = null)
+        Guid? purchaseId = null, int? ruleVersion = null, int? rateBps = null, string? authorUserId = null, EntryText? text = null)
     {
         if (amountCents <= 0) return new(0, null, null);
         var offset = Math.Min(amountCents, account.ClawbackCents);
         if (offset > 0)
             Post(account, EntryKind.ClawbackOffset, "Used to settle cashback of a refunded purchase", clawback: -offset,
-                purchaseId: purchaseId, ruleVersion: ruleVersion, rateBps: rateBps, authorUserId: authorUserId);
+                purchaseId: purchaseId, ruleVersion: ruleVersion, rateBps: rateBps, authorUserId: authorUserId, text: EntryText.ClawbackOffset);
         var rest = amountCents - offset;
         if (rest == 0) return new(offset, null, null);
 
@@ -76,8 +77,8 @@ public sealed class Books(SmartbisDb db, DateTimeOffset now)
         };
         db.CreditLots.Add(lot);
         var entry = pending
-            ? Post(account, kind, reason, pending: rest, purchaseId: purchaseId, lot: lot, ruleVersion: ruleVersion, rateBps: rateBps, authorUserId: authorUserId)
-            : Post(account, kind, reason, available: rest, purchaseId: purchaseId, lot: lot, ruleVersion: ruleVersion, rateBps: rateBps, authorUserId: authorUserId);
+            ? Post(account, kind, reason, pending: rest, purchaseId: purchaseId, lot: lot, ruleVersion: ruleVersion, rateBps: rateBps, authorUserId: authorUserId, text: text)
+            : Post(account, kind, reason, available: rest, purchaseId: purchaseId, lot: lot, ruleVersion: ruleVersion, rateBps: rateBps, authorUserId: authorUserId, text: text);
         return new(offset, lot, entry);
     }
 
@@ -101,7 +102,8 @@ public sealed class Books(SmartbisDb db, DateTimeOffset now)
         var cents = lots.Sum(l => l.RemainingCents);
         foreach (var lot in lots)
         {
-            Post(account, EntryKind.Expire, $"Cashback credited on {lot.CreatedAt:yyyy-MM-dd} expired", available: -lot.RemainingCents, purchaseId: lot.PurchaseId, lot: lot);
+            Post(account, EntryKind.Expire, $"Cashback credited on {lot.CreatedAt:yyyy-MM-dd} expired", available: -lot.RemainingCents, purchaseId: lot.PurchaseId, lot: lot,
+                text: EntryText.Expire(lot.CreatedAt));
             Emit(Events.CashbackExpired, account.CustomerId, lot.Id, new { lotId = lot.Id, amountCents = lot.RemainingCents });
             lot.RemainingCents = 0;
             lot.Status = LotStatus.Expired;

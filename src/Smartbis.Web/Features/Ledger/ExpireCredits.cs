@@ -47,7 +47,7 @@ public sealed class ExpireCredits(LedgerUnit unit)
         foreach (var lot in lots)
         {
             books.Post(accounts[lot.CustomerId], EntryKind.Expire, $"Cashback credited on {lot.CreatedAt:yyyy-MM-dd} expired", available: -lot.RemainingCents,
-                purchaseId: lot.PurchaseId, lot: lot);
+                purchaseId: lot.PurchaseId, lot: lot, text: EntryText.Expire(lot.CreatedAt));
             books.Emit(Events.CashbackExpired, lot.CustomerId, lot.Id, new { lotId = lot.Id, amountCents = lot.RemainingCents });
             lot.RemainingCents = 0;
             lot.Status = LotStatus.Expired;
@@ -58,7 +58,8 @@ public sealed class ExpireCredits(LedgerUnit unit)
         foreach (var v in vouchers)
         {
             v.Status = VoucherStatus.Expired;
-            books.Post(accounts[v.CustomerId], EntryKind.VoucherExpire, $"Voucher {Codes.Display(v.Code)} expired unused", voucher: -v.ValueCents, voucherId: v.Id);
+            books.Post(accounts[v.CustomerId], EntryKind.VoucherExpire, $"Voucher {Codes.Display(v.Code)} expired unused", voucher: -v.ValueCents, voucherId: v.Id,
+                text: EntryText.VoucherExpire(v.Code));
             books.Emit(Events.VoucherExpired, v.CustomerId, v.Id, new { voucherId = v.Id, valueCents = v.ValueCents });
         }
         await db.SaveChangesAsync(ct);

@@ -27,14 +27,15 @@ public sealed class GrantBonus(LedgerUnit unit, TenantContext tenant, TimeProvid
             var books = new Books(db, now);
             var account = await books.LockAsync(r.CustomerId, ct);
             var rules = await RulesInForce.AtAsync(db, now, ct);
-            var (kind, amount, words) = r.Kind switch
+            var (kind, amount, words, text) = r.Kind switch
             {
-                BonusKind.Referral => (EntryKind.ReferralBonus, r.AmountCents ?? rules.ReferrerRewardCents, "Referral reward"),
-                BonusKind.Welcome => (EntryKind.WelcomeBonus, r.AmountCents ?? rules.WelcomeBonusCents, "Welcome bonus for joining the program"),
-                _ => (EntryKind.BirthdayBonus, r.AmountCents ?? rules.BirthdayBonusCents, "Happy birthday! A gift from us"),
+                BonusKind.Referral => (EntryKind.ReferralBonus, r.AmountCents ?? rules.ReferrerRewardCents, "Referral reward", EntryText.ReferralBonusOther),
+                BonusKind.Welcome => (EntryKind.WelcomeBonus, r.AmountCents ?? rules.WelcomeBonusCents, "Welcome bonus for joining the program", EntryText.WelcomeBonus),
+                _ => (EntryKind.BirthdayBonus, r.AmountCents ?? rules.BirthdayBonusCents, "Happy birthday! A gift from us", EntryText.BirthdayBonus),
             };
             if (amount <= 0) throw new OperationFailed("no_bonus", "no_bonus", "kind");
-            books.Credit(account, kind, amount, r.Reason ?? words, now, rules.ExpiryDays, ruleVersion: rules.Version);
+            books.Credit(account, kind, amount, r.Reason ?? words, now, rules.ExpiryDays, ruleVersion: rules.Version,
+                text: r.Reason is null ? text : EntryText.Note(r.Reason));
             books.Emit(Events.BonusGranted, r.CustomerId, null, new { kind = r.Kind.ToString().ToLowerInvariant(), amountCents = amount });
             return new Result(amount, Balances.Of(account));
         }, ct);

@@ -27,8 +27,15 @@ public sealed class LedgerEntry : Tenancy.ITenantOwned
     public long AvailableDeltaCents { get; set; }
     public long ClawbackDeltaCents { get; set; }
     public long VoucherDeltaCents { get; set; }
-    /// <summary>In words the customer understands: "5% cashback on your purchase at Velluto Centro".</summary>
+    /// <summary>
+    /// The English sentence written at the time ("5% cashback on your purchase at Velluto Centro"): the API's <c>reason</c>
+    /// and the logs'. Pages, emails and exports never show it: they render <see cref="Text"/> in the reader's language.
+    /// </summary>
     public required string Reason { get; set; }
+    /// <summary>What the entry says, as a kind of <see cref="EntryText"/> ("earn", "voucher_issue"...); null on entries written before kinds.</summary>
+    public string? Text { get; set; }
+    /// <summary>The values of <see cref="Text"/> (rate, store, voucher code, note...), as JSON.</summary>
+    public System.Text.Json.JsonDocument? TextValues { get; set; }
     public int? RuleVersion { get; set; }
     public int? RateBps { get; set; }
     public Guid? PurchaseId { get; set; }
@@ -49,6 +56,8 @@ public sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEn
         b.HasOne<Customer>().WithMany().HasForeignKey(e => new { e.TenantId, e.CustomerId }).OnDelete(DeleteBehavior.Restrict);
         b.Property(e => e.Kind).HasConversion<string>().HasMaxLength(30);
         b.Property(e => e.Reason).HasMaxLength(300);
+        b.Property(e => e.Text).HasMaxLength(40);
+        b.Property(e => e.TextValues).HasColumnType("jsonb");
         b.Property(e => e.AuthorUserId).HasMaxLength(450);
         b.HasIndex(e => new { e.TenantId, e.CustomerId, e.CreatedAt });
         b.HasIndex(e => new { e.TenantId, e.PurchaseId }).HasFilter("purchase_id IS NOT NULL");

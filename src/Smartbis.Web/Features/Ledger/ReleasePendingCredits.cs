@@ -39,7 +39,7 @@ public sealed class ReleasePendingCredits(LedgerUnit unit)
             lot.Status = lot.RemainingCents > 0 ? LotStatus.Available : LotStatus.Reversed;
             if (lot.RemainingCents == 0) continue;
             books.Post(accounts[lot.CustomerId], EntryKind.Release, "Your cashback is now available to use", pending: -lot.RemainingCents, available: lot.RemainingCents,
-                purchaseId: lot.PurchaseId, lot: lot);
+                purchaseId: lot.PurchaseId, lot: lot, text: EntryText.Release);
             books.Emit(Events.CashbackAvailable, lot.CustomerId, lot.Id, new { lotId = lot.Id, amountCents = lot.RemainingCents, expiresAt = lot.ExpiresAt, purchaseId = lot.PurchaseId });
         }
         await db.SaveChangesAsync(ct);

@@ -21,7 +21,15 @@ public sealed class ImportCustomers(LedgerUnit unit, TenantContext tenant, TimeP
     public const int MaxRows = 20_000;
     public static readonly string[] Columns = ["name", "phone", "email", "cpf", "birth_date", "opening_balance"];
 
-    public sealed record RowError(int Line, string Reason);
+    /// <summary>
+    /// A problem of one line: the CSV column it is about ("" for the whole line) and what is wrong, as an error code with values,
+    /// put into words in the reader's language by the page (<see cref="ErrorTexts.Render(ErrorText, System.Globalization.CultureInfo, TimeZoneInfo?)"/>).
+    /// </summary>
+    public sealed record RowError(int Line, string Column, ErrorText Text)
+    {
+        /// <summary>In English ("phone: Enter a valid phone number…"): for logs and tests.</summary>
+        public string Reason => Column.Length == 0 ? ErrorTexts.English(Text) : $"{Column}: {ErrorTexts.English(Text)}";
+    }
     public sealed record Result(int Rows, int Imported, long OpeningBalanceCents, IReadOnlyList<RowError> Errors, bool DryRun);
 
     private sealed record Row(int Line, string Name, string? Phone, string? Email, string? Cpf, DateOnly? BirthDate, long OpeningCents);
@@ -46,12 +54,12 @@ public sealed class ImportCustomers(LedgerUnit unit, TenantContext tenant, TimeP
             var seenCpfs = new Dictionary<string, int>();
             foreach (var r in rows)
             {
-                if (r.Phone is { } p && takenPhones.Contains(p)) errors.Add(new(r.Line, "This phone number already belongs to a customer."));
-                else if (r.Phone is { } p2 && !seenPhones.TryAdd(p2, r.Line)) errors.Add(new(r.Line, $"The same phone number is on line {seenPhones[p2]}."));
-                if (r.Email is { } e && takenEmails.Contains(e)) errors.Add(new(r.Line, "This email already belongs to a customer."));
-                else if (r.Email is { } e2 && !seenEmails.TryAdd(e2, r.Line)) errors.Add(new(r.Line, $"The same email is on line {seenEmails[e2]}."));
-                if (r.Cpf is { } c && takenCpfs.Contains(c)) errors.Add(new(r.Line, "This CPF already belongs to a customer."));
-                else if (r.Cpf is { } c2 && !seenCpfs.TryAdd(c2, r.Line)) errors.Add(new(r.Line, $"The same CPF is on line {seenCpfs[c2]}."));
+                if (r.Phone is { } p && takenPhones.Contains(p)) errors.Add(new(r.Line, "phone", ErrorText.Of("import_phone_taken")));
+                else if (r.Phone is { } p2 && !seenPhones.TryAdd(p2, r.Line)) errors.Add(new(r.Line, "phone", ErrorText.Of("import_phone_repeated", new { line = seenPhones[p2] })));
+                if (r.Email is { } e && takenEmails.Contains(e)) errors.Add(new(r.Line, "email", ErrorText.Of("import_email_taken")));
+                else if (r.Email is { } e2 && !seenEmails.TryAdd(e2, r.Line)) errors.Add(new(r.Line, "email", ErrorText.Of("import_email_repeated", new { line = seenEmails[e2] })));
+                if (r.Cpf is { } c && takenCpfs.Contains(c)) errors.Add(new(r.Line, "cpf", ErrorText.Of("import_cpf_taken")));
+                else if (r.Cpf is { } c2 && !seenCpfs.TryAdd(c2, r.Line)) errors.Add(new(r.Line, "cpf", ErrorText.Of("import_cpf_repeated", new { line = seenCpfs[c2] })));
             }
             var sorted = errors.OrderBy(e => e.Line).ToList();
             var total = rows.Count + sorted.Select(e => e.Line).Distinct().Count(l => rows.All(r => r.Line != l));
@@ -76,11 +84,11 @@ public sealed class ImportCustomers(LedgerUnit unit, TenantContext tenant, TimeP
                 // No consent is assumed for imported members: they are not messaged until they opt in.
                 if (r.OpeningCents > 0)
                     books.Credit(account, EntryKind.Adjustment, r.OpeningCents, "Opening balance brought from your previous program", now, rules.ExpiryDays,
-                        ruleVersion: rules.Version, authorUserId: actor.UserId);
+                        ruleVersion: rules.Version, authorUserId: actor.UserId, text: EntryText.OpeningBalance);
                 books.Emit(Events.CustomerJoined, customer.Id, customer.Id, new { customerId = customer.Id, claimedWalkIn = false, source = "import" });
             }
             RecordAudit.Add(db, actor, now, "customers.imported", $"{rows.Count} customers imported from CSV with {Programs.RewardUnits.Format(opening, rules.RewardType, "points", "BRL", "en")} of opening balances",
-                "customers", null, null, new { rows = rows.Count, openingBalanceCents = opening });
+                "customers", null, null, new { rows = rows.Count, openingBalanceCents = opening }, values: new { rows = rows.Count, opening });
             await db.SaveChangesAsync(ct);
             return new Result(rows.Count, rows.Count, opening, [], false);
         }, ct);
@@ -93,25 +101,26 @@ public sealed class ImportCustomers(LedgerUnit unit, TenantContext tenant, TimeP
         var errors = new List<RowError>();
         using var reader = new StreamReader(csv, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         var lines = ReadRecords(reader).ToList();
-        if (lines.Count == 0) { errors.Add(new(1, "The file is empty.")); return (rows, errors); }
+        if (lines.Count == 0) { errors.Add(new(1, "", ErrorText.Of("import_file_empty"))); return (rows, errors); }
         var header = lines[0].Fields.Select(h => h.Trim().ToLowerInvariant()).ToList();
         if (!header.Contains("name") || !(header.Contains("phone") || header.Contains("email")))
         {
-            errors.Add(new(1, "The first line must name the columns: name, phone, email, cpf, birth_date, opening_balance."));
+            errors.Add(new(1, "", ErrorText.Of("import_header_required")));
             return (rows, errors);
         }
         string? Get(List<string> f, string column) { var i = header.IndexOf(column); return i >= 0 && i < f.Count && !string.IsNullOrWhiteSpace(f[i]) ? f[i].Trim() : null; }
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var badLines = 0;
         foreach (var (line, fields) in lines.Skip(1))
         {
             if (fields.All(string.IsNullOrWhiteSpace)) continue;
-            if (rows.Count + errors.Count >= MaxRows) { errors.Add(new(line, $"At most {MaxRows} rows per file.")); break; }
-            var problems = new List<string>();
+            if (rows.Count + badLines >= MaxRows) { errors.Add(new(line, "", ErrorText.Of("import_too_many_rows", new { maximum = MaxRows }))); break; }
+            var problems = new List<RowError>();
             DateOnly? birth = null;
             if (Get(fields, "birth_date") is { } b)
             {
                 if (DateOnly.TryParseExact(b, ["yyyy-MM-dd", "dd/MM/yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) birth = d;
-                else problems.Add("birth_date: use YYYY-MM-DD or DD/MM/YYYY");
+                else problems.Add(new(line, BirthDateColumn, ErrorText.Of("import_birth_date_format")));
             }
             long opening = 0;
             if (Get(fields, "opening_balance") is { } ob)
@@ -120,7 +129,7 @@ public sealed class ImportCustomers(LedgerUnit unit, TenantContext tenant, TimeP
                     ? (Programs.RewardUnits.Parse(ob, rewardType, "pt-BR") ?? Programs.RewardUnits.Parse(ob, rewardType, "en")) is { } n and >= 0 ? n : (long?)null
                     : Money.Parse(ob, ob.Contains(',') ? "pt-BR" : "en");
                 if (parsed is null)
-                    problems.Add(rewardType == Programs.RewardType.Points ? "opening_balance: not a whole number of points (e.g. 150)" : "opening_balance: not an amount (e.g. 12.50)");
+                    problems.Add(new(line, OpeningBalanceColumn, ErrorText.Of(rewardType == Programs.RewardType.Points ? "import_opening_points" : "import_opening_amount")));
                 else opening = parsed.Value;
             }
             (string? Phone, string? Email, string? Cpf) normalized = (null, null, null);
@@ -131,13 +140,15 @@ public sealed class ImportCustomers(LedgerUnit unit, TenantContext tenant, TimeP
             }
             catch (OperationFailed failed)
             {
-                problems.AddRange(failed.Errors.Select(e => $"{Column(e.Key)}: {string.Join(" ", e.Value)}"));
+                problems.AddRange(failed.Messages.SelectMany(m => m.Value.Select(t => new RowError(line, Column(m.Key), t))));
             }
-            if (problems.Count > 0) errors.Add(new(line, string.Join("; ", problems)));
+            if (problems.Count > 0) { errors.AddRange(problems); badLines++; }
             else rows.Add(new Row(line, Get(fields, "name")!, normalized.Phone, normalized.Email, normalized.Cpf, birth, opening));
         }
         return (rows, errors);
     }
+
+    private const string BirthDateColumn = "birth_date", OpeningBalanceColumn = "opening_balance";
 
     private static string Column(string field) => field switch { "birthDate" => "birth_date", "" => "row", _ => field };
 

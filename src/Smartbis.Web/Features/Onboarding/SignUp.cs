@@ -83,7 +83,7 @@ public sealed class SignUp(SmartbisDb db, UserManager<AppUser> users, TimeProvid
         db.Memberships.Add(new Membership { UserId = owner.Id, Role = StaffRole.Owner, CreatedAt = now });
         db.OnboardingProgress.Add(new OnboardingProgress());
         RecordAudit.Add(db, new AuditActor(owner.Id, email, null, null), now, "tenant.created",
-            $"Program created: {tenant.Name} ({slug})", "tenant", tenant.Id, null, new { tenant.Name, tenant.Slug, r.RewardType, EarnRateBps = bps, PointsPerCurrencyUnit = points ? perUnit : null, tenant.CurrencyName, tenant.PlanCode, tenant.TrialEndsAt });
+            $"Program created: {tenant.Name} ({slug})", "tenant", tenant.Id, null, new { tenant.Name, tenant.Slug, r.RewardType, EarnRateBps = bps, PointsPerCurrencyUnit = points ? perUnit : null, tenant.CurrencyName, tenant.PlanCode, tenant.TrialEndsAt }, values: new { name = tenant.Name, slug });
         await db.SaveChangesAsync(ct);
         var rules = points
             ? new ProgramRules { RewardType = RewardType.Points, PointsPerCurrencyUnit = perUnit!.Value, EarnRateBps = 0, MinRedeemBalanceCents = 0 }

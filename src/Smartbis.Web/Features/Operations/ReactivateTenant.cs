@@ -39,7 +39,7 @@ public sealed class ReactivateTenant(LedgerUnit unit, TimeProvider clock)
                 .ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, MessageStatus.Skipped).SetProperty(m => m.Error, SkippedReason), ct);
             RecordAudit.Add(db, actor, now, "tenant.reactivated", $"Reactivated by the platform operator: {reason}", "tenant", request.TenantId,
                 before: new { status = nameof(TenantStatus.Suspended), suspendedAt = before.SuspendedAt, suspensionReason = before.SuspensionReason },
-                after: new { status = nameof(TenantStatus.Active), reason, messagesSkipped = skipped });
+                after: new { status = nameof(TenantStatus.Active), reason, messagesSkipped = skipped }, values: new { reason });
             await db.SaveChangesAsync(ct);
             return new Result(skipped);
         }, ct);

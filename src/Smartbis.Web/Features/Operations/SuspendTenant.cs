@@ -33,7 +33,7 @@ public sealed class SuspendTenant(LedgerUnit unit, TimeProvider clock)
                 throw new OperationFailed("conflict", "tenant_already_suspended", "", 409);
             }
             RecordAudit.Add(db, actor, now, "tenant.suspended", $"Suspended by the platform operator: {reason}", "tenant", request.TenantId,
-                before: new { status = nameof(TenantStatus.Active) }, after: new { status = nameof(TenantStatus.Suspended), reason });
+                before: new { status = nameof(TenantStatus.Active) }, after: new { status = nameof(TenantStatus.Suspended), reason }, values: new { reason });
             await db.SaveChangesAsync(ct);
             return 0;
         }, ct);

@@ -54,7 +54,7 @@ public sealed class ChangePlan(LedgerUnit unit, TimeProvider clock)
         await db.LimitGraces.Where(g => g.TenantId == tenantId).ExecuteDeleteAsync(ct);
         var reason = string.IsNullOrWhiteSpace(r.Reason) ? "" : $": {r.Reason.Trim()}";
         RecordAudit.Add(db, actor, now, "plan.changed", $"Plan changed from {from} to {target.Code}{reason}", "tenant", tenantId,
-            before, new { PlanCode = target.Code, r.TrialEndsAt, Stops = consequences.Select(c => c.What).ToArray(), r.Reason });
+            before, new { PlanCode = target.Code, r.TrialEndsAt, Stops = consequences.Select(c => c.What).ToArray(), r.Reason }, values: new { from, to = target.Code, reason = string.IsNullOrWhiteSpace(r.Reason) ? "" : $"({r.Reason.Trim()})" });
         await db.SaveChangesAsync(ct);
         return new Result(from, target.Code, consequences, true);
     }

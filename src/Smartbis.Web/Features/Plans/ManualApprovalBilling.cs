@@ -32,7 +32,7 @@ public sealed class ManualApprovalBilling(SmartbisDb db, LedgerUnit unit, IEmail
         };
         db.UpgradeRequests.Add(request);
         RecordAudit.Add(db, owner, now, "plan.upgrade_requested", $"Plan change requested from {current.Code} to {target.Code}", "upgrade_request",
-            request.Id, null, new { request.FromPlanCode, request.ToPlanCode });
+            request.Id, null, new { request.FromPlanCode, request.ToPlanCode }, values: new { from = current.Code, to = target.Code });
         await db.SaveChangesAsync(ct);
         return request;
     }
@@ -58,7 +58,7 @@ public sealed class ManualApprovalBilling(SmartbisDb db, LedgerUnit unit, IEmail
             request.Note = note;
             RecordAudit.Add(db, decidedBy, now, approve ? "plan.upgrade_approved" : "plan.upgrade_refused",
                 $"Plan change to {request.ToPlanCode} {(approve ? "approved" : "refused")}", "upgrade_request", request.Id,
-                new { Status = nameof(UpgradeStatus.Pending) }, new { Status = request.Status.ToString(), note });
+                new { Status = nameof(UpgradeStatus.Pending) }, new { Status = request.Status.ToString(), note }, values: new { to = request.ToPlanCode });
             await db.SaveChangesAsync(ct);
             if (approve)
                 await ChangePlan.ExecuteInAsync(db, new ChangePlan.Request(tenantId, request.ToPlanCode, $"upgrade request {request.Id} approved"), decidedBy, now, ct);

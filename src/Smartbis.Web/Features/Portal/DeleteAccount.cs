@@ -64,14 +64,14 @@ public sealed class DeleteAccount(LedgerUnit unit, TenantContext tenant, TimePro
             lot.Status = LotStatus.Expired;
         }
         if (pending > 0 || available > 0)
-            books.Post(account, EntryKind.Adjustment, reason, pending: -pending, available: -available);
+            books.Post(account, EntryKind.Adjustment, reason, pending: -pending, available: -available, text: EntryText.AccountDeleted);
 
         foreach (var voucher in await db.Vouchers.Where(v => v.CustomerId == customerId && v.Status == VoucherStatus.Issued).ToListAsync(ct))
         {
             voucher.Status = VoucherStatus.Cancelled;
             voucher.CancelledAt = books.Now;
             voucher.CancelReason = reason;
-            books.Post(account, EntryKind.Adjustment, reason, voucher: -voucher.ValueCents, voucherId: voucher.Id);
+            books.Post(account, EntryKind.Adjustment, reason, voucher: -voucher.ValueCents, voucherId: voucher.Id, text: EntryText.AccountDeleted);
             vouchers += voucher.ValueCents;
         }
         return new Result(pending, available, vouchers);

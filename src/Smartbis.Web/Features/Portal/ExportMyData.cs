@@ -32,12 +32,26 @@ public sealed class ExportMyData(SmartbisDb db, TimeProvider clock)
                 p.AmountCents, p.PaidWithCashbackCents, p.PaidWithVoucherCents, p.EarnedCents, p.RateBps, p.RefundedCents,
                 Lines = p.Lines.Select(l => new { l.Category, l.AmountCents, l.Excluded }).ToList(),
             }).ToListAsync(ct);
-        var entries = await db.LedgerEntries.AsNoTracking().Where(e => e.CustomerId == customerId).OrderBy(e => e.CreatedAt).ThenBy(e => e.Id)
-            .Select(e => new
-            {
-                e.Id, Kind = e.Kind.ToString(), e.Reason, e.PendingDeltaCents, e.AvailableDeltaCents, e.ClawbackDeltaCents, e.VoucherDeltaCents,
-                e.PurchaseId, e.VoucherId, e.LotExpiresAt, e.CreatedAt,
-            }).ToListAsync(ct);
+        // Each entry in the member's own language (their locale), put into words from its kind and values (EntryText).
+        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == db.Tenant.Require(), ct);
+        var words = Infrastructure.TextContext.For(tenant, await Programs.RewardUnits.OfTenantAsync(db, ct), Infrastructure.TextContext.CultureOf(profile.Locale ?? tenant.Locale));
+        var rows = await (from e in db.LedgerEntries.AsNoTracking().Where(e => e.CustomerId == customerId)
+                          join p in db.Purchases on e.PurchaseId equals (Guid?)p.Id into ps
+                          from p in ps.DefaultIfEmpty()
+                          join st in db.Stores on p.StoreId equals st.Id into sts
+                          from st in sts.DefaultIfEmpty()
+                          join v in db.Vouchers on e.VoucherId equals (Guid?)v.Id into vs
+                          from v in vs.DefaultIfEmpty()
+                          orderby e.CreatedAt, e.Id
+                          select new { e, Store = st.Name, VoucherCode = v.Code }).ToListAsync(ct);
+        var entries = rows.Select(r => new
+        {
+            r.e.Id, Kind = r.e.Kind.ToString(),
+            Description = Ledger.EntryText.Render(new Ledger.EntryText.View(r.e.Kind, r.e.Text, r.e.TextValues, r.e.Reason, r.e.PendingDeltaCents,
+                r.e.AvailableDeltaCents, r.e.ClawbackDeltaCents, r.e.VoucherDeltaCents, r.e.RateBps, r.Store, r.VoucherCode), words),
+            r.e.PendingDeltaCents, r.e.AvailableDeltaCents, r.e.ClawbackDeltaCents, r.e.VoucherDeltaCents,
+            r.e.PurchaseId, r.e.VoucherId, r.e.LotExpiresAt, r.e.CreatedAt,
+        }).ToList();
         var vouchers = await db.Vouchers.AsNoTracking().Where(v => v.CustomerId == customerId).OrderBy(v => v.IssuedAt)
             .Select(v => new { v.Code, v.ValueCents, Status = v.Status.ToString(), v.IssuedAt, v.ExpiresAt, v.RedeemedAt, v.CancelledAt }).ToListAsync(ct);
         var referred = await db.Customers.AsNoTracking().Where(c => c.ReferredByCustomerId == customerId).OrderBy(c => c.JoinedAt)

@@ -35,7 +35,7 @@ public sealed class UpdateProgram(SmartbisDb db, SaveProgramRules save, TimeProv
             tenant.PrimaryColor = r.PrimaryColor;
             RecordAudit.Add(db, actor, now, "program.updated", $"Program rules saved as version {saved.Version}",
                 "program_rules", saved.Version, new { rules = describe(current), branding = brandingBefore },
-                new { rules = describe(saved), branding = new { tenant.CurrencyName, tenant.PrimaryColor } });
+                new { rules = describe(saved), branding = new { tenant.CurrencyName, tenant.PrimaryColor } }, values: new { version = saved.Version });
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return saved;

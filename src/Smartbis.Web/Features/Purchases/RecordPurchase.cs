@@ -132,7 +132,7 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
                     values: new { available = amountOf(account.AvailableCents) });
             await books.ConsumeAvailableAsync(customer.Id, r.PayWithCashbackCents, ct);
             books.Post(account, EntryKind.Redeem, $"Paid {Money.Format(r.PayWithCashbackCents, tenantRow.CurrencyCode, tenantRow.Locale)} of a purchase at {store.Name}",
-                available: -r.PayWithCashbackCents, purchaseId: purchase.Id);
+                available: -r.PayWithCashbackCents, purchaseId: purchase.Id, text: EntryText.Redeem(r.PayWithCashbackCents, store.Name));
             purchase.PaidWithCashbackCents = r.PayWithCashbackCents;
             books.Emit(Events.CashbackRedeemed, customer.Id, purchase.Id, new { purchaseId = purchase.Id, amountCents = r.PayWithCashbackCents });
         }
@@ -159,7 +159,8 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         var credited = books.Credit(account, EntryKind.Earn, earned,
             rules.IsPoints ? $"{earned} points ({rate} per {tenantRow.CurrencyCode} 1) on your purchase at {store.Name}"
                            : $"{rate / 100m:0.##}% cashback on your purchase at {store.Name}",
-            Max(occurredAt, now).AddDays(rules.PendingDays), rules.ExpiryDays, purchase.Id, rules.Version, rate, r.CashierUserId);
+            Max(occurredAt, now).AddDays(rules.PendingDays), rules.ExpiryDays, purchase.Id, rules.Version, rate, r.CashierUserId,
+            rules.IsPoints ? EntryText.EarnPoints(earned, store.Name) : EntryText.Earn(rate, store.Name));
         if (backdated) await DetectAnomalies.BackdatedAsync(db, purchase, store.Name, now, ct);
         if (earned > 0)
             books.Emit(Events.CashbackEarned, customer.Id, purchase.Id, new

@@ -71,7 +71,7 @@ public sealed class RefundPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         // 1. Give back the cashback/voucher value that paid for the refunded part, as available credit.
         if (giveBack > 0)
             books.Credit(account, EntryKind.RefundCredit, giveBack, "Cashback returned for a refunded purchase", books.Now, rules.ExpiryDays,
-                purchaseId: p.Id, ruleVersion: rules.Version, authorUserId: r.UserId);
+                purchaseId: p.Id, ruleVersion: rules.Version, authorUserId: r.UserId, text: EntryText.RefundCredit);
         await db.SaveChangesAsync(ct); // so the lot queries below see the credit just given back
 
         // 2. Reverse the cashback earned on the refunded part.
@@ -88,12 +88,13 @@ public sealed class RefundPurchase(LedgerUnit unit, TenantContext tenant, TimePr
             lot.RemainingCents -= take;
             if (lot.RemainingCents == 0) lot.Status = LotStatus.Reversed;
             books.Post(account, EntryKind.Reverse, $"Cashback reversed: purchase refunded ({reason})",
-                pending: wasPending ? -take : 0, available: wasPending ? 0 : -take, purchaseId: p.Id, lot: lot, authorUserId: r.UserId);
+                pending: wasPending ? -take : 0, available: wasPending ? 0 : -take, purchaseId: p.Id, lot: lot, authorUserId: r.UserId,
+                text: EntryText.Reverse(reason));
             left -= take;
         }
         if (left > 0)
             books.Post(account, EntryKind.Reverse, $"Cashback already used on a refunded purchase, settled from future cashback ({reason})",
-                clawback: left, purchaseId: p.Id, authorUserId: r.UserId);
+                clawback: left, purchaseId: p.Id, authorUserId: r.UserId, text: EntryText.ReverseOwed(reason));
 
         p.RefundedCents = refundedTotal;
         p.ReversedEarnCents += reverse;

@@ -53,7 +53,7 @@ public static class QualifyReferral
                 referral.ReferrerRewardCents = rules.ReferrerRewardCents;
                 books.Credit(referrerAccount, EntryKind.ReferralBonus, rules.ReferrerRewardCents,
                     $"Referral reward: {FirstName(referee.Name)} joined through you and made a first purchase", now, rules.ExpiryDays,
-                    ruleVersion: rules.Version);
+                    ruleVersion: rules.Version, text: EntryText.ReferralBonus(FirstName(referee.Name)));
             }
             else
             {
@@ -64,7 +64,8 @@ public static class QualifyReferral
         {
             referral.RefereeRewardCents = rules.RefereeRewardCents;
             books.Credit(refereeAccount, EntryKind.WelcomeBonus, rules.RefereeRewardCents,
-                "Welcome reward for joining through a friend's invitation", now, rules.ExpiryDays, ruleVersion: rules.Version);
+                "Welcome reward for joining through a friend's invitation", now, rules.ExpiryDays, ruleVersion: rules.Version,
+                text: EntryText.ReferralWelcome);
         }
         books.Emit(ReferralRewarded, referrerId, referee.Id, new
         {

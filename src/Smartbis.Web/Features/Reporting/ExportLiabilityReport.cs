@@ -43,7 +43,7 @@ public sealed class ExportLiabilityReport(SmartbisDb db, TimeProvider clock)
         csv.AppendLine($"expired_in_period,{M(report.ExpiredCents)}");
         csv.AppendLine($"breakage_rate,{(report.BreakageRate ?? 0).ToString("0.0000", inv)}");
         RecordAudit.Add(db, actor, clock.GetUtcNow(), "report.exported",
-            $"Liability report exported ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})", "report", "liability");
+            $"Liability report exported ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})", "report", "liability", values: new { from = from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), to = to.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
         await db.SaveChangesAsync(ct);
         return Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
     }

@@ -46,8 +46,9 @@ public sealed class ExportResults(SmartbisDb db, TimeProvider clock)
         csv.AppendLine("join_month,members," + string.Join(',', Enumerable.Range(0, RollUpResults.MaxMonthOffset + 1).Select(i => $"month_{i}")));
         foreach (var c in r.Cohorts)
             csv.AppendLine($"{c.JoinMonth:yyyy-MM},{c.Members}," + string.Join(',', c.Retention.Select(x => x is { } v ? Rate(v) : "")));
-        RecordAudit.Add(db, actor, clock.GetUtcNow(), "report.exported",
-            $"Results report exported (members who joined {r.FromMonth:yyyy-MM} to {r.ToMonth:yyyy-MM})", "report", "results");
+        RecordAudit.Add(db, actor, clock.GetUtcNow(), "results.exported",
+            $"Results report exported (members who joined {r.FromMonth:yyyy-MM} to {r.ToMonth:yyyy-MM})", "report", "results",
+            values: new { from = r.FromMonth.ToString("yyyy-MM", Inv), to = r.ToMonth.ToString("yyyy-MM", Inv) });
         await db.SaveChangesAsync(ct);
         return Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
     }

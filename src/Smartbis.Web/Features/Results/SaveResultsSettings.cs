@@ -63,7 +63,7 @@ public sealed class SaveResultsSettings(SmartbisDb db, TenantContext tenant, Tim
         var what = !next.ControlGroupEnabled ? (previous is { ControlGroupEnabled: true } ? "control group turned off (measurement ended)" : "results settings saved")
             : previous is { ControlGroupEnabled: true } ? "control group changed" : "control group turned on";
         RecordAudit.Add(db, actor, now, "results.settings_saved", $"Results settings version {next.Version}: {what}", "results", next.Version,
-            before: previous is null ? null : Describe(previous), after: Describe(next));
+            before: previous is null ? null : Describe(previous), after: Describe(next), values: new { version = next.Version });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return next;

@@ -25,7 +25,7 @@ public sealed class ArchiveReward(LedgerUnit unit, TenantContext tenant, TimePro
             reward.ArchivedAt = archive ? now : null;
             reward.UpdatedAt = now;
             RecordAudit.Add(db, actor, now, archive ? "reward.archived" : "reward.restored",
-                $"Reward {reward.Name} {(archive ? "archived" : "back in the catalogue")}", "reward", reward.Id, before, SaveReward.AuditSnapshot(reward));
+                $"Reward {reward.Name} {(archive ? "archived" : "back in the catalogue")}", "reward", reward.Id, before, SaveReward.AuditSnapshot(reward), values: new { name = reward.Name });
             return await db.SaveChangesAsync(ct);
         }, ct);
 }

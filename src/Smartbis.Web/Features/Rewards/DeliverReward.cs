@@ -42,7 +42,7 @@ public sealed class DeliverReward(LedgerUnit unit, TenantContext tenant, TimePro
             db.OutboxEvents.Add(OutboxEvent.Of(RewardEvents.Delivered, claim.CustomerId, claim.Id,
                 new { claimId = claim.Id, rewardId = claim.RewardId, rewardName = claim.RewardName, storeId }, now));
             RecordAudit.Add(db, actor with { StoreId = storeId }, now, "reward.delivered", $"Reward {claim.RewardName} delivered (code {Codes.Display(claim.Code)})",
-                "reward_claim", claim.Id, new { Status = nameof(ClaimStatus.Claimed) }, new { Status = nameof(ClaimStatus.Delivered), DeliveredStoreId = storeId });
+                "reward_claim", claim.Id, new { Status = nameof(ClaimStatus.Claimed) }, new { Status = nameof(ClaimStatus.Delivered), DeliveredStoreId = storeId }, values: new { name = claim.RewardName, code = Codes.Display(claim.Code) });
             await db.SaveChangesAsync(ct);
             return new Result(claim.Id, claim.CustomerId, claim.RewardName, Codes.Display(claim.Code), now);
         }, ct);

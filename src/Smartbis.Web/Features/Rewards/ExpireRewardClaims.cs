@@ -59,7 +59,7 @@ public sealed class ExpireRewardClaims(LedgerUnit unit)
             {
                 books.Credit(accounts[claim.CustomerId], EntryKind.RewardReturn, claim.CostPoints,
                     $"Points back: reward {claim.RewardName} (code {Codes.Display(claim.Code)}) was not claimed in time", now, rules.ExpiryDays,
-                    ruleVersion: rules.Version);
+                    ruleVersion: rules.Version, text: EntryText.RewardReturn(claim.RewardName, claim.Code));
                 claim.ReturnedPoints = claim.CostPoints;
                 returned += claim.CostPoints;
             }

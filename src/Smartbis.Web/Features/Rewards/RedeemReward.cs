@@ -66,7 +66,8 @@ public sealed class RedeemReward(LedgerUnit unit, TenantContext tenant, TimeProv
                 ReturnPointsOnExpiry = reward.ReturnPointsOnExpiry,
             };
             var entry = books.Post(account, EntryKind.RewardRedeem, $"Reward redeemed: {reward.Name} (code {Codes.Display(claim.Code)})",
-                available: -reward.CostPoints, ruleVersion: rules.Version, authorUserId: actor.UserId);
+                available: -reward.CostPoints, ruleVersion: rules.Version, authorUserId: actor.UserId,
+                text: EntryText.RewardRedeem(reward.Name, claim.Code));
             claim.LedgerEntryId = entry.Id;
             db.RewardClaims.Add(claim);
             if (reward.Stock is { } stock) reward.Stock = stock - 1;
@@ -79,7 +80,7 @@ public sealed class RedeemReward(LedgerUnit unit, TenantContext tenant, TimeProv
                 Balances.Of(account));
             RecordAudit.Add(db, actor, now, "reward.redeemed",
                 $"{Programs.RewardUnits.Format(reward.CostPoints, Programs.RewardType.Points, unitName, locale: "en")} of {(customer.Name.Length > 0 ? customer.Name : "a walk-in")} redeemed for {reward.Name} ({r.Source})",
-                "reward_claim", claim.Id, null, new { claim.RewardId, claim.CustomerId, claim.CostPoints, claim.Channel, claim.RedeemedStoreId, claim.ExpiresAt });
+                "reward_claim", claim.Id, null, new { claim.RewardId, claim.CustomerId, claim.CostPoints, claim.Channel, claim.RedeemedStoreId, claim.ExpiresAt }, values: new { points = reward.CostPoints, customer = customer.Name.Length > 0 ? customer.Name : "—", name = reward.Name, source = r.Source });
             return result;
         }, ct);
     }

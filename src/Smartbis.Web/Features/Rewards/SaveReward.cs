@@ -67,7 +67,7 @@ public sealed class SaveReward(LedgerUnit unit, TenantContext tenant, TimeProvid
             reward.UpdatedAt = now;
             if (isNew) db.Rewards.Add(reward);
             RecordAudit.Add(db, actor, now, isNew ? "reward.created" : "reward.updated",
-                $"Reward {reward.Name} {(isNew ? "added to" : "changed in")} the catalogue", "reward", reward.Id, before, Snapshot(reward));
+                $"Reward {reward.Name} {(isNew ? "added to" : "changed in")} the catalogue", "reward", reward.Id, before, Snapshot(reward), values: new { name = reward.Name });
             await db.SaveChangesAsync(ct);
             return reward.Id;
         }, ct);

@@ -82,7 +82,7 @@ public sealed class AcceptInvitation(SmartbisDb db, UserManager<AppUser> users, 
         var membership = new Membership { UserId = user.Id, Role = inv.Role, StoreId = inv.StoreId, CreatedAt = now };
         db.Memberships.Add(membership);
         RecordAudit.Add(db, new AuditActor(user.Id, inv.Email, inv.StoreId, null), now, "staff.joined", $"{inv.Email} accepted the invitation as {inv.Role}",
-            "membership", membership.Id, null, new { inv.Email, Role = inv.Role.ToString(), inv.StoreId });
+            "membership", membership.Id, null, new { inv.Email, Role = inv.Role.ToString(), inv.StoreId }, values: new { email = inv.Email, role = inv.Role.ToString() });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (user, found);

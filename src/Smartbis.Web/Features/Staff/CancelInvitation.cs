@@ -14,7 +14,7 @@ public sealed class CancelInvitation(SmartbisDb db, TimeProvider clock)
         if (i is null) return false;
         var now = clock.GetUtcNow();
         i.RevokedAt = now;
-        RecordAudit.Add(db, actor, now, "staff.invitation_cancelled", $"Invitation of {i.Email} cancelled", "invitation", i.Id);
+        RecordAudit.Add(db, actor, now, "staff.invitation_cancelled", $"Invitation of {i.Email} cancelled", "invitation", i.Id, values: new { email = i.Email });
         await db.SaveChangesAsync(ct);
         return true;
     }

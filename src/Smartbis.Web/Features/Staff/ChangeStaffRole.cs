@@ -26,7 +26,7 @@ public sealed class ChangeStaffRole(SmartbisDb db, RevokeStaffSessions revoke, T
             m.Role = role;
             m.StoreId = role == StaffRole.Cashier ? storeId : null;
             RecordAudit.Add(db, actor, clock.GetUtcNow(), "staff.updated", $"Role of a staff member set to {role}", "membership", m.Id,
-                before, new { Role = m.Role.ToString(), m.StoreId });
+                before, new { Role = m.Role.ToString(), m.StoreId }, values: new { role = role.ToString() });
             await db.SaveChangesAsync(ct);
             if (changed) await revoke.ExecuteAsync(m.UserId, ct);
             await tx.CommitAsync(ct);

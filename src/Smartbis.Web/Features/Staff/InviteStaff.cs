@@ -50,7 +50,7 @@ public sealed class InviteStaff(SmartbisDb db, IEmailSender email, TimeProvider 
         };
         db.StaffInvitations.Add(invitation);
         RecordAudit.Add(db, actor, now, "staff.invited", $"{address} invited as {r.Role}", "invitation", invitation.Id,
-            null, new { invitation.Email, Role = r.Role.ToString(), invitation.StoreId, invitation.ExpiresAt });
+            null, new { invitation.Email, Role = r.Role.ToString(), invitation.StoreId, invitation.ExpiresAt }, values: new { email = address, role = r.Role.ToString() });
         await db.SaveChangesAsync(ct);
 
         var link = $"{r.BaseUrl.TrimEnd('/')}/signup/invite/{token}";

@@ -26,7 +26,7 @@ public sealed class RemoveStaffMember(SmartbisDb db, RevokeStaffSessions revoke,
             var email = await db.Users.Where(u => u.Id == m.UserId).Select(u => u.Email).SingleOrDefaultAsync(ct);
             db.Memberships.Remove(m);
             RecordAudit.Add(db, actor, clock.GetUtcNow(), "staff.deactivated", $"{email} removed from the staff", "membership", m.Id,
-                new { email, Role = m.Role.ToString(), m.StoreId }, null);
+                new { email, Role = m.Role.ToString(), m.StoreId }, null, values: new { email });
             await db.SaveChangesAsync(ct);
             await revoke.ExecuteAsync(m.UserId, ct);
             await tx.CommitAsync(ct);

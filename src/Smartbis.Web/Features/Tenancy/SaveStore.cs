@@ -27,7 +27,7 @@ public sealed class SaveStore(SmartbisDb db, TimeProvider clock)
         store.Active = r.Active;
         if (isNew) db.Stores.Add(store);
         RecordAudit.Add(db, actor, clock.GetUtcNow(), isNew ? "store.created" : "store.updated",
-            $"Store {store.Name} {(isNew ? "added" : "changed")}", "store", store.Id, before, new { store.Name, store.Address, store.Active });
+            $"Store {store.Name} {(isNew ? "added" : "changed")}", "store", store.Id, before, new { store.Name, store.Address, store.Active }, values: new { name = store.Name });
         await db.SaveChangesAsync(ct);
         return true;
     }

@@ -58,7 +58,7 @@ public sealed class SaveTierProgram(SmartbisDb db, TenantContext tenant, TimePro
         };
         db.Add(next);
         RecordAudit.Add(db, actor, now, "tiers.updated", $"Tiers saved as version {next.Version}", "tiers", next.Version,
-            before: previous is null ? null : Describe(previous), after: Describe(next));
+            before: previous is null ? null : Describe(previous), after: Describe(next), values: new { version = next.Version });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return next;

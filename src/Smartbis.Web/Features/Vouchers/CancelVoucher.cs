@@ -37,9 +37,10 @@ public sealed class CancelVoucher(LedgerUnit unit, TenantContext tenant, TimePro
             voucher.CancelledAt = now;
             voucher.CancelReason = reason.Trim();
             books.Post(account, EntryKind.VoucherCancel, $"Voucher {Codes.Display(voucher.Code)} cancelled: {reason.Trim()}",
-                voucher: -voucher.ValueCents, voucherId: voucher.Id, authorUserId: userId);
+                voucher: -voucher.ValueCents, voucherId: voucher.Id, authorUserId: userId,
+                text: EntryText.VoucherCancel(voucher.Code, reason.Trim()));
             books.Credit(account, EntryKind.VoucherCancel, voucher.ValueCents, $"Value of cancelled voucher {Codes.Display(voucher.Code)} returned",
-                now, rules.ExpiryDays, ruleVersion: rules.Version, authorUserId: userId);
+                now, rules.ExpiryDays, ruleVersion: rules.Version, authorUserId: userId, text: EntryText.VoucherCancelReturn(voucher.Code));
             books.Emit(Events.VoucherCancelled, customerId, voucher.Id, new { voucherId = voucher.Id, valueCents = voucher.ValueCents, reason });
             await db.SaveChangesAsync(ct);
             return Balances.Of(account);

@@ -82,7 +82,8 @@ public sealed class IssueVouchers(LedgerUnit unit)
         };
         books.Db.Vouchers.Add(voucher);
         books.Post(account, EntryKind.VoucherIssue, $"Voucher {Codes.Display(voucher.Code)} issued from your cashback",
-            available: -valueCents, voucher: valueCents, voucherId: voucher.Id, ruleVersion: rules.Version);
+            available: -valueCents, voucher: valueCents, voucherId: voucher.Id, ruleVersion: rules.Version,
+            text: EntryText.VoucherIssue(voucher.Code));
         books.Emit(Events.VoucherIssued, account.CustomerId, voucher.Id, new { voucherId = voucher.Id, valueCents, expiresAt = voucher.ExpiresAt });
         return voucher;
     }

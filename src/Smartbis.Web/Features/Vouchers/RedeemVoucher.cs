@@ -71,7 +71,7 @@ public sealed class RedeemVoucher(LedgerUnit unit, TenantContext tenant, TimePro
         voucher.RedeemedAt = books.Now;
         voucher.RedeemedPurchaseId = purchaseId;
         books.Post(account, EntryKind.VoucherRedeem, $"Voucher {Codes.Display(voucher.Code)} used", voucher: -voucher.ValueCents,
-            purchaseId: purchaseId, voucherId: voucher.Id);
+            purchaseId: purchaseId, voucherId: voucher.Id, text: EntryText.VoucherRedeem(voucher.Code));
         books.Emit(Events.VoucherRedeemed, voucher.CustomerId, voucher.Id, new { voucherId = voucher.Id, valueCents = voucher.ValueCents, purchaseId });
     }
 }

@@ -33,6 +33,10 @@ public sealed partial class IndexModel(SmartbisDb db, CurrentStaff staff, TimePr
     public FindCustomer.Found? Found { get; private set; }
     public FindCustomer.Card? Card { get; private set; }
     public ProgramRules? Rules { get; private set; }
+    private Features.Categories.CategoryNames? categoryNames;
+
+    /// <summary>A category as the cashier reads it: the merchant's name in the UI language (else the code, as CounterText words it).</summary>
+    public string CategoryName(string code) => categoryNames?.Of(code) is { } name && name != code ? name : L[code].Value;
     public CounterSettings Settings { get; private set; } = new();
     public IReadOnlyList<RecentRow> Recent { get; private set; } = [];
     public string? WalkIn { get; private set; }
@@ -79,6 +83,7 @@ public sealed partial class IndexModel(SmartbisDb db, CurrentStaff staff, TimePr
     {
         var now = Clock.GetUtcNow();
         Rules ??= await RulesInForce.FindAtAsync(Db, now);
+        if (Rules?.ExcludedCategories.Count > 0) categoryNames = await Features.Categories.CategoryNames.LoadAsync(Db);
         Settings = await SaveCounterSettings.LoadAsync(Db);
         var midnight = Local(now).Date;
         var startOfDay = new DateTimeOffset(midnight, Local(now).Offset).ToUniversalTime();

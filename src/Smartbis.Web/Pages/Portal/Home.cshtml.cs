@@ -14,7 +14,8 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
 {
     public sealed record DatedAmount(DateTimeOffset At, long Cents);
     public sealed record VoucherRow(string Code, long ValueCents, DateTimeOffset ExpiresAt);
-    public sealed record ActivityRow(DateTimeOffset At, EntryKind Kind, string Reason, long Pending, long Available, long Voucher, int? RateBps, string? Store);
+    public sealed record ActivityRow(DateTimeOffset At, EntryKind Kind, string Reason, long Pending, long Available, long Voucher, int? RateBps, string? Store,
+        string? Text = null, System.Text.Json.JsonDocument? TextValues = null, string? VoucherCode = null);
 
     public Balances Balances { get; private set; } = new(0, 0, 0, 0);
     public List<DatedAmount> Pending { get; private set; } = [];
@@ -69,8 +70,11 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
             from p in purchases.DefaultIfEmpty()
             join st in db.Stores on p.StoreId equals st.Id into stores
             from st in stores.DefaultIfEmpty()
+            join v in db.Vouchers on e.VoucherId equals (Guid?)v.Id into vouchers
+            from v in vouchers.DefaultIfEmpty()
             orderby e.CreatedAt descending, e.Id descending
-            select new ActivityRow(e.CreatedAt, e.Kind, e.Reason, e.PendingDeltaCents, e.AvailableDeltaCents, e.VoucherDeltaCents, e.RateBps, st.Name))
+            select new ActivityRow(e.CreatedAt, e.Kind, e.Reason, e.PendingDeltaCents, e.AvailableDeltaCents, e.VoucherDeltaCents, e.RateBps, st.Name,
+                e.Text, e.TextValues, v.Code))
             .ToListAsync();
         return Page();
     }
@@ -82,35 +86,10 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
             .Select(g => new DatedAmount(g.Min(r => r.At), g.Sum(r => r.Cents)))
             .ToList();
 
-    /// <summary>An entry in the member's words, in the UI language.</summary>
-    public string Describe(ActivityRow e)
-    {
-        var name = Tenant.CurrencyName;
-        var at = e.Store is null ? "" : e.Store;
-        return e.Kind switch
-        {
-            EntryKind.Earn when e.Store is not null && e.RateBps is { } rate && IsPoints => P["{0} per {1} on your purchase at {2}", Reward(rate), Money(100), at],
-            EntryKind.Earn when e.Store is not null && e.RateBps is { } bps => P["{0} {1} on your purchase at {2}", (bps / 100m).ToString("0.##", System.Globalization.CultureInfo.CurrentUICulture) + "%", name, at],
-            EntryKind.Earn => P["{0} on a purchase", name],
-            EntryKind.Release => P["{0} became available", name],
-            EntryKind.Redeem => e.Store is null ? P["Used to pay a purchase"] : P["Used to pay a purchase at {0}", at],
-            EntryKind.Expire => P["Expired"],
-            EntryKind.Reverse => P["Taken back: a purchase was returned"],
-            EntryKind.ClawbackOffset => P["Settled what a returned purchase had earned"],
-            EntryKind.RefundCredit => P["Back to your balance: a purchase was returned"],
-            EntryKind.VoucherIssue => P["Turned into a voucher"],
-            EntryKind.VoucherRedeem => P["Voucher used on a purchase"],
-            EntryKind.VoucherExpire => P["Voucher expired"],
-            EntryKind.VoucherCancel => P["Voucher cancelled: its value is back in your balance"],
-            EntryKind.ReferralBonus => P["Reward for inviting a friend"],
-            EntryKind.WelcomeBonus => P["Welcome bonus"],
-            EntryKind.BirthdayBonus => P["Happy birthday! A gift from us"],
-            EntryKind.ChallengeBonus => P["Challenge completed: {0}", e.Reason.Split(": ", 2) is [_, var challenge] ? challenge : e.Reason],
-            EntryKind.RewardRedeem => App.Rewards.RewardsText.Text(HttpContext, "Exchanged for a reward"),
-            EntryKind.RewardReturn => App.Rewards.RewardsText.Text(HttpContext, "Back to your balance: a reward was not claimed in time"),
-            _ => e.Reason, // a manager's adjustment: the reason as they wrote it
-        };
-    }
+    /// <summary>An entry in the member's words, in the UI language (<see cref="EntryText"/>).</summary>
+    public string Describe(ActivityRow e) =>
+        EntryText.Render(new EntryText.View(e.Kind, e.Text, e.TextValues, e.Reason, e.Pending, e.Available, 0, e.Voucher, e.RateBps, e.Store, e.VoucherCode),
+            Infrastructure.TextContext.For(Tenant, RewardType));
 
     /// <summary>The amount to show: a gain or a loss of the member, or a move between buckets shown without a sign.</summary>
     public string Amount(ActivityRow e) => e.Kind switch

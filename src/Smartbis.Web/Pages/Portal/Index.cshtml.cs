@@ -27,7 +27,8 @@ public sealed class IndexModel(SmartbisDb db, TimeProvider clock) : PortalPage
         {
             var now = clock.GetUtcNow();
             Program = await RulesInForce.AtAsync(db, now);
-            Rules = RulesInWords.Describe(Program, Tenant, Features.Reporting.Overview.Today(now, Tenant.TimeZone), P);
+            Rules = RulesInWords.Describe(Program, Tenant, Features.Reporting.Overview.Today(now, Tenant.TimeZone), P,
+                await Features.Categories.CategoryNames.LoadAsync(db));
         }
         catch (OperationFailed) { /* a program without rules yet: the page still shows the brand and the stores */ }
         return Page();

@@ -12,7 +12,8 @@ namespace Smartbis.Web.Pages.Portal;
 public static class RulesInWords
 {
     /// <param name="today">The tenant's local date: boosts that ended before it are not shown.</param>
-    public static List<string> Describe(ProgramRules r, Tenant t, DateOnly today, IStringLocalizer<PortalText> P)
+    /// <param name="categories">How the reader reads the excluded categories' codes (the merchant's names in their language).</param>
+    public static List<string> Describe(ProgramRules r, Tenant t, DateOnly today, IStringLocalizer<PortalText> P, Features.Categories.CategoryNames? categories = null)
     {
         string M(long cents) => Infrastructure.Money.Format(cents, t.CurrencyCode, t.Locale);
         string U(long amount) => RewardUnits.Format(amount, r.RewardType, t); // a ledger amount: money or points
@@ -32,7 +33,7 @@ public static class RulesInWords
         lines.Add(earn);
 
         if (r.MaxEarnPerPurchaseCents is { } cap) lines.Add(P["Up to {0} per purchase.", U(cap)]);
-        if (r.ExcludedCategories.Count > 0) lines.Add(P["Not earned on: {0}.", string.Join(", ", r.ExcludedCategories)]);
+        if (r.ExcludedCategories.Count > 0) lines.Add(P["Not earned on: {0}.", categories?.List(r.ExcludedCategories) ?? string.Join(", ", r.ExcludedCategories)]);
         foreach (var boost in r.Boosts.Where(b => b.EndsOn is null || b.EndsOn >= today))
         {
             var when = boost.Weekdays.Count > 0

@@ -17,7 +17,8 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
     public const int PageSize = 50;
     public static readonly string[] Areas = ["settings", "program", "store", "staff", "balance", "customer", "customers", "purchase", "voucher", "tenant"];
 
-    public sealed record Row(Guid Id, DateTimeOffset At, string Actor, string Action, string Summary, string? SubjectType, string? SubjectId, string? Before, string? After, string? Ip);
+    /// <summary>A log line; <paramref name="Title"/> and <paramref name="Detail"/> in the reader's language (<see cref="AuditText"/>).</summary>
+    public sealed record Row(Guid Id, DateTimeOffset At, string Actor, string Action, string Title, string? Detail, string? SubjectType, string? SubjectId, string? Before, string? After, string? Ip);
 
     [BindProperty(SupportsGet = true)] public string? Area { get; set; }
     [BindProperty(SupportsGet = true)] public string? Who { get; set; }
@@ -40,10 +41,11 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         if (To is { } t) { var end = Overview.StartOf(t.AddDays(1), Zone); q = q.Where(a => a.At < end); }
         PageNumber = Math.Clamp(PageNumber, 1, 100_000); // (p − 1) × 50 must not overflow into a negative OFFSET
         var rows = await q.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Skip((PageNumber - 1) * PageSize).Take(PageSize + 1)
-            .Select(a => new { a.Id, a.At, a.Actor, a.Action, a.Summary, a.SubjectType, a.SubjectId, a.Before, a.After, a.IpAddress }).ToListAsync();
+            .ToListAsync();
         HasMore = rows.Count > PageSize;
-        Rows = rows.Take(PageSize).Select(a => new Row(a.Id, a.At, a.Actor, a.Action, a.Summary, a.SubjectType, a.SubjectId,
-            a.Before?.RootElement.ToString(), a.After?.RootElement.ToString(), a.IpAddress)).ToList();
+        var words = Infrastructure.TextContext.For(staff.Tenant!, await Features.Programs.RewardUnits.OfTenantAsync(db));
+        Rows = rows.Take(PageSize).Select(a => (a, text: AuditText.Render(a, words))).Select(x => new Row(x.a.Id, x.a.At, x.a.Actor, x.a.Action,
+            x.text.Title, x.text.Detail, x.a.SubjectType, x.a.SubjectId, x.a.Before?.RootElement.ToString(), x.a.After?.RootElement.ToString(), x.a.IpAddress)).ToList();
     }
 
     public string Link(int page) =>

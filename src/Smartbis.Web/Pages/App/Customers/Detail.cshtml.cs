@@ -20,7 +20,7 @@ namespace Smartbis.Web.Pages.App.Customers;
 public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance adjust, IStringLocalizer<DashboardText> L) : PageModel
 {
     public sealed record Entry(DateTimeOffset At, EntryKind Kind, string Reason, long AvailableDelta, long PendingDelta, long VoucherDelta,
-        int? RateBps, int? RuleVersion, string? Store, string? Staff, DateTimeOffset? LotExpiresAt);
+        int? RateBps, int? RuleVersion, string? Store, string? Staff, DateTimeOffset? LotExpiresAt, string? Text = null, System.Text.Json.JsonDocument? TextValues = null, string? VoucherCode = null);
     public sealed record Lot(EntryKind Kind, long AmountCents, long RemainingCents, LotStatus Status, DateTimeOffset CreatedAt, DateTimeOffset AvailableAt, DateTimeOffset? ExpiresAt);
     public sealed record VoucherRow(string Code, long ValueCents, VoucherStatus Status, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RedeemedAt);
     public sealed record Referral(Guid Id, string Name, DateTimeOffset? JoinedAt);
@@ -97,6 +97,10 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
     /// <summary>Money (a voucher's value).</summary>
     public string FormatMoney(long cents) => Money.Format(cents, Tenant.CurrencyCode, System.Globalization.CultureInfo.CurrentCulture.Name);
     public RewardType RewardType { get; private set; }
+    /// <summary>An entry in the staff member's language (<see cref="EntryText"/>).</summary>
+    public string Describe(Entry e) =>
+        EntryText.Render(new EntryText.View(e.Kind, e.Text, e.TextValues, e.Reason, e.PendingDelta, e.AvailableDelta, 0, e.VoucherDelta, e.RateBps, e.Store, e.VoucherCode),
+            TextContext.For(Tenant, RewardType));
     public string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("g");
 
     private async Task<bool> LoadAsync(Guid id)
@@ -114,9 +118,11 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
                          from s in ss.DefaultIfEmpty()
                          join u in db.Users on (e.AuthorUserId ?? p.CashierUserId) equals u.Id into us
                          from u in us.DefaultIfEmpty()
+                         join v in db.Vouchers on e.VoucherId equals (Guid?)v.Id into vs
+                         from v in vs.DefaultIfEmpty()
                          orderby e.CreatedAt descending, e.Id descending
                          select new Entry(e.CreatedAt, e.Kind, e.Reason, e.AvailableDeltaCents, e.PendingDeltaCents, e.VoucherDeltaCents,
-                             e.RateBps, e.RuleVersion, s.Name, u.Email, e.LotExpiresAt))
+                             e.RateBps, e.RuleVersion, s.Name, u.Email, e.LotExpiresAt, e.Text, e.TextValues, v.Code))
             .Take(200).ToListAsync();
         Lots = await db.CreditLots.AsNoTracking().Where(l => l.CustomerId == id && (l.Status == LotStatus.Pending || l.Status == LotStatus.Available))
             .OrderBy(l => l.ExpiresAt == null).ThenBy(l => l.ExpiresAt)

@@ -45,7 +45,8 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         public string? CostPerPoint { get; set; }
         public string? MinPurchase { get; set; }
         public string? MaxEarnPerPurchase { get; set; }
-        public string? ExcludedCategories { get; set; }
+        /// <summary>Codes of the tenant's categories (checkboxes; a comma-separated value is split too).</summary>
+        public List<string> ExcludedCategories { get; set; } = [];
         public int PendingDays { get; set; }
         public int? ExpiryDays { get; set; }
         public string? MinRedeemBalance { get; set; }
@@ -81,6 +82,7 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
     public async Task OnGetAsync(bool saved = false)
     {
         Saved = saved;
+        await LoadCategoriesAsync();
         var current = await CurrentRulesAsync();
         Input = ToInput(current, Tenant);
         await LoadHistoryAsync(current);
@@ -94,6 +96,7 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
 
     public async Task<IActionResult> OnPostAsync([FromServices] UpdateProgram update)
     {
+        await LoadCategoriesAsync();
         var current = await CurrentRulesAsync();
         await LoadLockAsync(current);
         // A type posted while the choice is locked (a stale or forged form) is refused with the lock's reason; nothing is saved.
@@ -125,6 +128,16 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
             return Page();
         }
         return Redirect("/app/program?saved=true");
+    }
+
+    /// <summary>The merchant's categories, offered as the excluded categories' checkboxes (Features/Categories).</summary>
+    public List<Features.Categories.ProductCategory> CategoryOptions { get; private set; } = [];
+    private Features.Categories.CategoryNames? categoryNames;
+
+    private async Task LoadCategoriesAsync()
+    {
+        CategoryOptions = await db.ProductCategories.AsNoTracking().OrderBy(c => c.Code).ToListAsync();
+        categoryNames = await Features.Categories.CategoryNames.LoadAsync(db);
     }
 
     // A business without rules yet (made outside sign-up) starts from the defaults.
@@ -165,7 +178,7 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
             ["Cost per point"] = M(r.CostPerPointCents),
             ["Minimum purchase to earn"] = M(r.MinPurchaseCents),
             ["Cap per purchase"] = r.MaxEarnPerPurchaseCents is { } cap ? U(cap) : L["none"],
-            ["Excluded categories"] = r.ExcludedCategories.Count == 0 ? L["none"] : string.Join(", ", r.ExcludedCategories),
+            ["Excluded categories"] = r.ExcludedCategories.Count == 0 ? L["none"] : categoryNames?.List(r.ExcludedCategories) ?? string.Join(", ", r.ExcludedCategories),
             ["Pending period (days)"] = r.PendingDays.ToString(CultureInfo.CurrentCulture),
             ["Expiry (days after available)"] = r.ExpiryDays?.ToString(CultureInfo.CurrentCulture) ?? L["never"],
             ["Minimum balance to redeem"] = M(r.MinRedeemBalanceCents),
@@ -207,7 +220,7 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
             PointsPerUnit = r.PointsPerCurrencyUnit.ToString(CultureInfo.InvariantCulture), CostPerPoint = M(r.CostPerPointCents),
             MinPurchase = M(r.MinPurchaseCents),
             MaxEarnPerPurchase = r.MaxEarnPerPurchaseCents is { } cap ? RewardUnits.Plain(cap, r.RewardType, Culture) : null,
-            ExcludedCategories = string.Join(", ", r.ExcludedCategories), PendingDays = r.PendingDays, ExpiryDays = r.ExpiryDays,
+            ExcludedCategories = [.. r.ExcludedCategories], PendingDays = r.PendingDays, ExpiryDays = r.ExpiryDays,
             MinRedeemBalance = M(r.MinRedeemBalanceCents), MaxRedeemSharePercent = P(r.MaxRedeemShareBps), VoucherMode = r.VoucherMode,
             VoucherThreshold = M(r.VoucherThresholdCents), VoucherValidityDays = r.VoucherValidityDays, ReferrerReward = U(r.ReferrerRewardCents),
             RefereeReward = U(r.RefereeRewardCents), ReferralMinPurchase = M(r.ReferralMinPurchaseCents), ReferralMonthlyCap = r.ReferralMonthlyCap,
@@ -256,8 +269,13 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, TimeProvider c
         r.CostPerPointCents = Money(Input.CostPerPoint, nameof(Input.CostPerPoint), r.CostPerPointCents);
         r.MinPurchaseCents = Money(Input.MinPurchase, nameof(Input.MinPurchase), r.MinPurchaseCents);
         r.MaxEarnPerPurchaseCents = string.IsNullOrWhiteSpace(Input.MaxEarnPerPurchase) ? null : Units(Input.MaxEarnPerPurchase, nameof(Input.MaxEarnPerPurchase), 0);
-        r.ExcludedCategories = (Input.ExcludedCategories ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+        // Chosen from the merchant's list: a code not on it (a forged form, another tenant's) is refused beside the field;
+        // a code the rules already exclude stays allowed (rules made before the list existed).
+        var excluded = Input.ExcludedCategories.SelectMany(c => c.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             .Select(c => c.ToLowerInvariant()).Distinct().ToList();
+        if (Features.Categories.CategoryNames.CheckChosen(excluded, CategoryOptions.Select(o => o.Code), current.ExcludedCategories) is { } refused)
+            ModelState.AddModelError("Input.ExcludedCategories", ErrorTexts.Render(refused, CultureInfo.CurrentUICulture));
+        r.ExcludedCategories = excluded;
         r.PendingDays = Input.PendingDays;
         r.ExpiryDays = Input.ExpiryDays;
         if (points)
