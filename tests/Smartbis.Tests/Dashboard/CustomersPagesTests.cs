@@ -95,6 +95,42 @@ public sealed class CustomersPagesTests(DatabaseFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_deleted_account_shows_as_deleted_offers_no_actions_and_refuses_them_on_the_server()
+    {
+        var (t, maria, client) = await SetUpAsync("cust-deleted");
+        using (client)
+        {
+            // The form's antiforgery token, taken while the account still existed (a stale tab).
+            var before = await client.GetPageAsync($"/app/customers/{maria}?culture=en");
+            var token = FormClient.FindAntiforgeryToken(before)!;
+            await using (var scope = fixture.CreateScope(t.Id))
+                await scope.Get<Web.Features.Portal.DeleteAccount>().ExecuteAsync(maria);
+
+            var list = await client.GetPageAsync("/app/customers?culture=en");
+            var row = list[list.IndexOf($"/app/customers/{maria}", StringComparison.Ordinal)..];
+            row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+            row.Should().Contain("(deleted account)").And.Contain("data-testid=\"deleted-badge\"").And.NotContain(">Member<");
+
+            var detail = await client.GetPageAsync($"/app/customers/{maria}?culture=en");
+            detail.Should().Contain("Deleted account").And.Contain("data-testid=\"deleted-note\"")
+                .And.NotContain("Adjust balance").And.NotContain("handler=Adjust").And.NotContain("data-testid=\"block-toggle\"");
+
+            // A forged (or stale) adjustment is refused with a clear message and changes nothing.
+            using var forged = await client.PostAsync($"/app/customers/{maria}?handler=Adjust&culture=en", new Dictionary<string, string>
+            {
+                ["Adjust.Amount"] = "15.00", ["Adjust.Direction"] = "credit", ["Adjust.Reason"] = "Goodwill", ["Adjust.IdempotencyKey"] = Guid.NewGuid().ToString("N"),
+            }, token);
+            forged.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await forged.Content.ReadAsStringAsync()).Should().Contain("This customer deleted their account");
+            await using var check = fixture.CreateScope(t.Id);
+            (await check.Db.Accounts.SingleAsync(a => a.CustomerId == maria)).AvailableCents.Should().Be(0);
+            (await check.Db.LedgerEntries.CountAsync(e => e.CustomerId == maria && e.Kind == EntryKind.Adjustment)).Should().Be(0);
+            var bonus = async () => await check.Get<GrantBonus>().ExecuteAsync(new GrantBonus.Request(maria, BonusKind.Birthday, "birthday:deleted", 5_00));
+            (await bonus.Should().ThrowAsync<Web.Infrastructure.OperationFailed>()).Which.Code.Should().Be("customer_deleted");
+        }
+    }
+
+    [Fact]
     public async Task Export_returns_a_csv_of_the_customers_and_is_audited()
     {
         var (t, _, client) = await SetUpAsync("cust-export");
