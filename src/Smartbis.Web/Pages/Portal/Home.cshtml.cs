@@ -14,7 +14,7 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
 {
     public sealed record DatedAmount(DateTimeOffset At, long Cents);
     public sealed record VoucherRow(string Code, long ValueCents, DateTimeOffset ExpiresAt);
-    public sealed record ActivityRow(DateTimeOffset At, EntryKind Kind, string Reason, long Pending, long Available, long Voucher, int? RateBps, string? Store);
+    public sealed record ActivityRow(DateTimeOffset At, EntryKind Kind, string Reason, long Pending, long Available, long Voucher, int? RateBps, string? Store, long Clawback = 0);
 
     public Balances Balances { get; private set; } = new(0, 0, 0, 0);
     public List<DatedAmount> Pending { get; private set; } = [];
@@ -70,7 +70,7 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
             join st in db.Stores on p.StoreId equals st.Id into stores
             from st in stores.DefaultIfEmpty()
             orderby e.CreatedAt descending, e.Id descending
-            select new ActivityRow(e.CreatedAt, e.Kind, e.Reason, e.PendingDeltaCents, e.AvailableDeltaCents, e.VoucherDeltaCents, e.RateBps, st.Name))
+            select new ActivityRow(e.CreatedAt, e.Kind, e.Reason, e.PendingDeltaCents, e.AvailableDeltaCents, e.VoucherDeltaCents, e.RateBps, st.Name, e.ClawbackDeltaCents))
             .ToListAsync();
         return Page();
     }
@@ -94,8 +94,10 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
             EntryKind.Release => P["{0} became available", name],
             EntryKind.Redeem => e.Store is null ? P["Used to pay a purchase"] : P["Used to pay a purchase at {0}", at],
             EntryKind.Expire => P["Expired"],
+            // The returned purchase's cashback was already used: what is owed is settled from future cashback.
+            EntryKind.Reverse when e.Clawback > 0 => P["A purchase was returned after you used its {0}: to be settled from your future {0}", name],
             EntryKind.Reverse => P["Taken back: a purchase was returned"],
-            EntryKind.ClawbackOffset => P["Settled what a returned purchase had earned"],
+            EntryKind.ClawbackOffset => P["From this purchase's {0}: settled what a returned purchase had earned", name],
             EntryKind.RefundCredit => P["Back to your balance: a purchase was returned"],
             EntryKind.VoucherIssue => P["Turned into a voucher"],
             EntryKind.VoucherRedeem => P["Voucher used on a purchase"],
@@ -117,7 +119,9 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
         EntryKind.Release => Reward(e.Available),
         EntryKind.VoucherIssue => Money(e.Voucher),
         EntryKind.VoucherCancel => Money(e.Available),
-        _ => Signed(e.Pending + e.Available + e.Voucher),
+        EntryKind.ClawbackOffset => Reward(-e.Clawback), // part of an earning that paid what was owed: no gain, no loss
+        _ => Signed(e.Pending + e.Available + e.Voucher - e.Clawback), // owing more is a loss too
+
     };
 
     private string Signed(long amount) => amount switch { > 0 => "+" + Reward(amount), < 0 => "−" + Reward(-amount), _ => Reward(0) };
