@@ -82,8 +82,8 @@ public sealed class PointsApiTests(LedgerFixture fixture) : LedgerTests(fixture)
         var bytes = await t.RunAsync<ExportLiabilityReport, byte[]>(e =>
             e.ExecuteAsync(report, tenant, today.AddDays(-30), today, Smartbis.Web.Features.Audit.AuditActor.System));
         var csv = System.Text.Encoding.UTF8.GetString(bytes);
-        csv.Should().Contain("age_days,pending_points,available_points,vouchers,value")
-            .And.Contain("total_now,300,200,0.00,10.00").And.Contain("cost_per_point,0.02").And.Contain("value_now,10.00");
+        csv.Should().Contain("age_days;pending_points;available_points;vouchers;value", "a pt-BR tenant's spreadsheet: semicolons, decimal commas")
+            .And.Contain("total_now;300;200;0,00;10,00").And.Contain("cost_per_point;0,02").And.Contain("value_now;10,00");
 
         var cashback = await NewTenantAsync(SampleRules.Plain());
         var c = await cashback.EnrollAsync();
@@ -111,6 +111,6 @@ public sealed class PointsApiTests(LedgerFixture fixture) : LedgerTests(fixture)
 
         var bytes = await t.RunAsync<Smartbis.Web.Features.Customers.ExportCustomers, byte[]>(e => e.ExecuteAsync(null, Smartbis.Web.Features.Audit.AuditActor.System));
         var lines = System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF').Split('\n');
-        lines[1].Should().StartWith("Rita Souza,").And.Contain(",1250,0,0.00,", "available and pending in whole points, vouchers in money");
+        lines[1].Should().StartWith("Rita Souza;").And.Contain(";1250;0;0,00;", "available and pending in whole points, vouchers in money");
     }
 }

@@ -212,7 +212,14 @@ public sealed class CustomersPagesTests(DatabaseFixture fixture) : IClassFixture
             using var response = await client.GetAsync("/app/customers/export");
             response.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
             var csv = await response.Content.ReadAsStringAsync();
-            csv.Should().Contain("name,phone,email").And.Contain("Maria Souza,\"+5511987654321\",maria@example.com").And.Contain("João Lima");
+            csv.Should().Contain("name;phone;email").And.Contain("Maria Souza;\"+5511987654321\";maria@example.com").And.Contain("João Lima");
+            // Excel in pt-BR: semicolons, decimal commas, dates and times in the tenant's zone without an offset.
+            var maria = csv.Split('\n').Single(l => l.StartsWith("Maria Souza;", StringComparison.Ordinal)).Split(';');
+            maria[10].Should().Be("0,00");
+            maria[7].Should().MatchRegex(@"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$");
+            await using var read = fixture.CreateScope(t.Id);
+            var joined = await read.Db.Customers.Where(c => c.Name == "Maria Souza").Select(c => c.JoinedAt).SingleAsync();
+            maria[7].Should().Be(TimeZoneInfo.ConvertTime(joined!.Value, TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo")).ToString("dd/MM/yyyy HH:mm"));
             await using var scope = fixture.CreateScope(t.Id);
             (await scope.Db.Set<Web.Features.Audit.AuditEntry>().CountAsync(a => a.Action == "customers.exported")).Should().Be(1);
         }
@@ -232,9 +239,9 @@ public sealed class CustomersPagesTests(DatabaseFixture fixture) : IClassFixture
         {
             using var response = await client.GetAsync("/app/customers/export");
             var lines = (await response.Content.ReadAsStringAsync()).Split('\n');
-            lines.Should().Contain(l => l.StartsWith("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\","), "a spreadsheet must show it, not run it");
-            lines.Should().Contain(l => l.StartsWith("\"'-2+3+cmd\","));
-            lines.Should().Contain(l => l.Contains(",\"+5511933334444\","), "phones keep their leading +");
+            lines.Should().Contain(l => l.StartsWith("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\";"), "a spreadsheet must show it, not run it");
+            lines.Should().Contain(l => l.StartsWith("\"'-2+3+cmd\";"));
+            lines.Should().Contain(l => l.Contains(";\"+5511933334444\";"), "phones keep their leading +");
         }
     }
 }

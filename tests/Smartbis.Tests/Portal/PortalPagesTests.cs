@@ -127,6 +127,12 @@ public sealed class PortalPagesTests(LedgerFixture fixture) : LedgerTests(fixtur
         var home = Text(await client.GetPageAsync($"/{t.Slug}/home"));
         home.Should().Contain("R$ 10,00").And.Contain("Recompensa por convidar um amigo").And.Contain("data:image/png;base64,");
 
+        // The friend's own reward reads as a referral welcome, not the program's welcome bonus.
+        using var friendClient = Fixture.CreatePortalClient();
+        await friendClient.SignInAsync(t, friend.CustomerId, "fabio@example.com");
+        Text(await friendClient.GetPageAsync($"/{t.Slug}/home")).Should().Contain("Boas-vindas por indicação: você entrou pelo convite de um amigo")
+            .And.NotContain("Bônus de boas-vindas");
+
         using var saved = await client.SubmitAsync($"/{t.Slug}/preferences", new Dictionary<string, string>
         {
             ["EmailConsent"] = "true", ["WhatsAppConsent"] = "true", ["Language"] = "en",

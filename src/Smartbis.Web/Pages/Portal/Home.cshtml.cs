@@ -104,6 +104,7 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
             EntryKind.VoucherExpire => P["Voucher expired"],
             EntryKind.VoucherCancel => P["Voucher cancelled: its value is back in your balance"],
             EntryKind.ReferralBonus => P["Reward for inviting a friend"],
+            EntryKind.WelcomeBonus when e.Reason == Features.Referrals.QualifyReferral.RefereeRewardReason => P["Referral welcome: you joined through a friend's invitation"],
             EntryKind.WelcomeBonus => P["Welcome bonus"],
             EntryKind.BirthdayBonus => P["Happy birthday! A gift from us"],
             EntryKind.ChallengeBonus => P["Challenge completed: {0}", e.Reason.Split(": ", 2) is [_, var challenge] ? challenge : e.Reason],
