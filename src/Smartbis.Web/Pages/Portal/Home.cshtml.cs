@@ -22,6 +22,8 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
     public List<VoucherRow> Vouchers { get; private set; } = [];
     public List<ActivityRow> Activity { get; private set; } = [];
     public string CardCode { get; private set; } = "";
+    /// <summary>When this page was made (tenant's time), for the offline copy the service worker may show later.</summary>
+    public string ShownAt { get; private set; } = "";
     public Features.Tiers.TierStatus? Tier { get; private set; }
     public List<Features.Challenges.ChallengeProgress> Challenges { get; private set; } = [];
     public string FirstName => (CustomerName ?? "").Trim().Split(' ', 2)[0];
@@ -34,6 +36,7 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
         if (CustomerId is not { } me) return ToSignIn();
         ViewData["PortalNav"] = "home";
         var now = clock.GetUtcNow();
+        ShownAt = Local(now).ToString("g", System.Globalization.CultureInfo.GetCultureInfo(Tenant.Locale));
 
         // The account and the card in one read.
         var card = await (
