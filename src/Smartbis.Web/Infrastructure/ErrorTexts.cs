@@ -188,6 +188,7 @@ public static partial class ErrorTexts
         ["no_program"] = "This business has no program rules yet. Set them up in Program settings.",
         ["store_not_found"] = "Store not found.",
         ["store_inactive"] = "This store is inactive.",
+        ["customer_deleted"] = "This customer deleted their account: nothing can be credited, debited or recorded for it.",
         ["customer_blocked"] = "This customer is blocked and cannot earn or redeem.",
         ["customer_unclaimed"] = "This customer has not joined the program yet: their cashback is kept for them and can be used once they join.",
         ["purchase_amount_required"] = "Enter the purchase amount (more than zero).",

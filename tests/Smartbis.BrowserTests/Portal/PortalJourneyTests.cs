@@ -71,7 +71,7 @@ public sealed partial class PortalJourneyTests(BrowserFixture browser, PortalSer
             var releaseDate = TimeZoneInfo.ConvertTime(purchase.AvailableAt!.Value, TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo")).ToString("dd/MM/yyyy");
             await Expect(page.Locator("[data-testid=pending]")).ToContainTextAsync($"{Money(purchase.EarnedCents)} disponível em {releaseDate}");
             await Expect(page.Locator("[data-testid=available]")).ToHaveTextAsync("R$ 5,00"); // the referee reward
-            await Expect(page.Locator("[data-testid=activity]")).ToContainTextAsync("Bônus de boas-vindas");
+            await Expect(page.Locator("[data-testid=activity]")).ToContainTextAsync("Boas-vindas por indicação"); // the referee's reward, not a generic welcome bonus
             await Artifacts.ScreenshotAsync(page, "portal-05-home-pending", output);
             await AssertAccessibleAsync(page, "home");
 
@@ -81,6 +81,21 @@ public sealed partial class PortalJourneyTests(BrowserFixture browser, PortalSer
             await Expect(page.Locator("[data-testid=available]")).ToHaveTextAsync(Money(5_00 + purchase.EarnedCents));
             await Expect(page.Locator("[data-testid=pending]")).ToHaveCountAsync(0);
             await Artifacts.ScreenshotAsync(page, "portal-06-home-available", output);
+
+            // Installable: the merchant's manifest (name, colour, icon) and a service worker that keeps the last balance page.
+            var manifest = await page.APIRequest.GetAsync("velluto/manifest.webmanifest");
+            manifest.Ok.Should().BeTrue();
+            var m = System.Text.Json.JsonDocument.Parse(await manifest.TextAsync()).RootElement;
+            (m.GetProperty("name").GetString(), m.GetProperty("start_url").GetString(), m.GetProperty("display").GetString(), m.GetProperty("theme_color").GetString())
+                .Should().Be(("Velluto Farmácias", "/velluto/home", "standalone", "#7a1f5c"), "the demo merchant's own colour");
+            (await page.APIRequest.GetAsync(m.GetProperty("icons")[0].GetProperty("src").GetString()!)).Ok.Should().BeTrue();
+            // The worker script is served for the merchant's scope (Chromium refuses to run a worker over this run's self-signed
+            // certificate, so the offline copy itself is not exercised here); the page links the manifest and loads the registration.
+            var worker = await page.APIRequest.GetAsync("velluto/sw.js");
+            (worker.Ok, worker.Headers["content-type"]).Should().Be((true, "text/javascript; charset=utf-8"));
+            (await worker.TextAsync()).Should().Contain("caches.open").And.Contain("navigate");
+            await Expect(page.Locator("link[rel=manifest]")).ToHaveAttributeAsync("href", "/velluto/manifest.webmanifest");
+            await Expect(page.Locator("script[data-slug=velluto]")).ToHaveAttributeAsync("data-signed-in", "true");
         });
 
         // The referrer signs in on her own phone and sees the friend rewarded.

@@ -82,15 +82,16 @@ public sealed class PointsApiTests(LedgerFixture fixture) : LedgerTests(fixture)
         var bytes = await t.RunAsync<ExportLiabilityReport, byte[]>(e =>
             e.ExecuteAsync(report, tenant, today.AddDays(-30), today, Smartbis.Web.Features.Audit.AuditActor.System));
         var csv = System.Text.Encoding.UTF8.GetString(bytes);
-        csv.Should().Contain("age_days,pending_points,available_points,vouchers,value")
-            .And.Contain("total_now,300,200,0.00,10.00").And.Contain("cost_per_point,0.02").And.Contain("value_now,10.00");
+        csv.Should().Contain("age_days;pending_points;available_points;vouchers;value", "a pt-BR tenant's spreadsheet: semicolons, decimal commas")
+            .And.Contain("total_now;300;200;0,00;10,00").And.Contain("cost_per_point;0,02").And.Contain("value_now;10,00");
         // The daily series too: each day's liability in points and its money value at the cost per point.
         var lines = csv.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-        var header = lines.FindIndex(l => l.StartsWith("date,", StringComparison.Ordinal));
-        lines[header].Should().Be("date,earned,bonuses,redeemed,expired,liability_end_of_day,liability_value");
-        var days = lines.Skip(header + 1).TakeWhile(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+        var header = lines.FindIndex(l => l.StartsWith("date;", StringComparison.Ordinal));
+        lines[header].Should().Be("date;earned;bonuses;redeemed;expired;liability_end_of_day;liability_value");
+        var ptBr = System.Globalization.CultureInfo.GetCultureInfo("pt-BR");
+        var days = lines.Skip(header + 1).TakeWhile(l => l.Length > 0).Select(l => l.Split(';')).ToList();
         days.Should().NotBeEmpty().And.OnlyContain(d => d.Length == 7
-            && decimal.Parse(d[6], System.Globalization.CultureInfo.InvariantCulture) == long.Parse(d[5], System.Globalization.CultureInfo.InvariantCulture) * 2 / 100m);
+            && decimal.Parse(d[6], ptBr) == long.Parse(d[5].Replace(".", ""), ptBr) * 2 / 100m);
 
         var cashback = await NewTenantAsync(SampleRules.Plain());
         var c = await cashback.EnrollAsync();
@@ -118,6 +119,6 @@ public sealed class PointsApiTests(LedgerFixture fixture) : LedgerTests(fixture)
 
         var bytes = await t.RunAsync<Smartbis.Web.Features.Customers.ExportCustomers, byte[]>(e => e.ExecuteAsync(null, Smartbis.Web.Features.Audit.AuditActor.System));
         var lines = System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF').Split('\n');
-        lines[1].Should().StartWith("Rita Souza,").And.Contain(",1250,0,0.00,", "available and pending in whole points, vouchers in money");
+        lines[1].Should().StartWith("Rita Souza;").And.Contain(";1250;0;0,00;", "available and pending in whole points, vouchers in money");
     }
 }

@@ -105,11 +105,39 @@ public sealed class CounterPageTests(DatabaseFixture fixture) : IClassFixture<Da
         using var client = await kit.SignInAsync(kit.Tenant.Cashier);
 
         // The script shows what the rules compute (ProgramRules.MaxCashbackUsableCents): the share, then the balance.
-        (await client.GetPageAsync($"/counter?handler=MaxCashback&c={customer}&amount=40,00")).Should().Be("{\"maxCents\":2000,\"plain\":\"20,00\"}");
-        (await client.GetPageAsync($"/counter?handler=MaxCashback&c={customer}&amount=1.000,00")).Should().Be("{\"maxCents\":3000,\"plain\":\"30,00\"}");
-        (await client.GetPageAsync($"/counter?handler=MaxCashback&c={customer}&amount=abc")).Should().Be("{\"maxCents\":0,\"plain\":\"0,00\"}");
+        async Task<(long, string, string)> Max(string amount)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(await client.GetPageAsync($"/counter?handler=MaxCashback&c={customer}&amount={amount}"));
+            var r = json.RootElement;
+            return (r.GetProperty("maxCents").GetInt64(), r.GetProperty("plain").GetString()!, r.GetProperty("formatted").GetString()!.Replace('\u00a0', ' '));
+        }
+        // "plain" fills the field; "formatted" is the hint's, with the currency ("No máximo R$ 20,00 nesta compra").
+        (await Max("40,00")).Should().Be((2000L, "20,00", "R$ 20,00"));
+        (await Max("1.000,00")).Should().Be((3000L, "30,00", "R$ 30,00"));
+        (await Max("abc")).Should().Be((0L, "0,00", "R$ 0,00"));
         using var unknown = await client.GetAsync($"/counter?handler=MaxCashback&c={Guid.NewGuid()}&amount=40,00");
         unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task The_balance_card_and_the_refund_page_use_the_programs_own_name_not_cashback()
+    {
+        var kit = await CounterKit.CreateAsync(fixture, "counter-brand", SampleRules.LitoralCash());
+        await using (var scope = kit.Scope())
+        {
+            var tenant = await scope.Db.Tenants.SingleAsync(t => t.Id == kit.Id);
+            tenant.CurrencyName = "Velluto Cash";
+            await scope.Db.SaveChangesAsync();
+        }
+        var (customer, _) = await kit.EnrollAsync();
+        var bought = await kit.BuyAsync(customer, 600_00);
+        using var client = await kit.SignInAsync(kit.Tenant.Cashier);
+
+        var card = WebUtility.HtmlDecode(await client.GetPageAsync($"/counter?c={customer}"));
+        card.Should().Contain("Velluto Cash disponível").And.Contain("Velluto Cash a liberar");
+        var refund = WebUtility.HtmlDecode(await client.GetPageAsync($"/counter/refund/{bought.PurchaseId}"));
+        refund.Should().Contain("Pago com Velluto Cash ou vale").And.Contain("Velluto Cash ganho").And.Contain("Velluto Cash disponível")
+            .And.Contain("O Velluto Cash ganho sobre a parte estornada").And.NotContainEquivalentOf("com cashback");
     }
 
     [Fact]

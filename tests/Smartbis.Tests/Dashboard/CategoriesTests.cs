@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Tests.Tenancy;
 using Smartbis.Web.Features.Audit;
-using Smartbis.Web.Features.Programs;
 
 namespace Smartbis.Tests.Dashboard;
 
@@ -35,7 +34,7 @@ public sealed class CategoriesTests(DatabaseFixture fixture) : IClassFixture<Dat
         {
             (await client.GetPageAsync("/app/categories")).Should().Contain("medicamentos com receita");
             using (var added = await client.SubmitAsync("/app/categories", new Dictionary<string, string>
-                   { ["Input.Code"] = " Cosmetics ", ["Input.NamePt"] = "cosméticos", ["Input.NameEn"] = "cosmetics" }, "/app/categories?handler=Save"))
+            { ["Input.Code"] = " Cosmetics ", ["Input.NamePt"] = "cosméticos", ["Input.NameEn"] = "cosmetics" }, "/app/categories?handler=Save"))
                 added.StatusCode.Should().Be(HttpStatusCode.Redirect, client.LastHtml);
             var cosmetics = await Db(t.Id, db => db.ProductCategories.SingleAsync(c => c.Code == "cosmetics"));
             (cosmetics.NamePt, cosmetics.NameEn).Should().Be(("cosméticos", "cosmetics"));
@@ -43,7 +42,7 @@ public sealed class CategoriesTests(DatabaseFixture fixture) : IClassFixture<Dat
 
             var count = await Db(t.Id, db => db.ProductCategories.CountAsync());
             using (var bad = await client.SubmitAsync("/app/categories?culture=en", new Dictionary<string, string>
-                   { ["Input.Code"] = "Não vale!", ["Input.NamePt"] = "", ["Input.NameEn"] = "x" }, "/app/categories?handler=Save&culture=en"))
+            { ["Input.Code"] = "Não vale!", ["Input.NamePt"] = "", ["Input.NameEn"] = "x" }, "/app/categories?handler=Save&culture=en"))
             {
                 bad.StatusCode.Should().Be(HttpStatusCode.OK);
                 var html = WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync());
@@ -51,12 +50,12 @@ public sealed class CategoriesTests(DatabaseFixture fixture) : IClassFixture<Dat
                 html.Should().MatchRegex("data-valmsg-for=\"Input.NamePt\"[^>]*>[^<]*Enter the name");
             }
             using (var duplicate = await client.SubmitAsync("/app/categories", new Dictionary<string, string>
-                   { ["Input.Code"] = "tobacco", ["Input.NamePt"] = "outro", ["Input.NameEn"] = "other" }, "/app/categories?handler=Save"))
+            { ["Input.Code"] = "tobacco", ["Input.NamePt"] = "outro", ["Input.NameEn"] = "other" }, "/app/categories?handler=Save"))
                 WebUtility.HtmlDecode(await duplicate.Content.ReadAsStringAsync()).Should().MatchRegex("data-valmsg-for=\"Input.Code\"[^>]*>[^<]*Já existe uma categoria tobacco");
             (await Db(t.Id, db => db.ProductCategories.CountAsync())).Should().Be(count, "refused input saves nothing");
 
             using (var renamed = await client.SubmitAsync("/app/categories", new Dictionary<string, string>
-                   { ["Input.Code"] = "cosmetics", ["Input.NamePt"] = "perfumaria", ["Input.NameEn"] = "perfumery" }, $"/app/categories?handler=Save&id={cosmetics.Id}"))
+            { ["Input.Code"] = "cosmetics", ["Input.NamePt"] = "perfumaria", ["Input.NameEn"] = "perfumery" }, $"/app/categories?handler=Save&id={cosmetics.Id}"))
                 renamed.StatusCode.Should().Be(HttpStatusCode.Redirect);
             (await Db(t.Id, db => db.ProductCategories.Where(c => c.Id == cosmetics.Id).Select(c => c.NamePt).SingleAsync())).Should().Be("perfumaria");
         }

@@ -159,7 +159,7 @@ public sealed class PlanOperationsTests(PlansFixture fixture) : IClassFixture<Pl
         csv.StatusCode.Should().Be(HttpStatusCode.OK);
         csv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
         var text = await csv.Content.ReadAsStringAsync();
-        text.Should().StartWith("month,tenant,slug,plan").And.Contain($"2026-10,\"Business edited\",edited,{plan},7990,0,0,0,0,0,0,0,0,0,2,3");
+        text.TrimStart('\uFEFF').Should().StartWith("month;tenant;slug;plan;price").And.Contain($"2026-10;Business edited;edited;{plan};79,90;0;0;0;0;0;0;0;0;0;2;3");
     }
 
     [Fact]

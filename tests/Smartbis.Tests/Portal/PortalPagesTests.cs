@@ -127,6 +127,12 @@ public sealed class PortalPagesTests(LedgerFixture fixture) : LedgerTests(fixtur
         var home = Text(await client.GetPageAsync($"/{t.Slug}/home"));
         home.Should().Contain("R$ 10,00").And.Contain("Recompensa por convidar um amigo").And.Contain("data:image/png;base64,");
 
+        // The friend's own reward reads as a referral welcome, not the program's welcome bonus.
+        using var friendClient = Fixture.CreatePortalClient();
+        await friendClient.SignInAsync(t, friend.CustomerId, "fabio@example.com");
+        Text(await friendClient.GetPageAsync($"/{t.Slug}/home")).Should().Contain("Boas-vindas por indicação: você entrou pelo convite de um amigo")
+            .And.NotContain("Bônus de boas-vindas");
+
         using var saved = await client.SubmitAsync($"/{t.Slug}/preferences", new Dictionary<string, string>
         {
             ["EmailConsent"] = "true", ["WhatsAppConsent"] = "true", ["Language"] = "en",
@@ -142,5 +148,31 @@ public sealed class PortalPagesTests(LedgerFixture fixture) : LedgerTests(fixtur
         download.StatusCode.Should().Be(HttpStatusCode.OK);
         download.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
         (await download.Content.ReadAsStringAsync()).Should().Contain("rita@example.com").And.NotContain("fabio@example.com");
+    }
+    [Fact]
+    public async Task After_a_refund_of_spent_cashback_the_home_shows_what_is_owed_why_and_that_future_cashback_settles_it()
+    {
+        var t = await NewTenantAsync(SampleRules.Plain()); // 5%, available at once
+        var ana = await t.JoinAsync(email: "owed@example.com", name: "Ana Owed");
+        var p = await t.BuyAsync(ana.CustomerId, 200_00);          // earns R$ 10,00
+        await t.BuyAsync(ana.CustomerId, 20_00, payWithCashbackCents: 10_00); // spends the R$ 10,00
+        await t.RefundAsync(p.PurchaseId, 200_00);                 // what is left is reversed, the rest was already spent: owed
+        (await t.BalancesAsync(ana.CustomerId)).ClawbackCents.Should().BeGreaterThan(0);
+        var owed = (await t.BalancesAsync(ana.CustomerId)).ClawbackCents;
+        using var client = Fixture.CreatePortalClient();
+        await client.SignInAsync(t, ana.CustomerId, "owed@example.com");
+
+        var home = Text(await client.GetPageAsync($"/{t.Slug}/home?culture=en"));
+        var amount = Web.Infrastructure.Money.Format(owed, "BRL", "pt-BR"); // money in the tenant's format
+        home.Should().Contain("data-testid=\"owed\"").And.Contain("To be settled from future Cashback")
+            .And.Contain("The next Cashback you earn settles this first");
+        home.Should().MatchRegex($"data-testid=\"owed-amount\">{System.Text.RegularExpressions.Regex.Escape(amount)}<");
+        home.Should().Contain("A purchase was returned after you used its Cashback").And.Contain("−" + amount, "the owed part is a loss in the activity, not R$ 0,00");
+        Text(await client.GetPageAsync($"/{t.Slug}/home")).Should().Contain("A compensar com Cashback futuro");
+
+        // The next purchase's cashback settles it first: the card goes away and the activity says where that cashback went.
+        await t.BuyAsync(ana.CustomerId, 1_000_00);
+        var after = Text(await client.GetPageAsync($"/{t.Slug}/home?culture=en"));
+        after.Should().NotContain("data-testid=\"owed\"").And.Contain("settled what a returned purchase had earned");
     }
 }

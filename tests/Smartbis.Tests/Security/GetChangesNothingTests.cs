@@ -171,6 +171,9 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/{tenant}/signin", Who.Anonymous, $"/{s}/signin");
         Add("/{tenant}/signout", Who.Member, $"/{s}/signout");
         Add("/{tenant}/home", Who.Member, $"/{s}/home");
+        Add("/{tenant}/manifest.webmanifest", Who.Anonymous, $"/{s}/manifest.webmanifest");
+        Add("/{tenant}/sw.js", Who.Anonymous, $"/{s}/sw.js");
+        Add("/{tenant}/icon.svg", Who.Anonymous, $"/{s}/icon.svg");
         Add("/{tenant}/preferences", Who.Member, $"/{s}/preferences", $"/{s}/preferences?handler=Download");
         Add("/{tenant}/rewards", Who.Member, $"/{s}/rewards", $"/{s}/rewards?confirm={r.RewardId}");
         Add("/{tenant}/rewards/mine", Who.Member, $"/{s}/rewards/mine", $"/{s}/rewards/mine?claim={r.ClaimId}");

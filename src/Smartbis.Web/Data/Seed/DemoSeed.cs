@@ -16,7 +16,7 @@ public sealed class DemoSeed(
 {
     public sealed record DemoUser(string Email, string Password, string Name);
     public sealed record DemoTenant(string Slug, string Name, string CurrencyName, string[] Stores, DemoUser Owner, DemoUser Cashier, ProgramRules Rules,
-        DemoUser? Manager = null);
+        DemoUser? Manager = null, string PrimaryColor = "#0d6efd");
 
     /// <summary>Every demo tenant's product categories: code, pt-BR name, English name.</summary>
     public static readonly (string Code, string Pt, string En)[] DemoCategories =
@@ -39,7 +39,7 @@ public sealed class DemoSeed(
                 ReferrerRewardCents = 10_00, RefereeRewardCents = 5_00, ReferralMinPurchaseCents = 50_00, ReferralMonthlyCap = 5,
                 BirthdayBonusCents = 5_00,
                 Boosts = [new Boost { Name = "Terça em dobro", RateBps = 1000, Weekdays = [DayOfWeek.Tuesday] }],
-            }),
+            }, PrimaryColor: "#7a1f5c"), // each demo merchant in its own colours, so the branding shows: Velluto's wine
         new("litoralcash", "LITORALCASH Clube de Benefícios", "LitoralCash", ["LitoralCash Loja Praia"],
             new("owner@litoralcash.demo", "litoral-owner-2026", "Rafael Litoral"),
             new("cashier@litoralcash.demo", "litoral-cashier-2026", "Ana Caixa"),
@@ -48,7 +48,7 @@ public sealed class DemoSeed(
             {
                 EarnRateBps = 500, PendingDays = 0, ExpiryDays = 180, VoucherMode = VoucherMode.None,
                 MinRedeemBalanceCents = 10_00, MaxRedeemShareBps = 5_000, WelcomeBonusCents = 5_00,
-            }),
+            }, PrimaryColor: "#006d77"), // the sea's teal
         new("aurora", "Empório Aurora", "Pontos Aurora", ["Empório Aurora Centro", "Empório Aurora Bairro Alto"],
             new("owner@aurora.demo", "aurora-owner-2026", "Helena Aurora"),
             new("cashier@aurora.demo", "aurora-cashier-2026", "Caio Caixa"),
@@ -62,7 +62,7 @@ public sealed class DemoSeed(
                 ReferralMinPurchaseCents = 30_00, ReferralMonthlyCap = 5,
                 Boosts = [new Boost { Name = "Sábado em dobro", PointsPerCurrencyUnit = 2, Weekdays = [DayOfWeek.Saturday] }],
             },
-            new("manager@aurora.demo", "aurora-manager-2026", "Marcos Gerente")),
+            new("manager@aurora.demo", "aurora-manager-2026", "Marcos Gerente"), PrimaryColor: "#9a3412"), // dawn amber
     ];
 
     public static readonly DemoUser Operator = new("operator@smartbis.demo", "smartbis-operator-2026", "Smartbis Operator");
@@ -86,7 +86,7 @@ public sealed class DemoSeed(
         if (tenant is not null) return;
 
         var now = clock.GetUtcNow();
-        tenant = new Tenant { Slug = demo.Slug, Name = demo.Name, CurrencyName = demo.CurrencyName, CreatedAt = now, PlanCode = Features.Plans.PlanDefinition.Growth };
+        tenant = new Tenant { Slug = demo.Slug, Name = demo.Name, CurrencyName = demo.CurrencyName, PrimaryColor = demo.PrimaryColor, CreatedAt = now, PlanCode = Features.Plans.PlanDefinition.Growth };
         db.Tenants.Add(tenant);
         db.Tenant.Set(tenant.Id, tenant.Slug);
         var stores = demo.Stores.Select(n => new Store { Name = n, CreatedAt = now }).ToList();

@@ -55,7 +55,7 @@ public sealed class DispatchOutbox(LedgerUnit unit, TimeProvider clock)
     {
         var p = e.Payload.RootElement;
         var v = new Dictionary<string, object?>();
-        foreach (var (from, to) in new[] { ("amountCents", "amountCents"), ("valueCents", "amountCents"), ("missingCents", "missingCents"), ("missingPoints", "missingPoints") })
+        foreach (var (from, to) in new[] { ("amountCents", "amountCents"), ("valueCents", "amountCents"), ("referrerRewardCents", "amountCents"), ("missingCents", "missingCents"), ("missingPoints", "missingPoints") })
             if (p.TryGetProperty(from, out var x) && x.ValueKind == JsonValueKind.Number) v[to] = x.GetInt64();
         foreach (var name in new[] { "expiresAt", "availableAt", "tier", "reviewAt" })
             if (p.TryGetProperty(name, out var x) && x.ValueKind == JsonValueKind.String) v[name] = x.GetString();

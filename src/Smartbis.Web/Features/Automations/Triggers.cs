@@ -33,14 +33,17 @@ public static class Triggers
         new(ExpiringSoon, "Expiring soon", null, "Days before expiry", 7, [.. Common, "amount", "expiry_date", "voucher_code"]),
         new(WinBack, "We miss you (win-back)", null, "Days without a purchase", 60, [.. Common, "days"]),
         new(Birthday, "Birthday", null, null, 0, [.. Common, "amount"]),
-        new(ReferralRewarded, "Referral rewarded", Events.BonusGranted, null, 0, [.. Common, "amount"]),
+        new(ReferralRewarded, "Referral rewarded", Referrals.QualifyReferral.ReferralRewarded, null, 0, [.. Common, "amount"]),
         new(TierUp, "Level up", Tiers.TierOnPurchase.Upgraded, null, 0, [.. Common, "tier"]),
         new(TierAtRisk, "Level at risk", Tiers.ReviewTiers.AtRisk, null, 0, [.. Common, "tier", "to_keep", "review_date"]),
     ];
 
     public static TriggerInfo? Find(string key) => All.FirstOrDefault(t => t.Key == key);
 
-    /// <summary>The trigger an outbox event starts, if any (bonus.granted only for referral bonuses).</summary>
+    /// <summary>
+    /// The trigger an outbox event starts, if any. Referral rewarded: the referral code emits referral.rewarded (to the
+    /// referrer, only when the referrer was credited); a referral bonus granted by hand emits bonus.granted of kind referral.
+    /// </summary>
     public static string? ForEvent(OutboxEvent e) => e.Type switch
     {
         Events.CustomerJoined => Welcome,
@@ -49,6 +52,7 @@ public static class Triggers
         Events.VoucherIssued => VoucherIssued,
         Tiers.TierOnPurchase.Upgraded => TierUp,
         Tiers.ReviewTiers.AtRisk => TierAtRisk,
+        Referrals.QualifyReferral.ReferralRewarded when e.Payload.RootElement.TryGetProperty("referrerRewardCents", out var r) && r.GetInt64() > 0 => ReferralRewarded,
         Events.BonusGranted when e.Payload.RootElement.TryGetProperty("kind", out var k) && k.GetString() == "referral" => ReferralRewarded,
         _ => null,
     };

@@ -61,7 +61,8 @@ public static class FindCustomer
             case Kind.Code or Kind.Name:
                 if (q.Code is not null)
                 {
-                    ids.AddRange(await db.Customers.Where(c => c.CardCode == q.Code).Select(c => c.Id).ToListAsync(ct));
+                    // A deleted account's card is no one's any more: the counter does not find it.
+                    ids.AddRange(await db.Customers.Where(c => c.CardCode == q.Code && c.Status != Customers.CustomerStatus.Anonymized).Select(c => c.Id).ToListAsync(ct));
                     var voucher = await db.Vouchers.Where(v => v.Code == q.Code).Select(v => new { v.CustomerId, v.Code }).FirstOrDefaultAsync(ct);
                     if (voucher is not null)
                     {

@@ -1,14 +1,13 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Audit;
 using Smartbis.Web.Features.Reporting;
+using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Features.Customers;
 
 /// <summary>
-/// The customers (optionally those matching a search) as CSV, in the import's columns plus balances (UTF-8 with BOM),
+/// The customers (optionally those matching a search) as CSV, in the import's columns plus balances, for a spreadsheet in the tenant's locale (<see cref="SpreadsheetCsv"/>),
 /// and the audit entry of the export.
 /// </summary>
 public sealed class ExportCustomers(SmartbisDb db, TimeProvider clock)
@@ -22,24 +21,24 @@ public sealed class ExportCustomers(SmartbisDb db, TimeProvider clock)
                 Account = db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => new { a.AvailableCents, a.PendingCents, a.VoucherCents }).FirstOrDefault(),
                 Last = db.Purchases.Where(p => p.CustomerId == c.Id).Max(p => (DateTimeOffset?)p.OccurredAt),
             }).ToListAsync(ct);
-        var inv = CultureInfo.InvariantCulture;
+        // For the merchant's spreadsheet: the tenant's locale (pt-BR: ';' and "9,46") and time zone (SpreadsheetCsv).
+        var tenant = await db.Tenants.Where(t => t.Id == db.Tenant.Require()).Select(t => new { t.Locale, t.TimeZone }).SingleAsync(ct);
+        var csv = new SpreadsheetCsv(tenant.Locale, tenant.TimeZone);
+        var en = tenant.Locale.StartsWith("en", StringComparison.OrdinalIgnoreCase);
         // available and pending are in the program's unit (whole points for a points program); vouchers are money.
         var points = await Programs.RewardUnits.OfTenantAsync(db, ct) == Programs.RewardType.Points;
-        string M(long c) => (c / 100m).ToString("0.00", inv);
-        string U(long c) => points ? c.ToString(inv) : M(c);
-        string Q(string? s) => s is null ? "" : s.IndexOfAny([',', '"', '\n', ';']) >= 0 || s.StartsWith('=') || s.StartsWith('+') || s.StartsWith('-') || s.StartsWith('@')
-            ? "\"" + (s.StartsWith('=') || s.StartsWith('@') ? "'" : "") + s.Replace("\"", "\"\"") + "\"" : s;
-        // A name is free text typed by anyone who joins: one that starts like a formula (=, +, -, @, tab) opens as text in
-        // a spreadsheet, not as a formula (CSV injection). Phones keep their leading + (they are validated E.164).
-        string Name(string s) => s.Length > 0 && "=+-@\t\r".Contains(s[0]) ? "\"'" + s.Replace("\"", "\"\"") + "\"" : Q(s);
-        var csv = new StringBuilder("name,phone,email,cpf,birth_date,card_code,status,joined_at,email_consent,whatsapp_consent,available,pending,vouchers,last_purchase_at\n");
+        string U(long c) => points ? csv.Number(c) : csv.Money(c);
+        string YesNo(bool b) => b ? (en ? "yes" : "sim") : (en ? "no" : "não");
+        // The header keeps the import's column names, so the file can be imported back (the import reads ';' and "9,46").
+        csv.Line("name", "phone", "email", "cpf", "birth_date", "card_code", "status", "joined_at", "email_consent", "whatsapp_consent",
+            "available", "pending", "vouchers", "last_purchase_at");
         foreach (var r in rows)
-            csv.Append(string.Join(",", Name(r.Name), Q(r.Phone), Q(r.Email), r.Cpf, r.BirthDate?.ToString("yyyy-MM-dd"), r.CardCode, r.Status,
-                r.JoinedAt?.ToString("o", inv), r.EmailConsent, r.WhatsAppConsent, U(r.Account?.AvailableCents ?? 0), U(r.Account?.PendingCents ?? 0),
-                M(r.Account?.VoucherCents ?? 0), r.Last?.ToString("o", inv))).Append('\n');
+            csv.Line(csv.Text(r.Name), csv.Text(r.Phone, phone: true), csv.Text(r.Email), r.Cpf, csv.Date(r.BirthDate), r.CardCode, r.Status.ToString(),
+                csv.DateTime(r.JoinedAt), YesNo(r.EmailConsent), YesNo(r.WhatsAppConsent), U(r.Account?.AvailableCents ?? 0), U(r.Account?.PendingCents ?? 0),
+                csv.Money(r.Account?.VoucherCents ?? 0), csv.DateTime(r.Last));
         RecordAudit.Add(db, actor, clock.GetUtcNow(), "customers.exported",
             $"{rows.Count} customers exported to CSV{(string.IsNullOrWhiteSpace(q) ? "" : $" (search “{q}”)")}", "customers", null, values: new { count = rows.Count });
         await db.SaveChangesAsync(ct);
-        return Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
+        return csv.ToBytes();
     }
 }

@@ -21,11 +21,19 @@ public static class Phones
         }
     }
 
+    /// <summary>For people: a Brazilian number as Brazilians write it, "(11) 93810-5090"; a foreign one with its country code.</summary>
     public static string Display(string e164)
     {
-        try { return Util.Format(Util.Parse(e164, "BR"), PhoneNumberFormat.INTERNATIONAL); }
+        try
+        {
+            var n = Util.Parse(e164, "BR");
+            return Util.Format(n, n.CountryCode == 55 ? PhoneNumberFormat.NATIONAL : PhoneNumberFormat.INTERNATIONAL);
+        }
         catch (NumberParseException) { return e164; }
     }
+
+    /// <summary><see cref="Display"/> of a value that may not be a phone at all (a message's recipient: phone or email).</summary>
+    public static string DisplayIfPhone(string? value) => value is not null && value.StartsWith('+') ? Display(value) : value ?? "";
 
     /// <summary>"+55*******0002": enough for the customer to recognise their number.</summary>
     public static string Mask(string e164) =>

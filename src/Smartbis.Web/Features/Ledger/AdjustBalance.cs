@@ -16,6 +16,13 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
     /// <param name="actor">Who adjusts, for the audit entry written in the same transaction (none for scripts and tests).</param>
     public Task<Idempotent<Balances>> ExecuteAsync(Request r, CancellationToken ct = default) => ExecuteAsync(r, null, ct);
 
+    /// <summary>A deleted (LGPD-anonymized) account holds nothing and gets nothing: its balance was forfeited with the person's data.</summary>
+    public static async Task RefuseDeletedAsync(Data.SmartbisDb db, Guid customerId, CancellationToken ct)
+    {
+        if (await db.Customers.AnyAsync(c => c.Id == customerId && c.Status == Customers.CustomerStatus.Anonymized, ct))
+            throw new OperationFailed("customer_deleted", "customer_deleted", "customerId", 409);
+    }
+
     public async Task<Idempotent<Balances>> ExecuteAsync(Request r, Audit.AuditActor? actor, CancellationToken ct = default)
     {
         var v = new Validation();
@@ -30,6 +37,7 @@ public sealed class AdjustBalance(LedgerUnit unit, TenantContext tenant, TimePro
         {
             var books = new Books(db, now);
             var account = await books.LockAsync(r.CustomerId, ct);
+            await RefuseDeletedAsync(db, r.CustomerId, ct);
             var before = Balances.Of(account);
             var rules = await RulesInForce.AtAsync(db, now, ct);
             var tenantRow = await db.Tenants.Where(t => t.Id == db.Tenant.Require()).Select(t => new { t.CurrencyCode, t.CurrencyName, t.Locale }).SingleAsync(ct);

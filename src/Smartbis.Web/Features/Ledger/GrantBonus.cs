@@ -26,6 +26,7 @@ public sealed class GrantBonus(LedgerUnit unit, TenantContext tenant, TimeProvid
         {
             var books = new Books(db, now);
             var account = await books.LockAsync(r.CustomerId, ct);
+            await AdjustBalance.RefuseDeletedAsync(db, r.CustomerId, ct);
             var rules = await RulesInForce.AtAsync(db, now, ct);
             var (kind, amount, words, text) = r.Kind switch
             {

@@ -86,6 +86,8 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         }
 
         var customer = await FindCustomerAsync(db, r, phone, now, ct);
+        if (customer.Status == CustomerStatus.Anonymized)
+            throw new OperationFailed("customer_deleted", "customer_deleted", "customerId", 409);
         if (customer.Status != CustomerStatus.Active)
             throw new OperationFailed("customer_blocked", "customer_blocked", "customerId");
 

@@ -16,6 +16,8 @@ namespace Smartbis.Web.Features.Referrals;
 public static class QualifyReferral
 {
     public const string ReferralRewarded = "referral.rewarded";
+    /// <summary>The referee's reward entry (a WelcomeBonus entry): shown to them as a referral welcome, not the program's welcome bonus.</summary>
+    public const string RefereeRewardReason = "Welcome reward for joining through a friend's invitation";
 
     public static async Task OnPurchaseAsync(Books books, Customer referee, Account refereeAccount, Purchase purchase, ProgramRules rules, CancellationToken ct = default)
     {
@@ -64,7 +66,7 @@ public static class QualifyReferral
         {
             referral.RefereeRewardCents = rules.RefereeRewardCents;
             books.Credit(refereeAccount, EntryKind.WelcomeBonus, rules.RefereeRewardCents,
-                "Welcome reward for joining through a friend's invitation", now, rules.ExpiryDays, ruleVersion: rules.Version,
+                RefereeRewardReason, now, rules.ExpiryDays, ruleVersion: rules.Version,
                 text: EntryText.ReferralWelcome);
         }
         books.Emit(ReferralRewarded, referrerId, referee.Id, new

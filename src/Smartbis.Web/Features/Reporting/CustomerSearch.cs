@@ -5,10 +5,19 @@ using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Features.Reporting;
 
-/// <summary>The customers list: one search box (name, phone, email, card code or CPF), sort and pages.</summary>
+/// <summary>
+/// The customers list: one search box (name, phone, email, card code or CPF), sort and pages. Each sort orders by the
+/// figure of its column (available, pending, in vouchers, last purchase, name); the default ("recent") puts members
+/// before walk-ins and deleted accounts, most recent activity (last purchase, else joining, else first seen) first.
+/// </summary>
 public static class CustomerSearch
 {
     public const int PageSize = 25;
+    public const string DefaultSort = "recent";
+    public static readonly string[] Sorts = [DefaultSort, "name", "available", "pending", "vouchers", "last"];
+
+    /// <summary>A known sort key; old links' "balance" is the available balance, anything else the default.</summary>
+    public static string NormalizeSort(string? sort) => sort == "balance" ? "available" : Sorts.Contains(sort) ? sort! : DefaultSort;
 
     public sealed record Row(Guid Id, string Name, string? Phone, string? Email, string CardCode, CustomerStatus Status, bool Claimed,
         long AvailableCents, long PendingCents, long VoucherCents, DateTimeOffset? LastPurchaseAt, DateTimeOffset CreatedAt);
@@ -37,12 +46,19 @@ public static class CustomerSearch
     {
         // Sort on the entity (EF translates these subqueries), then project the page.
         var filtered = Filter(db, q);
-        filtered = sort switch
+        // Descending sorts on nullable values coalesce to the oldest date: PostgreSQL would put NULLs first.
+        var never = DateTimeOffset.MinValue;
+        filtered = NormalizeSort(sort) switch
         {
-            "balance" => filtered.OrderByDescending(c => db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => a.AvailableCents + a.PendingCents + a.VoucherCents).FirstOrDefault()).ThenBy(c => c.Id),
-            "last" => filtered.OrderByDescending(c => db.Purchases.Where(p => p.CustomerId == c.Id).Max(p => (DateTimeOffset?)p.OccurredAt)).ThenBy(c => c.Id),
-            "new" => filtered.OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id),
-            _ => filtered.OrderBy(c => c.Name).ThenBy(c => c.Id),
+            "available" => filtered.OrderByDescending(c => db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => a.AvailableCents).FirstOrDefault()).ThenBy(c => c.Id),
+            "pending" => filtered.OrderByDescending(c => db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => a.PendingCents).FirstOrDefault()).ThenBy(c => c.Id),
+            "vouchers" => filtered.OrderByDescending(c => db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => a.VoucherCents).FirstOrDefault()).ThenBy(c => c.Id),
+            "last" => filtered.OrderByDescending(c => db.Purchases.Where(p => p.CustomerId == c.Id).Max(p => (DateTimeOffset?)p.OccurredAt) ?? never).ThenBy(c => c.Id),
+            // Nameless walk-ins after the named, not first.
+            "name" => filtered.OrderBy(c => c.Name == "").ThenBy(c => c.Name).ThenBy(c => c.Id),
+            _ => filtered.OrderBy(c => c.Status == CustomerStatus.Anonymized).ThenBy(c => c.JoinedAt == null)
+                .ThenByDescending(c => db.Purchases.Where(p => p.CustomerId == c.Id).Max(p => (DateTimeOffset?)p.OccurredAt) ?? c.JoinedAt ?? c.CreatedAt)
+                .ThenBy(c => c.Id),
         };
         var query = filtered.Select(c => new Row(c.Id, c.Name, c.Phone, c.Email, c.CardCode, c.Status, c.JoinedAt != null,
             db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => a.AvailableCents).FirstOrDefault(),

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -27,22 +26,22 @@ public sealed class UsageModel(SmartbisDb db, TimeProvider clock) : PageModel
     public async Task<IActionResult> OnGetCsvAsync()
     {
         await LoadAsync();
-        var csv = new StringBuilder();
-        csv.AppendLine("month,tenant,slug,plan,price_cents,members,active_members,members_joined,purchases,emails_sent,emails_over_allowance,whatsapp_sent,whatsapp_over_allowance,api_calls,stores,staff");
+        // For the operator's spreadsheet in their language (pt-BR: ';' and "9,46"); the platform's days are São Paulo's.
+        var csv = new Infrastructure.SpreadsheetCsv(CultureInfo.CurrentCulture.Name, "America/Sao_Paulo");
+        csv.Line("month", "tenant", "slug", "plan", "price", "members", "active_members", "members_joined", "purchases", "emails_sent", "emails_over_allowance",
+            "whatsapp_sent", "whatsapp_over_allowance", "api_calls", "stores", "staff");
         foreach (var r in Rows)
         {
             var u = r.Usage;
             long Over(long used, int? limit) => limit is { } l ? Math.Max(0, used - l) : 0;
-            csv.AppendLine(string.Join(",", MonthStart.ToString("yyyy-MM", CultureInfo.InvariantCulture), Field(r.Tenant), r.Slug, r.PlanCode,
-                r.PriceCents, u.Members, u.ActiveMembers, u.MembersJoined, u.Purchases, u.EmailsSent, Over(u.EmailsSent, r.Plan?.MaxEmailsPerMonth),
-                u.WhatsAppSent, Over(u.WhatsAppSent, r.Plan?.MaxWhatsAppPerMonth), u.ApiCalls, u.Stores, u.Staff));
+            csv.Line([MonthStart.ToString("yyyy-MM", CultureInfo.InvariantCulture), csv.Text(r.Tenant), r.Slug, r.PlanCode,
+                csv.Money(r.PriceCents), .. new long[] { u.Members, u.ActiveMembers, u.MembersJoined, u.Purchases, u.EmailsSent, Over(u.EmailsSent, r.Plan?.MaxEmailsPerMonth),
+                u.WhatsAppSent, Over(u.WhatsAppSent, r.Plan?.MaxWhatsAppPerMonth), u.ApiCalls, u.Stores, u.Staff }.Select(csv.Number)]);
         }
-        return File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8",
+        return File(csv.ToBytes(), "text/csv; charset=utf-8",
             $"smartbis-usage-{MonthStart:yyyy-MM}.csv");
     }
 
-    // A CSV field: quoted, quotes doubled, and a leading =, +, - or @ neutralised (spreadsheet formulas).
-    private static string Field(string s) => "\"" + (s.Length > 0 && "=+-@".Contains(s[0]) ? "'" + s : s).Replace("\"", "\"\"") + "\"";
 
     private async Task LoadAsync()
     {

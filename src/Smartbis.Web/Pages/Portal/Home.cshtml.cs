@@ -15,7 +15,7 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
     public sealed record DatedAmount(DateTimeOffset At, long Cents);
     public sealed record VoucherRow(string Code, long ValueCents, DateTimeOffset ExpiresAt);
     public sealed record ActivityRow(DateTimeOffset At, EntryKind Kind, string Reason, long Pending, long Available, long Voucher, int? RateBps, string? Store,
-        string? Text = null, System.Text.Json.JsonDocument? TextValues = null, string? VoucherCode = null);
+        string? Text = null, System.Text.Json.JsonDocument? TextValues = null, string? VoucherCode = null, long Clawback = 0);
 
     public Balances Balances { get; private set; } = new(0, 0, 0, 0);
     public List<DatedAmount> Pending { get; private set; } = [];
@@ -23,6 +23,8 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
     public List<VoucherRow> Vouchers { get; private set; } = [];
     public List<ActivityRow> Activity { get; private set; } = [];
     public string CardCode { get; private set; } = "";
+    /// <summary>When this page was made (tenant's time), for the offline copy the service worker may show later.</summary>
+    public string ShownAt { get; private set; } = "";
     public Features.Tiers.TierStatus? Tier { get; private set; }
     public List<Features.Challenges.ChallengeProgress> Challenges { get; private set; } = [];
     public string FirstName => (CustomerName ?? "").Trim().Split(' ', 2)[0];
@@ -35,6 +37,7 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
         if (CustomerId is not { } me) return ToSignIn();
         ViewData["PortalNav"] = "home";
         var now = clock.GetUtcNow();
+        ShownAt = Local(now).ToString("g", System.Globalization.CultureInfo.GetCultureInfo(Tenant.Locale));
 
         // The account and the card in one read.
         var card = await (
@@ -74,7 +77,7 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
             from v in vouchers.DefaultIfEmpty()
             orderby e.CreatedAt descending, e.Id descending
             select new ActivityRow(e.CreatedAt, e.Kind, e.Reason, e.PendingDeltaCents, e.AvailableDeltaCents, e.VoucherDeltaCents, e.RateBps, st.Name,
-                e.Text, e.TextValues, v.Code))
+                e.Text, e.TextValues, v.Code, e.ClawbackDeltaCents))
             .ToListAsync();
         return Page();
     }
@@ -88,7 +91,7 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
 
     /// <summary>An entry in the member's words, in the UI language (<see cref="EntryText"/>).</summary>
     public string Describe(ActivityRow e) =>
-        EntryText.Render(new EntryText.View(e.Kind, e.Text, e.TextValues, e.Reason, e.Pending, e.Available, 0, e.Voucher, e.RateBps, e.Store, e.VoucherCode),
+        EntryText.Render(new EntryText.View(e.Kind, e.Text, e.TextValues, e.Reason, e.Pending, e.Available, e.Clawback, e.Voucher, e.RateBps, e.Store, e.VoucherCode),
             Infrastructure.TextContext.For(Tenant, RewardType));
 
     /// <summary>The amount to show: a gain or a loss of the member, or a move between buckets shown without a sign.</summary>
@@ -97,9 +100,10 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
         EntryKind.Release => Reward(e.Available),
         EntryKind.VoucherIssue => Money(e.Voucher),
         EntryKind.VoucherCancel => Money(e.Available),
+        EntryKind.ClawbackOffset => Reward(-e.Clawback), // part of an earning that paid what was owed: no gain, no loss
         // A voucher's value is money even in a points program.
-        _ when e.Pending == 0 && e.Available == 0 && e.Voucher != 0 => e.Voucher > 0 ? "+" + Money(e.Voucher) : "−" + Money(-e.Voucher),
-        _ => Signed(e.Pending + e.Available + e.Voucher),
+        _ when e.Pending == 0 && e.Available == 0 && e.Clawback == 0 && e.Voucher != 0 => e.Voucher > 0 ? "+" + Money(e.Voucher) : "−" + Money(-e.Voucher),
+        _ => Signed(e.Pending + e.Available + e.Voucher - e.Clawback), // owing more is a loss too
     };
 
     private string Signed(long amount) => amount switch { > 0 => "+" + Reward(amount), < 0 => "−" + Reward(-amount), _ => Reward(0) };

@@ -23,7 +23,11 @@
     el.parentElement.style.height = '260px';
     new Chart(el, config);
   }
-  const moneyAxis = { beginAtZero: true, ticks: { callback: v => money.format(v) } };
+  // A new tenant has only zeros: Chart.js would then draw 0..1 in steps of 0.1, rounded to "R$ 1, R$ 1, R$ 1, R$ 0".
+  // Whole steps only, and an empty chart gets a sensible scale (R$ 0 to R$ 100; 0 to 10 for counts).
+  const empty = (...series) => series.every(a => !a || a.every(v => !v));
+  const moneyAxis = (...series) => ({ beginAtZero: true, suggestedMax: empty(...series) ? 100 : undefined, ticks: { precision: 0, callback: v => money.format(v) } });
+  const countAxis = (...series) => ({ beginAtZero: true, suggestedMax: empty(...series) ? 10 : undefined, ticks: { precision: 0 } });
   chart('chart-cashback', {
     type: 'line',
     data: { labels: d.labels, datasets: [
@@ -31,27 +35,27 @@
       { label: t.redeemed, data: d.redeemed, borderColor: '#0d6efd', backgroundColor: 'rgba(13,110,253,.1)', fill: true, cubicInterpolationMode: 'monotone', pointRadius: 0 },
       { label: t.expired, data: d.expired, borderColor: '#dc3545', cubicInterpolationMode: 'monotone', pointRadius: 0 },
     ] },
-    options: { ...base, scales: { ...base.scales, y: moneyAxis } },
+    options: { ...base, scales: { ...base.scales, y: moneyAxis(d.earned, d.redeemed, d.expired) } },
   });
   chart('chart-purchases', {
     data: { labels: d.labels, datasets: [
       { type: 'bar', label: t.purchases, data: d.purchases, backgroundColor: 'rgba(13,110,253,.5)', yAxisID: 'y' },
       { type: 'line', label: t.revenue, data: d.revenue, borderColor: '#6f42c1', cubicInterpolationMode: 'monotone', pointRadius: 0, yAxisID: 'y1' },
     ] },
-    options: { ...base, scales: { ...base.scales, y: { beginAtZero: true }, y1: { ...moneyAxis, position: 'right', grid: { drawOnChartArea: false } } } },
+    options: { ...base, scales: { ...base.scales, y: countAxis(d.purchases), y1: { ...moneyAxis(d.revenue), position: 'right', grid: { drawOnChartArea: false } } } },
   });
   chart('chart-members', {
     type: 'line',
     data: { labels: d.labels, datasets: [
       { label: t.members, data: d.members, borderColor: '#fd7e14', backgroundColor: 'rgba(253,126,20,.15)', fill: true, cubicInterpolationMode: 'monotone', pointRadius: 0 },
     ] },
-    options: { ...base, scales: { ...base.scales, y: { beginAtZero: true } } },
+    options: { ...base, scales: { ...base.scales, y: countAxis(d.members) } },
   });
   chart('chart-liability', {
     type: 'line',
     data: { labels: d.labels, datasets: [
       { label: t.liability, data: d.liability, borderColor: '#6c757d', backgroundColor: 'rgba(108,117,125,.15)', fill: true, cubicInterpolationMode: 'monotone', pointRadius: 0 },
     ] },
-    options: { ...base, scales: { ...base.scales, y: moneyAxis } },
+    options: { ...base, scales: { ...base.scales, y: moneyAxis(d.liability) } },
   });
 })();

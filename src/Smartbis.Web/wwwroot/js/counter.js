@@ -41,7 +41,7 @@
       hintTimer = setTimeout(async () => {
         const max = await maxCashback();
         hint.dataset.original ??= hint.textContent;
-        hint.textContent = hint.dataset.template.replace('{0}', max.plain);
+        hint.textContent = hint.dataset.template.replace('{0}', max.formatted ?? max.plain); // money hints carry the currency
       }, 150);
     }
     // Show the authorization fields as soon as the redemption is large (the server decides anyway).

@@ -17,6 +17,12 @@ public sealed class PhonesAndEmailsTests
         Phones.ToE164(typed).Should().Be(e164);
 
     [Theory]
+    [InlineData("+5511938105090", "(11) 93810-5090")]     // as a Brazilian writes it
+    [InlineData("+552134567890", "(21) 3456-7890")]
+    [InlineData("+16502530000", "+1 650-253-0000")]      // abroad: with its country code
+    public void A_phone_is_shown_for_people(string e164, string shown) => Phones.Display(e164).Should().Be(shown);
+
+    [Theory]
     [InlineData("12345")]
     [InlineData("(11) 1234")]
     [InlineData("phone")]

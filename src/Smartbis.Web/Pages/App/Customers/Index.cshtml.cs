@@ -11,7 +11,7 @@ namespace Smartbis.Web.Pages.App.Customers;
 public sealed class IndexModel(SmartbisDb db, CurrentStaff staff) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
-    [BindProperty(SupportsGet = true)] public string Sort { get; set; } = "name";
+    [BindProperty(SupportsGet = true)] public string Sort { get; set; } = CustomerSearch.DefaultSort;
     [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
     public CustomerSearch.Page Result { get; private set; } = null!;
@@ -22,6 +22,7 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff) : PageModel
 
     public async Task OnGetAsync()
     {
+        Sort = CustomerSearch.NormalizeSort(Sort);
         RewardType = await Features.Programs.RewardUnits.OfTenantAsync(db, HttpContext.RequestAborted);
         Result = await CustomerSearch.RunAsync(db, Q, Sort, PageNumber, HttpContext.RequestAborted);
     }
