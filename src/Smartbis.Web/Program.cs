@@ -17,6 +17,7 @@ using Smartbis.Web.Features.Purchases;
 using Smartbis.Web.Features.Reporting;
 using Smartbis.Web.Features.Rewards;
 using Smartbis.Web.Features.Security;
+using Smartbis.Web.Features.Segments;
 using Smartbis.Web.Features.Staff;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Features.Tiers;
@@ -40,6 +41,7 @@ builder.AddSmartbisPurchases();
 builder.AddSmartbisVouchers();
 builder.AddSmartbisTiers();
 builder.AddSmartbisChallenges();
+builder.AddSmartbisSegments();
 builder.AddSmartbisRewards();       // the reward catalogue of points programs
 builder.AddSmartbisJobs();          // Platform: Hangfire
 builder.AddSmartbisEmail();         // Notifications

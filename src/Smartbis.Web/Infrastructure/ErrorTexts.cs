@@ -326,6 +326,13 @@ public static partial class ErrorTexts
         ["challenge_not_found"] = "Challenge not found.",
         ["challenge_has_awards"] = "Customers have already completed this challenge: its goal, store and start can no longer change. End it and create a new one.",
         ["challenge_ended"] = "This challenge has already ended.",
+        ["segment_days_range"] = "Enter a number of days from {minimum} to {maximum}.",
+        ["segment_lost_after_at_risk"] = "“Lost” must come after “at risk” ({atRiskDays} days): enter more days.",
+        ["segment_loyal_purchases_range"] = "Enter a number of purchases from 1 to {maximum}.",
+        ["segment_loyal_spend_range"] = "Enter an amount of zero or more.",
+        ["tag_name"] = "A tag has 1 to {maximum} characters.",
+        ["tag_too_many"] = "At most {maximum} different tags per business.",
+        ["tag_not_found"] = "Tag not found.",
     };
 }
 

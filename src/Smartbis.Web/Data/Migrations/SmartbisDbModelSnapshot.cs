@@ -2862,6 +2862,192 @@ namespace Smartbis.Web.Data.Migrations
                     b.ToTable("attempt_counters", (string)null);
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.CustomerSegment", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("AssignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("assigned_at");
+
+                    b.Property<DateTimeOffset?>("LastPurchaseAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_purchase_at");
+
+                    b.Property<int>("PurchasesInWindow")
+                        .HasColumnType("integer")
+                        .HasColumnName("purchases_in_window");
+
+                    b.Property<string>("Segment")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("segment");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.Property<long>("SpentInWindowCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("spent_in_window_cents");
+
+                    b.HasKey("TenantId", "CustomerId")
+                        .HasName("pk_customer_segments");
+
+                    b.HasIndex("TenantId", "Segment")
+                        .HasDatabaseName("ix_customer_segments_tenant_id_segment");
+
+                    b.ToTable("customer_segments", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.CustomerTag", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("TagId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tag_id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.HasKey("TenantId", "TagId", "CustomerId")
+                        .HasName("pk_customer_tags");
+
+                    b.HasIndex("TenantId", "CustomerId")
+                        .HasDatabaseName("ix_customer_tags_tenant_id_customer_id");
+
+                    b.ToTable("customer_tags", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.SegmentSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<int>("AtRiskDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("at_risk_days");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<int>("LostDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("lost_days");
+
+                    b.Property<int>("LoyalPurchases")
+                        .HasColumnType("integer")
+                        .HasColumnName("loyal_purchases");
+
+                    b.Property<long>("LoyalSpendCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("loyal_spend_cents");
+
+                    b.Property<int>("NewDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("new_days");
+
+                    b.Property<int>("WindowDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_days");
+
+                    b.HasKey("TenantId", "Version")
+                        .HasName("pk_segment_settings");
+
+                    b.ToTable("segment_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.SegmentSnapshot", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Segment")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("segment");
+
+                    b.Property<int>("Entered")
+                        .HasColumnType("integer")
+                        .HasColumnName("entered");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("integer")
+                        .HasColumnName("members");
+
+                    b.HasKey("TenantId", "Day", "Segment")
+                        .HasName("pk_segment_snapshots");
+
+                    b.ToTable("segment_snapshots", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.Tag", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("normalized_name");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_tags");
+
+                    b.HasIndex("TenantId", "NormalizedName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tags_tenant_id_normalized_name");
+
+                    b.ToTable("tags", (string)null);
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Staff.StaffInvitation", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -4014,6 +4200,63 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_reward_claims_rewards_tenant_id_reward_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.CustomerSegment", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithOne()
+                        .HasForeignKey("Smartbis.Web.Features.Segments.CustomerSegment", "TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_segments_customers_tenant_id_customer_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.CustomerTag", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_tags_customers_tenant_id_customer_id");
+
+                    b.HasOne("Smartbis.Web.Features.Segments.Tag", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "TagId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_tags_tags_tenant_id_tag_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.SegmentSettings", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_segment_settings_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.SegmentSnapshot", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_segment_snapshots_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.Tag", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_tags_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Staff.StaffInvitation", b =>
