@@ -1,6 +1,7 @@
 using Smartbis.Web.Api;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Automations;
+using Smartbis.Web.Features.Campaigns;
 using Smartbis.Web.Features.Challenges;
 using Smartbis.Web.Features.Counter;
 using Smartbis.Web.Features.Customers;
@@ -42,6 +43,7 @@ builder.AddSmartbisVouchers();
 builder.AddSmartbisTiers();
 builder.AddSmartbisChallenges();
 builder.AddSmartbisSegments();
+builder.AddSmartbisCampaigns();
 builder.AddSmartbisRewards();       // the reward catalogue of points programs
 builder.AddSmartbisJobs();          // Platform: Hangfire
 builder.AddSmartbisEmail();         // Notifications

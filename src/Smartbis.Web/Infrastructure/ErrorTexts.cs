@@ -333,6 +333,23 @@ public static partial class ErrorTexts
         ["tag_name"] = "A tag has 1 to {maximum} characters.",
         ["tag_too_many"] = "At most {maximum} different tags per business.",
         ["tag_not_found"] = "Tag not found.",
+        ["campaign_name"] = "Give the campaign a name (up to 80 characters).",
+        ["campaign_audience"] = "Choose who receives it: every member, a segment or a tag.",
+        ["campaign_channel"] = "Choose email, WhatsApp or both.",
+        ["campaign_body"] = "Write the message.",
+        ["campaign_subject"] = "Write the email's subject (up to 200 characters).",
+        ["campaign_whatsapp_template"] = "WhatsApp only sends a template approved at Meta: enter its name.",
+        ["campaign_whatsapp_parameters"] = "Use at most 500 characters.",
+        ["campaign_whatsapp_not_configured"] = "WhatsApp is not set up yet: connect it in Automations › Settings first.",
+        ["campaign_holdout_range"] = "Hold out from 0 to {maximum}% of the audience.",
+        ["campaign_bonus_range"] = "Enter a bonus of zero or more (zero: no bonus).",
+        ["campaign_multiplier_range"] = "The multiplier must be between 1 and {maximum} (e.g. 2 for double).",
+        ["campaign_boost_window"] = "Give the multiplier's start and end (end after start and still to come, at most {maximum} days).",
+        ["campaign_measure_days"] = "Measure over 1 to {maximum} days.",
+        ["campaign_send_at"] = "Choose a moment from now to a year ahead.",
+        ["campaign_not_found"] = "Campaign not found.",
+        ["campaign_not_draft"] = "This campaign was already launched.",
+        ["campaign_cannot_cancel"] = "This campaign is already being sent and can no longer be cancelled.",
     };
 }
 

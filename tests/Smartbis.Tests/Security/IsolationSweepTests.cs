@@ -100,6 +100,8 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
         ["POST /app/staff?handler=Remove Invite.StoreId"] = "bound on every POST; only Invite reads it",
         ["POST /app/staff?handler=Revoke Invite.StoreId"] = "bound on every POST; only Invite reads it",
         ["POST /app/customers/{id:guid}?handler=Block Adjust.IdempotencyKey"] = "bound on every POST; only Adjust reads it",
+        ["POST /app/customers/{id:guid}?handler=Tag Adjust.IdempotencyKey"] = "bound on every POST; only Adjust reads it",
+        ["POST /app/customers/{id:guid}?handler=Untag Adjust.IdempotencyKey"] = "bound on every POST; only Adjust reads it",
     };
 
     private sealed record Input(string Endpoint, string Name, Type Type)
@@ -199,6 +201,22 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
         // B's store in A's new challenge: refused on the field (200 with the form again), nothing created in B.
         p["POST /app/challenges/{id} Input.StoreId"] = () => c.StaffPost("/app/challenges/new",
             new Dictionary<string, string>(challengeForm) { ["Input.StoreId"] = b.SecondStoreId.ToString() }, HttpStatusCode.OK);
+        // Segments, tags and campaigns: B's tag and campaign are not found from A (the list filter ignores B's tag).
+        p["GET /app/campaigns/{id:guid} id"] = () => c.StaffGet($"/app/campaigns/{b.CampaignId}", HttpStatusCode.NotFound);
+        p["POST /app/campaigns/{id:guid}?handler=Launch id"] = () => c.StaffPost($"/app/campaigns/{b.CampaignId}?handler=Launch", new(), HttpStatusCode.NotFound);
+        p["POST /app/campaigns/{id:guid}?handler=Cancel id"] = () => c.StaffPost($"/app/campaigns/{b.CampaignId}?handler=Cancel", new(), HttpStatusCode.NotFound);
+        p["POST /app/campaigns/{id:guid}?handler=Test id"] = () => c.StaffPost($"/app/campaigns/{b.CampaignId}?handler=Test", new(), HttpStatusCode.NotFound);
+        p["POST /app/customers/{id:guid}?handler=Tag id"] = () => c.StaffPost($"/app/customers/{b.CustomerId}?handler=Tag", new() { ["tag"] = "x" }, HttpStatusCode.NotFound);
+        p["POST /app/customers/{id:guid}?handler=Untag id"] = () => c.StaffPost($"/app/customers/{b.CustomerId}?handler=Untag", new() { ["tagId"] = a.TagId.ToString() }, HttpStatusCode.NotFound);
+        p["POST /app/customers/{id:guid}?handler=Untag tagId"] = () => c.StaffPost($"/app/customers/{a.CustomerId}?handler=Untag", new() { ["tagId"] = b.TagId.ToString() }, HttpStatusCode.NotFound);
+        p["GET /app/customers Tag"] = async () =>
+        {
+            var html = await c.StaffGet($"/app/customers?tag={b.TagId}", HttpStatusCode.OK);
+            html.Should().NotContain(b.CustomerName, "B's tag filters nothing in A");
+        };
+        // B's tag as A's audience: refused on the field (200 with the form again), nothing created.
+        p["POST /app/campaigns/new Input.Audience"] = () => c.StaffPost("/app/campaigns/new", new() { ["Input.Name"] = "x", ["Input.Audience"] = $"tag:{b.TagId}",
+            ["Input.Email"] = "true", ["Input.Subject"] = "x", ["Input.Body"] = "x", ["Input.HoldoutPercent"] = "10", ["Input.MeasureDays"] = "30" }, HttpStatusCode.OK);
         p["GET /app/stores/{id} id"] = () => c.StaffGet($"/app/stores/{b.StoreId}", HttpStatusCode.NotFound);
         p["POST /app/stores/{id} id"] = () => c.StaffPost($"/app/stores/{b.StoreId}", new() { ["Input.Name"] = "Hijacked", ["Input.Active"] = "false" }, HttpStatusCode.NotFound);
         p["GET /App/Index Store"] = async () =>
