@@ -64,6 +64,7 @@ public sealed class DemoSeed(
         for (var i = 0; i < Tenants.Length; i++) await SeedTenantAsync(Tenants[i], seed: i + 1, ct);
         foreach (var slug in DemoTiersSeed.Slugs) await DemoTiersSeed.ForSlugAsync(scopes, slug, clock, ct); // tiers: Velluto, and Aurora once it exists
         await DemoRewardsSeed.RunForSlugAsync(scopes, "aurora", clock, ct); // the points merchant's catalogue (when it exists)
+        await DemoCampaignsSeed.ForSlugAsync(scopes, "velluto", clock, ct); // segments, tags and a measured campaign
         await EnsureUserAsync(Operator);
         await WriteDemoJsonAsync(ct);
     }

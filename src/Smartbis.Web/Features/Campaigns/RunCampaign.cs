@@ -62,7 +62,7 @@ public sealed class RunCampaign(LedgerUnit unit, GrantCampaignBonus bonus, TimeP
     }
 
     /// <summary>The planning: the audience with its draw into campaign_recipients, in one statement (tenant_id from the customer row).</summary>
-    private const string PlanSql = $"""
+    public const string PlanSql = $"""
         INSERT INTO campaign_recipients (tenant_id, campaign_id, customer_id, holdout, bonus_amount)
         SELECT a.tenant_id, @campaign, a.customer_id, a.holdout, 0 FROM ({CampaignAudience.Sql}) a
         ON CONFLICT DO NOTHING
