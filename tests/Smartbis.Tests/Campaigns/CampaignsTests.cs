@@ -187,7 +187,9 @@ public sealed class CampaignsTests(AutomationsFixture fixture) : IClassFixture<A
             await using var scope = t.Scope();
             await scope.Get<SaveCampaign>().ExecuteAsync(Request("segment:Nope", holdout: 80, bonus: -1, multiplier: 20_000) with
             {
-                Name = "", Email = false, Body = "{{ nope }}",
+                Name = "",
+                Email = false,
+                Body = "{{ nope }}",
             }, AuditActor.System);
         }, "validation");
         refused.Errors.Keys.Should().BeEquivalentTo(["Name", "Audience", "Email", "Body", "HoldoutPercent", "BonusAmount", "BoostUntil"]);

@@ -215,8 +215,11 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
             html.Should().NotContain(b.CustomerName, "B's tag filters nothing in A");
         };
         // B's tag as A's audience: refused on the field (200 with the form again), nothing created.
-        p["POST /app/campaigns/new Input.Audience"] = () => c.StaffPost("/app/campaigns/new", new() { ["Input.Name"] = "x", ["Input.Audience"] = $"tag:{b.TagId}",
-            ["Input.Email"] = "true", ["Input.Subject"] = "x", ["Input.Body"] = "x", ["Input.HoldoutPercent"] = "10", ["Input.MeasureDays"] = "30" }, HttpStatusCode.OK);
+        p["POST /app/campaigns/new Input.Audience"] = () => c.StaffPost("/app/campaigns/new", new()
+        {
+            ["Input.Name"] = "x", ["Input.Audience"] = $"tag:{b.TagId}",
+            ["Input.Email"] = "true", ["Input.Subject"] = "x", ["Input.Body"] = "x", ["Input.HoldoutPercent"] = "10", ["Input.MeasureDays"] = "30"
+        }, HttpStatusCode.OK);
         p["GET /app/stores/{id} id"] = () => c.StaffGet($"/app/stores/{b.StoreId}", HttpStatusCode.NotFound);
         p["POST /app/stores/{id} id"] = () => c.StaffPost($"/app/stores/{b.StoreId}", new() { ["Input.Name"] = "Hijacked", ["Input.Active"] = "false" }, HttpStatusCode.NotFound);
         p["GET /App/Index Store"] = async () =>

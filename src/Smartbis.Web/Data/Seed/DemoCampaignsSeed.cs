@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Smartbis.Web.Features.Campaigns;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Segments;
