@@ -203,6 +203,11 @@ public sealed class CampaignsTests(AutomationsFixture fixture) : IClassFixture<A
             await using var scope = t.Scope();
             await scope.Get<SaveCampaign>().ExecuteAsync(r, AuditActor.System);
         }, code);
+        // Another tenant's tag is no audience here.
+        var (_, other) = await ShopAsync("camp-other");
+        var theirCustomer = await other.MemberAsync(Unique("o"));
+        var theirTag = await other.RunAsync<TagCustomer, Tag>(x => x.ExecuteAsync(theirCustomer, "Deles", AuditActor.System));
+        (await RefusedAsync(Request($"tag:{theirTag.Id}"), "validation")).Errors.Keys.Should().Equal("Audience");
         (await RefusedAsync(Request() with { WhatsApp = true }, "validation")).Errors.Keys.Should().Equal("WhatsAppTemplate");
         var noWhatsApp = await RefusedAsync(Request() with { WhatsApp = true, WhatsAppTemplate = "promo" }, "plan_limit");
         (noWhatsApp.Status, noWhatsApp.Messages[""][0].Code).Should().Be((403, "plan_no_whatsapp"));
