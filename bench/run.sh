@@ -281,6 +281,8 @@ result deliver_mem "$(awk '{printf "%.0f", $1 / 1024}' "$OUT/deliver.mem")"
 log "Nightly jobs over the large tenant (in-process, the app's own classes)"
 /usr/bin/time -f "%M" -o "$OUT/jobs.mem" bash -c "cd '$ROOT/bench/Smartbis.Bench.Tool' && dotnet '$TOOL_DLL' jobs '$CS' '$OUT/state.json' '$SMTP_PORT' '$JOB_CAP'" >>"$RESULTS"
 result jobs_mem "$(awk '{printf "%.0f", $1 / 1024}' "$OUT/jobs.mem")"
+log "Segments and campaigns over the large tenant (RFM assignment, segment counts, a campaign's preview, planning, messages)"
+tool segments "$CS" "$OUT/state.json" "$JOB_CAP" >>"$RESULTS"
 # ---- Citus: the same data on a 3-node cluster on this machine -------------------------------------------------------
 if ((CITUS)); then
   log "Citus: a coordinator and two workers on loopback"

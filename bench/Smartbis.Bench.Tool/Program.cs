@@ -25,6 +25,8 @@ using Smartbis.Web.Features.Vouchers;
 //   results  <cs> <baseUrl> <outDir> <state.json> <runs>  a 10% control group on the large tenant, the nightly results roll-up
 //                                                         timed, then the server time of /app/results (default, 12 months, print)
 //   deliver  <cs> <state.json> <smtpPort> <count> <cap>   queues <count> emails and times their delivery (stopped at the cap)
+//   segments <cs> <state.json> <capSeconds>               RFM assignment (first and steady-state run), segment counts, a campaign's
+//                                                         preview, planning (recipients + holdout) and its messages, each timed
 internal static class BenchMain
 {
     public static async Task<int> Main(string[] args)
@@ -37,6 +39,7 @@ internal static class BenchMain
             "overview" => await Bench.OverviewAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
             "results" => await Bench.ResultsAsync(args[1], args[2], args[3], args[4], int.Parse(args[5], CultureInfo.InvariantCulture)),
             "jobs" => await Bench.JobsAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
+            "segments" => await Bench.SegmentsAsync(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture)),
             "deliver" => await Bench.DeliverAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture)),
             _ => Bench.Usage(),
         };
@@ -51,7 +54,7 @@ internal static class Bench
 
     public static int Usage()
     {
-        Console.Error.WriteLine("usage: Smartbis.Bench.Tool setup|sessions|overview|jobs|deliver … (see bench/README.md)");
+        Console.Error.WriteLine("usage: Smartbis.Bench.Tool setup|sessions|overview|jobs|deliver|segments … (see bench/README.md)");
         return 2;
     }
 
@@ -364,6 +367,69 @@ internal static class Bench
                 what = $"DID NOT FINISH: stopped at the harness's cap of {capSeconds} s";
             }
             Console.WriteLine(FormattableString.Invariant($"job_{name}\t{sw.Elapsed.TotalSeconds:0.00}\t{what}"));
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Segments and campaigns over the large tenant: the nightly RFM assignment (first run, then the next night's), the segment
+    /// sizes as the page reads them, a campaign to every member with a 10% holdout (its preview, its planning into
+    /// campaign_recipients, then its messages through the automations' planner), each timed and stopped at the cap.
+    /// </summary>
+    public static async Task<int> SegmentsAsync(string cs, string statePath, int capSeconds)
+    {
+        var state = Load(statePath);
+        await using var app = App(cs);
+        var sp = app.Services;
+        Smartbis.Web.Features.Campaigns.Campaign? campaign = null;
+        async Task<T> InTenantAsync<T>(Func<IServiceProvider, Task<T>> work)
+        {
+            await using var scope = sp.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(state.TenantId);
+            return await work(scope.ServiceProvider);
+        }
+        var steps = new (string Name, Func<CancellationToken, Task<string>> Run)[]
+        {
+            ("segments_assign", async ct => (await sp.GetRequiredService<Smartbis.Web.Features.Segments.AssignSegments>().ExecuteAsync(state.TenantId, ct)) is var r
+                ? $"{r.Changed} rows written; " + string.Join(", ", r.Sizes.OrderBy(x => x.Key).Select(x => $"{x.Key} {x.Value}")) : ""),
+            ("segments_assign_again", async ct => $"{(await sp.GetRequiredService<Smartbis.Web.Features.Segments.AssignSegments>().ExecuteAsync(state.TenantId, ct)).Changed} rows written"),
+            ("segments_counts", ct => InTenantAsync(async s => $"{await s.GetRequiredService<SmartbisDb>().Set<Smartbis.Web.Features.Segments.SegmentSnapshot>().CountAsync(ct)} snapshot rows read")),
+            ("campaign_preview", ct => InTenantAsync(async s =>
+            {
+                campaign = await s.GetRequiredService<Smartbis.Web.Features.Campaigns.SaveCampaign>().ExecuteAsync(new Smartbis.Web.Features.Campaigns.SaveCampaign.Request(
+                    "Bench campaign", "all", true, false, "Oi {{ first_name }}", "Oi {{ first_name }}", null, null, null, 10, 0,
+                    Smartbis.Web.Features.Campaigns.Campaign.NoMultiplier, null, null, 30), Smartbis.Web.Features.Audit.AuditActor.System, ct);
+                var p = await Smartbis.Web.Features.Campaigns.CampaignAudience.PreviewAsync(s.GetRequiredService<SmartbisDb>(), campaign, ct);
+                return $"{p.Audience} in the audience, {p.Holdout} held out, {p.Recipients} reachable";
+            })),
+            ("campaign_plan", async ct =>
+            {
+                await using (var conn = new NpgsqlConnection(cs))
+                {
+                    await conn.OpenAsync(ct);
+                    await using var cmd = new NpgsqlCommand($"UPDATE campaigns SET status = 'Scheduled', send_at = now() WHERE id = '{campaign!.Id}'", conn);
+                    await cmd.ExecuteNonQueryAsync(ct);
+                }
+                var c = await sp.GetRequiredService<Smartbis.Web.Features.Campaigns.RunCampaign>().PlanAsync(state.TenantId, campaign!.Id, DateTimeOffset.UtcNow, ct);
+                return $"{c!.Audience} recipients planned, {c.Holdout} held out";
+            }),
+            ("campaign_messages", async ct => (await sp.GetRequiredService<Smartbis.Web.Features.Campaigns.RunCampaign>().ExecuteAsync(state.TenantId, campaign!.Id, ct)) is var r
+                ? $"{r.Messages} messages planned" : ""),
+        };
+        foreach (var (name, run) in steps)
+        {
+            using var cap = new CancellationTokenSource(TimeSpan.FromSeconds(capSeconds));
+            var sw = Stopwatch.StartNew();
+            string what;
+            try
+            {
+                what = await run(cap.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                what = $"DID NOT FINISH: stopped at the harness's cap of {capSeconds} s";
+            }
+            Console.WriteLine(FormattableString.Invariant($"{name}\t{sw.Elapsed.TotalSeconds:0.00}\t{what}"));
         }
         return 0;
     }

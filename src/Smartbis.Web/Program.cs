@@ -1,6 +1,7 @@
 using Smartbis.Web.Api;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Automations;
+using Smartbis.Web.Features.Campaigns;
 using Smartbis.Web.Features.Categories;
 using Smartbis.Web.Features.Challenges;
 using Smartbis.Web.Features.Counter;
@@ -19,6 +20,7 @@ using Smartbis.Web.Features.Reporting;
 using Smartbis.Web.Features.Results;
 using Smartbis.Web.Features.Rewards;
 using Smartbis.Web.Features.Security;
+using Smartbis.Web.Features.Segments;
 using Smartbis.Web.Features.Staff;
 using Smartbis.Web.Features.Tenancy;
 using Smartbis.Web.Features.Tiers;
@@ -43,6 +45,8 @@ builder.AddSmartbisPurchases();
 builder.AddSmartbisVouchers();
 builder.AddSmartbisTiers();
 builder.AddSmartbisChallenges();
+builder.AddSmartbisSegments();
+builder.AddSmartbisCampaigns();
 builder.AddSmartbisRewards();       // the reward catalogue of points programs
 builder.AddSmartbisJobs();          // Platform: Hangfire
 builder.AddSmartbisEmail();         // Notifications

@@ -137,7 +137,8 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/app/customers/{id:guid}", Who.Staff, $"/app/customers/{a.CustomerId}");
         Add("/app/customers/export", Who.Staff, "/app/customers/export", "/app/customers/export?q=member");
         Add("/app/customers/import", Who.Staff, "/app/customers/import");
-        Add("/app/customers", Who.Staff, "/app/customers", "/app/customers?q=member&sort=balance&p=1", $"/app/customers?q={Uri.EscapeDataString(a.Phone)}");
+        Add("/app/customers", Who.Staff, "/app/customers", "/app/customers?q=member&sort=balance&p=1", $"/app/customers?q={Uri.EscapeDataString(a.Phone)}",
+            $"/app/customers?segment=New&tag={a.TagId}");
         Add("/app/integrations", Who.Staff, "/app/integrations");
         Add("/app/reports/liability", Who.Staff, "/app/reports/liability", "/app/reports/liability?handler=Csv");
         Add("/app/program", Who.Staff, "/app/program");
@@ -152,6 +153,10 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/app/tiers", Who.Staff, "/app/tiers");
         Add("/app/challenges", Who.Staff, "/app/challenges");
         Add("/app/challenges/{id}", Who.Staff, "/app/challenges/new", $"/app/challenges/{a.ChallengeId}");
+        Add("/app/segments", Who.Staff, "/app/segments", "/app/segments?done=saved");
+        Add("/app/campaigns", Who.Staff, "/app/campaigns");
+        Add("/app/campaigns/new", Who.Staff, "/app/campaigns/new");
+        Add("/app/campaigns/{id:guid}", Who.Staff, $"/app/campaigns/{a.CampaignId}", $"/app/campaigns/{a.CampaignId}?done=launched");
         Add("/app/switch", Who.Staff, "/app/switch");
         Add("/app/welcome", Who.Staff, "/app/welcome");
         Add("/counter", Who.Staff, "/counter", $"/counter?q={Uri.EscapeDataString(a.Phone)}", $"/counter?q={a.CardCode}", $"/counter?q={a.VoucherCode}",

@@ -102,6 +102,8 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
         ["POST /app/staff?handler=Remove Invite.StoreId"] = "bound on every POST; only Invite reads it",
         ["POST /app/staff?handler=Revoke Invite.StoreId"] = "bound on every POST; only Invite reads it",
         ["POST /app/customers/{id:guid}?handler=Block Adjust.IdempotencyKey"] = "bound on every POST; only Adjust reads it",
+        ["POST /app/customers/{id:guid}?handler=Tag Adjust.IdempotencyKey"] = "bound on every POST; only Adjust reads it",
+        ["POST /app/customers/{id:guid}?handler=Untag Adjust.IdempotencyKey"] = "bound on every POST; only Adjust reads it",
     };
 
     private sealed record Input(string Endpoint, string Name, Type Type)
@@ -205,6 +207,14 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
         p["POST /app/categories?handler=Save id"] = async () => await c.StaffPost($"/app/categories?handler=Save&id={await BCategory()}",
             new() { ["Input.Code"] = "hijacked", ["Input.NamePt"] = "x", ["Input.NameEn"] = "x" }, HttpStatusCode.NotFound);
         p["POST /app/categories?handler=Delete id"] = async () => await c.StaffPost($"/app/categories?handler=Delete&id={await BCategory()}", new(), HttpStatusCode.NotFound);
+        // Segments, tags and campaigns: B's tag and campaign are not found from A (the list filter ignores B's tag).
+        p["GET /app/campaigns/{id:guid} id"] = () => c.StaffGet($"/app/campaigns/{b.CampaignId}", HttpStatusCode.NotFound);
+        p["POST /app/campaigns/{id:guid}?handler=Launch id"] = () => c.StaffPost($"/app/campaigns/{b.CampaignId}?handler=Launch", new(), HttpStatusCode.NotFound);
+        p["POST /app/campaigns/{id:guid}?handler=Cancel id"] = () => c.StaffPost($"/app/campaigns/{b.CampaignId}?handler=Cancel", new(), HttpStatusCode.NotFound);
+        p["POST /app/campaigns/{id:guid}?handler=Test id"] = () => c.StaffPost($"/app/campaigns/{b.CampaignId}?handler=Test", new(), HttpStatusCode.NotFound);
+        p["POST /app/customers/{id:guid}?handler=Tag id"] = () => c.StaffPost($"/app/customers/{b.CustomerId}?handler=Tag", new() { ["tag"] = "x" }, HttpStatusCode.NotFound);
+        p["POST /app/customers/{id:guid}?handler=Untag id"] = () => c.StaffPost($"/app/customers/{b.CustomerId}?handler=Untag", new() { ["tagId"] = a.TagId.ToString() }, HttpStatusCode.NotFound);
+        p["POST /app/customers/{id:guid}?handler=Untag tagId"] = () => c.StaffPost($"/app/customers/{a.CustomerId}?handler=Untag", new() { ["tagId"] = b.TagId.ToString() }, HttpStatusCode.NotFound);
         p["GET /app/stores/{id} id"] = () => c.StaffGet($"/app/stores/{b.StoreId}", HttpStatusCode.NotFound);
         p["POST /app/stores/{id} id"] = () => c.StaffPost($"/app/stores/{b.StoreId}", new() { ["Input.Name"] = "Hijacked", ["Input.Active"] = "false" }, HttpStatusCode.NotFound);
         p["GET /App/Index Store"] = async () =>

@@ -29,7 +29,7 @@ public sealed record SeededTenant(
     TenantKit.TestTenant T, Guid CustomerId, string CustomerName, string Email, string Phone, string Cpf, string CardCode, string ReferralCode,
     Guid PurchaseId, string ReceiptNumber, string PurchaseKey, Guid VoucherId, string VoucherCode, string ApiKey, Guid ApiKeyId,
     Guid WebhookId, Guid DeliveryId, Guid MessageId, Guid TemplateId, Guid AnomalyId, Guid InvitationId, Guid CashierMembershipId,
-    Guid SecondStoreId, string RefundKey, string AdjustKey, string SecondPurchaseKey, Guid ChallengeId = default)
+    Guid SecondStoreId, string RefundKey, string AdjustKey, string SecondPurchaseKey, Guid ChallengeId = default, Guid TagId = default, Guid CampaignId = default)
 {
     public Guid Id => T.Id;
     public string Slug => T.Slug;
@@ -156,9 +156,13 @@ public static class SecurityKit
         var challenge = await scope.Get<Web.Features.Challenges.SaveChallenge>().ExecuteAsync(new Web.Features.Challenges.SaveChallenge.Request(
             null, "Challenge " + slug, null, Web.Features.Challenges.ChallengeKind.FirstPurchaseAtStore, 1, second.Id,
             DateOnly.FromDateTime(DateTime.UtcNow), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), 5_00), AuditActor.System);
+        var tag = await scope.Get<Web.Features.Segments.TagCustomer>().ExecuteAsync(joined.CustomerId, "Tag " + slug, AuditActor.System);
+        var campaign = await scope.Get<Web.Features.Campaigns.SaveCampaign>().ExecuteAsync(new Web.Features.Campaigns.SaveCampaign.Request(
+            "Campaign " + slug, $"tag:{tag.Id}", true, false, "Hello {{ first_name }}", "Hello {{ first_name }}", null, null, null, 10, 0,
+            Web.Features.Campaigns.Campaign.NoMultiplier, null, null, 30), AuditActor.System);
         return new SeededTenant(t, joined.CustomerId, name, email, phone, cpf, card, joined.ReferralCode, purchase.PurchaseId, receipt, key,
             voucher.Id, voucher.Code, apiKey.Key, apiKey.Id, webhook.Id, delivery.Id, message.Id, template.Id, flag.Id, invitation.Id, cashier, second.Id,
-            refundKey, adjustKey, secondKey, challenge.Id);
+            refundKey, adjustKey, secondKey, challenge.Id, tag.Id, campaign.Id);
     }
 
     /// <summary>An API client of <paramref name="factory"/> sending <paramref name="key"/> as its bearer token.</summary>

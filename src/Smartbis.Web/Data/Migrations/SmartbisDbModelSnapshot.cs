@@ -647,6 +647,182 @@ namespace Smartbis.Web.Data.Migrations
                     b.ToTable("whatsapp_status_receipts", (string)null);
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Campaigns.Campaign", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Audience")
+                        .HasColumnType("integer")
+                        .HasColumnName("audience");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("body");
+
+                    b.Property<long>("BonusAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bonus_amount");
+
+                    b.Property<DateTimeOffset?>("BoostFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("boost_from");
+
+                    b.Property<DateTimeOffset?>("BoostUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("boost_until");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<bool>("Email")
+                        .HasColumnType("boolean")
+                        .HasColumnName("email");
+
+                    b.Property<int>("Holdout")
+                        .HasColumnType("integer")
+                        .HasColumnName("holdout");
+
+                    b.Property<int>("HoldoutPercent")
+                        .HasColumnType("integer")
+                        .HasColumnName("holdout_percent");
+
+                    b.Property<DateTimeOffset?>("LaunchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("launched_at");
+
+                    b.Property<int>("MeasureDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("measure_days");
+
+                    b.Property<int>("MultiplierBps")
+                        .HasColumnType("integer")
+                        .HasColumnName("multiplier_bps");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("PlannedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("planned_at");
+
+                    b.Property<string>("Segment")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("segment");
+
+                    b.Property<DateTimeOffset?>("SendAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("send_at");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid?>("TagId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tag_id");
+
+                    b.Property<bool>("WhatsApp")
+                        .HasColumnType("boolean")
+                        .HasColumnName("whats_app");
+
+                    b.Property<string>("WhatsAppParameters")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("whats_app_parameters");
+
+                    b.Property<string>("WhatsAppTemplate")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("whats_app_template");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_campaigns");
+
+                    b.HasIndex("TenantId", "TagId")
+                        .HasDatabaseName("ix_campaigns_tenant_id_tag_id");
+
+                    b.HasIndex("TenantId", "Status", "SendAt")
+                        .HasDatabaseName("ix_campaigns_tenant_id_status_send_at");
+
+                    b.ToTable("campaigns", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_campaigns_bonus", "bonus_amount >= 0");
+
+                            t.HasCheckConstraint("ck_campaigns_holdout", "holdout_percent BETWEEN 0 AND 50");
+
+                            t.HasCheckConstraint("ck_campaigns_multiplier", "multiplier_bps BETWEEN 10000 AND 50000");
+                        });
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Campaigns.CampaignRecipient", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("BonusAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bonus_amount");
+
+                    b.Property<DateTimeOffset?>("BonusGrantedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bonus_granted_at");
+
+                    b.Property<bool>("Holdout")
+                        .HasColumnType("boolean")
+                        .HasColumnName("holdout");
+
+                    b.HasKey("TenantId", "CampaignId", "CustomerId")
+                        .HasName("pk_campaign_recipients");
+
+                    b.HasIndex("TenantId", "CustomerId")
+                        .HasDatabaseName("ix_campaign_recipients_tenant_id_customer_id");
+
+                    b.ToTable("campaign_recipients", (string)null);
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Categories.ProductCategory", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -3148,6 +3324,192 @@ namespace Smartbis.Web.Data.Migrations
                     b.ToTable("attempt_counters", (string)null);
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.CustomerSegment", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("AssignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("assigned_at");
+
+                    b.Property<DateTimeOffset?>("LastPurchaseAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_purchase_at");
+
+                    b.Property<int>("PurchasesInWindow")
+                        .HasColumnType("integer")
+                        .HasColumnName("purchases_in_window");
+
+                    b.Property<string>("Segment")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("segment");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.Property<long>("SpentInWindowCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("spent_in_window_cents");
+
+                    b.HasKey("TenantId", "CustomerId")
+                        .HasName("pk_customer_segments");
+
+                    b.HasIndex("TenantId", "Segment")
+                        .HasDatabaseName("ix_customer_segments_tenant_id_segment");
+
+                    b.ToTable("customer_segments", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.CustomerTag", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("TagId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tag_id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.HasKey("TenantId", "TagId", "CustomerId")
+                        .HasName("pk_customer_tags");
+
+                    b.HasIndex("TenantId", "CustomerId")
+                        .HasDatabaseName("ix_customer_tags_tenant_id_customer_id");
+
+                    b.ToTable("customer_tags", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.SegmentSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<int>("AtRiskDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("at_risk_days");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<int>("LostDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("lost_days");
+
+                    b.Property<int>("LoyalPurchases")
+                        .HasColumnType("integer")
+                        .HasColumnName("loyal_purchases");
+
+                    b.Property<long>("LoyalSpendCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("loyal_spend_cents");
+
+                    b.Property<int>("NewDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("new_days");
+
+                    b.Property<int>("WindowDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_days");
+
+                    b.HasKey("TenantId", "Version")
+                        .HasName("pk_segment_settings");
+
+                    b.ToTable("segment_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.SegmentSnapshot", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Segment")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("segment");
+
+                    b.Property<int>("Entered")
+                        .HasColumnType("integer")
+                        .HasColumnName("entered");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("integer")
+                        .HasColumnName("members");
+
+                    b.HasKey("TenantId", "Day", "Segment")
+                        .HasName("pk_segment_snapshots");
+
+                    b.ToTable("segment_snapshots", (string)null);
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.Tag", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("normalized_name");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_tags");
+
+                    b.HasIndex("TenantId", "NormalizedName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tags_tenant_id_normalized_name");
+
+                    b.ToTable("tags", (string)null);
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Staff.StaffInvitation", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -3889,6 +4251,39 @@ namespace Smartbis.Web.Data.Migrations
                         .HasConstraintName("fk_whatsapp_status_receipts_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("Smartbis.Web.Features.Campaigns.Campaign", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaigns_tenants_tenant_id");
+
+                    b.HasOne("Smartbis.Web.Features.Segments.Tag", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "TagId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_campaigns_tags_tenant_id_tag_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Campaigns.CampaignRecipient", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaign_recipients_campaigns_tenant_id_campaign_id");
+
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaign_recipients_customers_tenant_id_customer_id");
+                });
+
             modelBuilder.Entity("Smartbis.Web.Features.Categories.ProductCategory", b =>
                 {
                     b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
@@ -4360,6 +4755,63 @@ namespace Smartbis.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_reward_claims_rewards_tenant_id_reward_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.CustomerSegment", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithOne()
+                        .HasForeignKey("Smartbis.Web.Features.Segments.CustomerSegment", "TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_segments_customers_tenant_id_customer_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.CustomerTag", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_tags_customers_tenant_id_customer_id");
+
+                    b.HasOne("Smartbis.Web.Features.Segments.Tag", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "TagId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_tags_tags_tenant_id_tag_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.SegmentSettings", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_segment_settings_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.SegmentSnapshot", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_segment_snapshots_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Smartbis.Web.Features.Segments.Tag", b =>
+                {
+                    b.HasOne("Smartbis.Web.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_tags_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Smartbis.Web.Features.Staff.StaffInvitation", b =>

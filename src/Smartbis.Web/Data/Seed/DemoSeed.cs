@@ -73,6 +73,7 @@ public sealed class DemoSeed(
         foreach (var slug in DemoTiersSeed.Slugs) await DemoTiersSeed.ForSlugAsync(scopes, slug, clock, ct); // tiers: Velluto, and Aurora once it exists
         await DemoRewardsSeed.RunForSlugAsync(scopes, "aurora", clock, ct); // the points merchant's catalogue (when it exists)
         await DemoResultsSeed.RunAsync(scopes, clock, ct); // a control group since seven months and the members who joined under it
+        await DemoCampaignsSeed.ForSlugAsync(scopes, "velluto", clock, ct); // segments, tags and a measured campaign
         await EnsureUserAsync(Operator);
         await WriteDemoJsonAsync(ct);
     }

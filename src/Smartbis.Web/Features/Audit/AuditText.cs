@@ -75,6 +75,12 @@ public static class AuditText
         ["category.deleted"] = new("Category removed", "{code}"),
         ["results.settings_saved"] = new("Results settings saved", "Control group and message costs saved as version {version}"),
         ["results.exported"] = new("Results report exported", "Members who joined from {from} to {to}"),
+        ["campaign.created"] = new("Campaign created", "“{name}”"),
+        ["campaign.launched"] = new("Campaign launched", "“{name}”"),
+        ["campaign.cancelled"] = new("Campaign cancelled", "“{name}”"),
+        ["segments.thresholds_changed"] = new("Segment thresholds changed", "Saved as version {version}"),
+        ["customer.tagged"] = new("Tag added to a customer", "Tag “{tag}”"),
+        ["customer.untagged"] = new("Tag removed from a customer", "Tag “{tag}”"),
 
     };
 

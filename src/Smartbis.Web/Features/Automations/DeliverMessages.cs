@@ -229,9 +229,13 @@ public sealed class DeliverMessages(
 
     private static async Task<TemplateText> TemplateAsync(SmartbisDb db, Shared shared, Message m)
     {
-        var key = (m.Trigger, m.Channel, m.Locale);
+        // A campaign's message is worded by its campaign (one template per campaign, whatever the language).
+        var campaignId = m.Trigger == Triggers.Campaign ? Campaigns.CampaignTemplate.CampaignOf(m) : null;
+        var key = (campaignId is { } id ? $"{m.Trigger}:{id}" : m.Trigger, m.Channel, m.Locale);
         if (!shared.Templates.TryGetValue(key, out var template))
-            shared.Templates[key] = template = await Messaging.TemplateAsync(db, m.Trigger, m.Channel, m.Locale, CancellationToken.None);
+            shared.Templates[key] = template = campaignId is { } cid
+                ? await Campaigns.CampaignTemplate.ForAsync(db, cid, CancellationToken.None)
+                : await Messaging.TemplateAsync(db, m.Trigger, m.Channel, m.Locale, CancellationToken.None);
         return template;
     }
 

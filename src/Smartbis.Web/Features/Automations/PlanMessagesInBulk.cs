@@ -17,12 +17,14 @@ namespace Smartbis.Web.Features.Automations;
 public static class PlanMessagesInBulk
 {
     /// <summary>Returns the messages written (scheduled or skipped by the cap).</summary>
+    /// <param name="setting">The trigger's setting (on/off, channels, delay, quiet hours); null = the tenant's for the trigger.
+    /// A campaign passes its own (its channels, quiet hours always on).</param>
     public static async Task<int> PlanAsync(SmartbisDb db, string trigger, IReadOnlyList<PlanMessages.Request> requests, DateTimeOffset now,
-        CancellationToken ct = default)
+        CancellationToken ct = default, AutomationSetting? setting = null)
     {
         if (requests.Count == 0) return 0;
         if (requests.Any(r => r.Trigger != trigger)) throw new ArgumentException("Every request must be for the trigger planned.", nameof(requests));
-        var setting = await Messaging.TriggerAsync(db, trigger, ct);
+        setting ??= await Messaging.TriggerAsync(db, trigger, ct);
         if (!setting.Enabled || (!setting.Email && !setting.WhatsApp)) return 0;
         var settings = await Messaging.SettingsAsync(db, ct);
         var tenantId = db.Tenant.Require();

@@ -20,6 +20,8 @@ public static class Triggers
     public const string TierAtRisk = "tier_at_risk";
     /// <summary>The editor's own test send; never deduplicated against customers' messages.</summary>
     public const string Test = "test";
+    /// <summary>A campaign's message (Features/Campaigns): the wording is the campaign's; the subject is (campaign, customer).</summary>
+    public const string Campaign = "campaign";
 
     /// <summary>Every template can use these.</summary>
     public static readonly string[] Common = ["first_name", "brand", "currency_name", "balance", "portal_link", "opt_out_link"];

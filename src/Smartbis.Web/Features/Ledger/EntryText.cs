@@ -53,6 +53,8 @@ public sealed partial record EntryText(string Kind, object? Values = null)
         ["reward_redeem"] = "Exchanged for a reward: {reward} (code {code})",
         ["reward_return"] = "Back to your balance: {reward} (code {code}) was not claimed in time",
         ["challenge_bonus_other"] = "Challenge completed",
+        ["campaign_bonus"] = "Campaign gift: {campaign}",
+        ["campaign_bonus_other"] = "Campaign gift",
         ["reward_redeem_other"] = "Exchanged for a reward",
         ["reward_return_other"] = "Back to your balance: a reward was not claimed in time",
         ["adjustment_other"] = "Balance adjusted",
@@ -105,6 +107,7 @@ public sealed partial record EntryText(string Kind, object? Values = null)
         EntryKind.ChallengeBonus => "challenge_bonus_other",
         EntryKind.RewardRedeem => "reward_redeem_other",
         EntryKind.RewardReturn => "reward_return_other",
+        EntryKind.CampaignBonus => "campaign_bonus_other",
         _ => "adjustment_other",
     };
 
@@ -168,6 +171,10 @@ public sealed partial record EntryText(string Kind, object? Values = null)
                 kind = "challenge_bonus";
                 Set("challenge", reason.Split(": ", 2) is [_, var challenge] ? challenge : reason);
                 break;
+            case EntryKind.CampaignBonus:
+                kind = "campaign_bonus";
+                Set("campaign", reason.Split(": ", 2) is [_, var campaign] ? campaign : reason);
+                break;
             case EntryKind.RewardRedeem:
                 kind = "reward_redeem";
                 if (RewardRedeemed().Match(reason) is { Success: true } r) { Set("reward", r.Groups[1].Value); Set("code", r.Groups[2].Value); }
@@ -210,6 +217,7 @@ public sealed partial record EntryText(string Kind, object? Values = null)
     public static readonly EntryText WelcomeBonus = new("welcome_bonus");
     public static readonly EntryText BirthdayBonus = new("birthday_bonus");
     public static EntryText ChallengeBonus(string challenge) => new("challenge_bonus", new { challenge });
+    public static EntryText CampaignBonus(string campaign) => new("campaign_bonus", new { campaign });
     public static EntryText RewardRedeem(string reward, string code) => new("reward_redeem", new { reward, code = Codes.Display(code) });
     public static EntryText RewardReturn(string reward, string code) => new("reward_return", new { reward, code = Codes.Display(code) });
     public static readonly EntryText OpeningBalance = new("opening_balance");

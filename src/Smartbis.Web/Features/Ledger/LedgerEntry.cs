@@ -11,6 +11,7 @@ public enum EntryKind
     ReferralBonus, WelcomeBonus, BirthdayBonus, Adjustment,
     ChallengeBonus,
     RewardRedeem, RewardReturn,
+    CampaignBonus,
 }
 
 /// <summary>

@@ -148,8 +148,10 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         var (eligible, earned, rate) = Earn(earnRules, r.AmountCents, money, lines, localDate);
         // Tiers: the member's level (raised at once when this purchase crosses a threshold) multiplies the rate.
         var tier = await Tiers.TierOnPurchase.ApplyAsync(books, customer.Id, occurredAt, r.AmountCents, earned, ct);
-        if (tier.MultiplierBps != Tiers.TierLevel.NoMultiplier)
-            (eligible, earned, rate) = Earn(earnRules, r.AmountCents, money, lines, localDate, tier.MultiplierBps);
+        // A campaign's boost ("double cashback this weekend") for its recipients, on top of the tier's.
+        var multiplierBps = await CampaignMultiplierAsync(db, customer.Id, occurredAt, tier.MultiplierBps, ct);
+        if (multiplierBps != Tiers.TierLevel.NoMultiplier)
+            (eligible, earned, rate) = Earn(earnRules, r.AmountCents, money, lines, localDate, multiplierBps);
         purchase.EligibleCents = eligible;
         purchase.EarnedCents = earned;
         purchase.RateBps = rate;
@@ -211,6 +213,10 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         if (rules.MaxEarnPerPurchaseCents is { } cap) earned = Math.Min(earned, cap);
         return (eligible, earned, rate);
     }
+
+    /// <summary>The tier's multiplier combined with a campaign's boost for this customer at this moment (Features/Campaigns).</summary>
+    private static async Task<int> CampaignMultiplierAsync(SmartbisDb db, Guid customerId, DateTimeOffset occurredAt, int tierBps, CancellationToken ct) =>
+        Campaigns.CampaignBoost.Combine(tierBps, await Campaigns.CampaignBoost.MultiplierBpsAsync(db, customerId, occurredAt, ct));
 
     private static bool IsExcluded(ProgramRules rules, string category) =>
         rules.ExcludedCategories.Contains(category.Trim(), StringComparer.OrdinalIgnoreCase);

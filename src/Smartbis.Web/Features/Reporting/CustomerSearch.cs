@@ -42,10 +42,15 @@ public static class CustomerSearch
             (code.Length >= 4 && c.CardCode == code));
     }
 
-    public static async Task<Page> RunAsync(SmartbisDb db, string? q, string sort, int page, CancellationToken ct = default)
+    public static async Task<Page> RunAsync(SmartbisDb db, string? q, string sort, int page, CancellationToken ct = default) =>
+        await RunAsync(db, q, sort, page, null, null, ct);
+
+    /// <summary>The list narrowed to a segment (the stored nightly assignment) and/or a tag.</summary>
+    public static async Task<Page> RunAsync(SmartbisDb db, string? q, string sort, int page, Segments.SegmentKind? segment, Guid? tagId,
+        CancellationToken ct = default)
     {
         // Sort on the entity (EF translates these subqueries), then project the page.
-        var filtered = Filter(db, q);
+        var filtered = Segments.SegmentRules.Filter(db, Filter(db, q), segment, tagId);
         // Descending sorts on nullable values coalesce to the oldest date: PostgreSQL would put NULLs first.
         var never = DateTimeOffset.MinValue;
         filtered = NormalizeSort(sort) switch
@@ -66,7 +71,7 @@ public static class CustomerSearch
             db.Accounts.Where(a => a.CustomerId == c.Id).Select(a => a.VoucherCents).FirstOrDefault(),
             db.Purchases.Where(p => p.CustomerId == c.Id).Max(p => (DateTimeOffset?)p.OccurredAt),
             c.CreatedAt));
-        var total = await Filter(db, q).CountAsync(ct);
+        var total = await Segments.SegmentRules.Filter(db, Filter(db, q), segment, tagId).CountAsync(ct);
         var pages = Math.Max(1, (total + PageSize - 1) / PageSize);
         page = Math.Clamp(page, 1, pages);
         var rows = await query.Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(ct);

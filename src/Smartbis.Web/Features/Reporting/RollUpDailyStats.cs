@@ -139,7 +139,7 @@ public sealed class RollUpDailyStats(SmartbisDb db, TimeProvider clock)
           SELECT e.tenant_id, (e.created_at AT TIME ZONE @tz)::date, coalesce(p.store_id, {EmptyStore}),
                  0, 0,
                  sum(CASE WHEN e.kind = 'Earn' THEN e.pending_delta_cents + e.available_delta_cents ELSE 0 END),
-                 sum(CASE WHEN e.kind IN ('WelcomeBonus', 'BirthdayBonus', 'ReferralBonus', 'ChallengeBonus') THEN e.pending_delta_cents + e.available_delta_cents ELSE 0 END),
+                 sum(CASE WHEN e.kind IN ('WelcomeBonus', 'BirthdayBonus', 'ReferralBonus', 'ChallengeBonus', 'CampaignBonus') THEN e.pending_delta_cents + e.available_delta_cents ELSE 0 END),
                  -- points spent on catalogue rewards count as redeemed, net of those given back when a claim expired unclaimed
                  sum(CASE WHEN e.kind IN ('Redeem', 'RewardRedeem', 'RewardReturn') THEN -e.available_delta_cents WHEN e.kind = 'VoucherRedeem' THEN -e.voucher_delta_cents ELSE 0 END),
                  sum(CASE WHEN e.kind = 'Expire' THEN -e.available_delta_cents WHEN e.kind = 'VoucherExpire' THEN -e.voucher_delta_cents ELSE 0 END),

@@ -43,6 +43,11 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
     public List<Referral> Referrals { get; private set; } = [];
     public List<MessageRow> Messages { get; private set; } = [];
     public string? ReferredBy { get; private set; }
+    /// <summary>The customer's tags, the tenant's other tags (suggestions) and the segment of the last nightly assignment.</summary>
+    public List<Features.Segments.Tag> Tags { get; private set; } = [];
+    public List<string> OtherTags { get; private set; } = [];
+    public Features.Segments.SegmentKind? Segment { get; private set; }
+    public string? TagError { get; private set; }
     public string? Message { get; private set; }
     public Tenant Tenant => staff.Tenant!;
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(Tenant.TimeZone);
@@ -86,6 +91,28 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
         return Redirect($"/app/customers/{id}?done=adjusted");
     }
 
+    /// <summary>Adds a tag (made on first use) to the customer.</summary>
+    public async Task<IActionResult> OnPostTagAsync(Guid id, string? tag, [FromServices] Features.Segments.TagCustomer tagging)
+    {
+        try
+        {
+            await tagging.ExecuteAsync(id, tag ?? "", AuditActor.From(HttpContext, staff), HttpContext.RequestAborted);
+        }
+        catch (OperationFailed e) when (e.Status != 404)
+        {
+            if (!await LoadAsync(id)) return NotFound();
+            TagError = string.Join(" ", ErrorTexts.Render(e, HttpContext).SelectMany(kv => kv.Value));
+            return Page();
+        }
+        return Redirect($"/app/customers/{id}#tags");
+    }
+
+    public async Task<IActionResult> OnPostUntagAsync(Guid id, Guid tagId, [FromServices] Features.Segments.UntagCustomer untagging)
+    {
+        await untagging.ExecuteAsync(id, tagId, AuditActor.From(HttpContext, staff), HttpContext.RequestAborted);
+        return Redirect($"/app/customers/{id}#tags");
+    }
+
     public async Task<IActionResult> OnPostBlockAsync(Guid id, bool block, [FromServices] BlockCustomer blocking)
     {
         if (!await blocking.ExecuteAsync(id, block, AuditActor.From(HttpContext, staff), HttpContext.RequestAborted)) return NotFound();
@@ -108,6 +135,10 @@ public sealed class DetailModel(SmartbisDb db, CurrentStaff staff, AdjustBalance
         var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id);
         if (customer is null) return false;
         Customer = customer;
+        var tagIds = db.Set<Features.Segments.CustomerTag>().Where(t => t.CustomerId == id).Select(t => t.TagId);
+        Tags = await db.Set<Features.Segments.Tag>().AsNoTracking().Where(t => tagIds.Contains(t.Id)).OrderBy(t => t.Name).ToListAsync();
+        OtherTags = await db.Set<Features.Segments.Tag>().Where(t => !tagIds.Contains(t.Id)).OrderBy(t => t.Name).Select(t => t.Name).Take(200).ToListAsync();
+        Segment = await db.Set<Features.Segments.CustomerSegment>().Where(s => s.CustomerId == id).Select(s => (Features.Segments.SegmentKind?)s.Segment).SingleOrDefaultAsync();
         RewardType = await RewardUnits.OfTenantAsync(db);
         Balances = await db.Accounts.AsNoTracking().Where(a => a.CustomerId == id)
             .Select(a => new Balances(a.PendingCents, a.AvailableCents, a.ClawbackCents, a.VoucherCents)).SingleOrDefaultAsync() ?? new Balances(0, 0, 0, 0);

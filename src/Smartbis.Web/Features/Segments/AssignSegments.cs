@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Features.Ledger;
+
+namespace Smartbis.Web.Features.Segments;
+
+/// <summary>
+/// The nightly RFM assignment of one tenant: one set-based upsert of every member's segment into customer_segments
+/// (purchases aggregated per customer within the tenant; a row is rewritten only when something in it changed, and
+/// "since" kept while the member stays), the rows of customers who are no longer members removed, and the day's
+/// sizes written to segment_snapshots. Every statement names the tenant, so on a Citus cluster it runs on the
+/// tenant's shard. Idempotent: a second run the same day finds nothing to change and rewrites the day's snapshot.
+/// </summary>
+public sealed class AssignSegments(LedgerUnit unit, TimeProvider clock)
+{
+    public sealed record Result(int Changed, IReadOnlyDictionary<SegmentKind, int> Sizes);
+
+    public async Task<Result> ExecuteAsync(Guid tenantId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        return await unit.RunAsync(tenantId, async db =>
+        {
+            db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+            var s = await SegmentRules.SettingsAsync(db, ct);
+            var zoneId = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.TimeZone).SingleAsync(ct);
+            var zone = TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var z) ? z : TimeZoneInfo.Utc;
+            var localNow = TimeZoneInfo.ConvertTime(now, zone);
+            var day = DateOnly.FromDateTime(localNow.DateTime);
+            var dayStart = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(day.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
+            var (windowStart, newSince, atRiskBefore, lostBefore) =
+                (now.AddDays(-s.WindowDays), now.AddDays(-s.NewDays), now.AddDays(-s.AtRiskDays), now.AddDays(-s.LostDays));
+            var active = CustomerStatus.Active.ToString();
+            var changed = await db.Database.ExecuteSqlInterpolatedAsync($"""
+                WITH stats AS (
+                    SELECT p.customer_id, max(p.occurred_at) AS last_at,
+                           count(*) FILTER (WHERE p.occurred_at > {windowStart}) AS n,
+                           coalesce(sum(p.amount_cents - p.refunded_cents) FILTER (WHERE p.occurred_at > {windowStart}), 0) AS spent
+                    FROM purchases p
+                    WHERE p.tenant_id = {tenantId} AND p.refunded_cents < p.amount_cents
+                    GROUP BY p.customer_id
+                ), decided AS (
+                    SELECT c.tenant_id, c.id AS customer_id, st.last_at, coalesce(st.n, 0)::int AS n, coalesce(st.spent, 0)::bigint AS spent,
+                           CASE WHEN c.joined_at > {newSince} THEN 'New'
+                                WHEN coalesce(st.last_at, c.joined_at) <= {lostBefore} THEN 'Lost'
+                                WHEN coalesce(st.last_at, c.joined_at) <= {atRiskBefore} THEN 'AtRisk'
+                                WHEN coalesce(st.n, 0) >= {s.LoyalPurchases} AND coalesce(st.spent, 0) >= {s.LoyalSpendCents} THEN 'Loyal'
+                                ELSE 'Active' END AS segment
+                    FROM customers c
+                    LEFT JOIN stats st ON st.customer_id = c.id
+                    WHERE c.tenant_id = {tenantId} AND c.joined_at IS NOT NULL AND c.status = {active}
+                )
+                INSERT INTO customer_segments AS cs (tenant_id, customer_id, segment, since, assigned_at, last_purchase_at, purchases_in_window, spent_in_window_cents)
+                SELECT d.tenant_id, d.customer_id, d.segment, {now}, {now}, d.last_at, d.n, d.spent FROM decided d
+                ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
+                    since = CASE WHEN cs.segment = excluded.segment THEN cs.since ELSE excluded.since END,
+                    segment = excluded.segment, assigned_at = excluded.assigned_at, last_purchase_at = excluded.last_purchase_at,
+                    purchases_in_window = excluded.purchases_in_window, spent_in_window_cents = excluded.spent_in_window_cents
+                WHERE cs.segment IS DISTINCT FROM excluded.segment OR cs.last_purchase_at IS DISTINCT FROM excluded.last_purchase_at
+                   OR cs.purchases_in_window IS DISTINCT FROM excluded.purchases_in_window
+                   OR cs.spent_in_window_cents IS DISTINCT FROM excluded.spent_in_window_cents
+                """, ct);
+            changed += await db.Database.ExecuteSqlInterpolatedAsync($"""
+                DELETE FROM customer_segments cs USING customers c
+                WHERE cs.tenant_id = {tenantId} AND c.tenant_id = {tenantId} AND c.id = cs.customer_id
+                  AND (c.joined_at IS NULL OR c.status <> {active})
+                """, ct);
+            // The day's sizes (a re-run the same day replaces them).
+            await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM segment_snapshots WHERE tenant_id = {tenantId} AND day = {day}", ct);
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO segment_snapshots (tenant_id, day, segment, members, entered)
+                SELECT tenant_id, {day}, segment, count(*)::int, (count(*) FILTER (WHERE since >= {dayStart}))::int
+                FROM customer_segments WHERE tenant_id = {tenantId}
+                GROUP BY tenant_id, segment
+                """, ct);
+            var sizes = await db.Set<SegmentSnapshot>().Where(x => x.Day == day).ToDictionaryAsync(x => x.Segment, x => x.Members, ct);
+            return new Result(changed, sizes);
+        }, ct);
+    }
+}
