@@ -94,8 +94,24 @@ public static class DefaultTemplates
             (_, false) => ("Mensagem de teste da {{ brand }}", "Olá, {{ first_name }}! Esta é uma mensagem de teste.", "test", "first_name"),
             (_, true) => ("Test message from {{ brand }}", "Hi {{ first_name }}! This is a test message.", "test", "first_name"),
         };
+        if (points) (subject, body) = (InPoints(subject), InPoints(body));
         return channel == Channel.Email
             ? new TemplateText(subject, body)
             : new TemplateText("", body, whatsApp, parameters);
     }
+
+    /// <summary>
+    /// A points program's amounts are whole numbers followed by the points' name ("500 Pontos Aurora", not "500 de Pontos
+    /// Aurora"), and a balance needs the name after it; vouchers stay money.
+    /// </summary>
+    private static string InPoints(string text) => text
+        .Replace("{{ amount }} de {{ currency_name }}", "{{ amount }} {{ currency_name }}")
+        .Replace("{{ amount }} of {{ currency_name }}", "{{ amount }} {{ currency_name }}")
+        .Replace("Seu {{ currency_name }} de {{ amount }} já pode ser usado", "{{ amount }} {{ currency_name }} já podem ser trocados")
+        .Replace("Your {{ amount }} {{ currency_name }} is ready to use", "{{ amount }} {{ currency_name }} ready to exchange")
+        .Replace("já estão disponíveis para a sua próxima compra", "já estão disponíveis para trocar por recompensas")
+        .Replace("is now available for your next purchase", "are now available to exchange for rewards")
+        .Replace("disponível: {{ balance }}.", "disponível: {{ balance }} {{ currency_name }}.")
+        .Replace("balance: {{ balance }}.", "balance: {{ balance }} {{ currency_name }}.")
+        .Replace("Available balance: {{ balance }}.", "Available balance: {{ balance }} {{ currency_name }}.");
 }

@@ -47,7 +47,7 @@ public sealed class PointsWordingTests(DatabaseFixture fixture) : IClassFixture<
 
         // The customers list: balances in points (a voucher, money, beside them).
         var customers = Text(await owner.GetPageAsync("/app/customers"));
-        Regex.Matches(customers, @"data-testid=""customer-balance"">([^<]*)<").Select(m => m.Groups[1].Value).Should().NotBeEmpty()
+        Regex.Matches(customers, @"data-testid=""customer-balance""[^>]*>([^<]*)<").Select(m => m.Groups[1].Value).Should().NotBeEmpty()
             .And.OnlyContain(b => b.Contains(Unit));
 
         // The form: the bonus in whole points, said so beside the field; "1.500" is 1 500 points, "12,50" is refused.
@@ -181,5 +181,14 @@ public sealed class PointsWordingTests(DatabaseFixture fixture) : IClassFixture<
             DefaultTemplates.For(Triggers.Welcome, Channel.Email, locale, RewardType.Points).Body.Should().NotContain("cashback").And.Contain("{{ currency_name }}");
             DefaultTemplates.For(Triggers.Welcome, Channel.Email, locale).Body.Should().Contain("cashback");
         }
+
+        // Earned and available: "500 Pontos Aurora" (not "500 de Pontos Aurora"), a balance with the points' name after it.
+        var earned = DefaultTemplates.For(Triggers.CashbackEarned, Channel.Email, "pt-BR", RewardType.Points);
+        earned.Subject.Should().Be("Você ganhou {{ amount }} {{ currency_name }} na {{ brand }}");
+        earned.Body.Should().Contain("rendeu {{ amount }} {{ currency_name }}.").And.Contain("Seu saldo disponível: {{ balance }} {{ currency_name }}.");
+        var available = DefaultTemplates.For(Triggers.CashbackAvailable, Channel.Email, "en", RewardType.Points);
+        available.Subject.Should().Be("{{ amount }} {{ currency_name }} ready to exchange");
+        available.Body.Should().Contain("available to exchange for rewards").And.NotContain("next purchase").And.Contain("{{ balance }} {{ currency_name }}.");
+        DefaultTemplates.For(Triggers.CashbackEarned, Channel.Email, "pt-BR").Subject.Should().Be("Você ganhou {{ amount }} de {{ currency_name }} na {{ brand }}", "cashback keeps its words");
     }
 }
