@@ -43,6 +43,19 @@ public static class Citus
 
     public static void Reference(MigrationBuilder m, params string[] tables) => Declare(m, CitusTable.Reference, tables);
 
+    /// <summary>
+    /// First statement of a migration that changes a distributed table (a column, an index) and then creates a table with a
+    /// key to a reference table: Citus runs the first in parallel over the shards and then refuses DDL on the reference
+    /// table in the same transaction; one connection per node (sequential) allows both. Nothing on a plain database.
+    /// </summary>
+    public static void SequentialDdl(MigrationBuilder m) => m.Sql("""
+        DO $$ BEGIN
+          IF EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
+            PERFORM set_config('citus.multi_shard_modify_mode', 'sequential', true);
+          END IF;
+        END $$;
+        """);
+
     private static void Declare(MigrationBuilder m, CitusTable kind, string[] tables)
     {
         foreach (var table in tables)

@@ -14,6 +14,8 @@ namespace Smartbis.Web.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            Citus.SequentialDdl(migrationBuilder);
+
             migrationBuilder.AddColumn<bool>(
                 name: "in_control_group",
                 table: "customers",

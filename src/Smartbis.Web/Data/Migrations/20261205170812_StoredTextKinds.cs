@@ -11,6 +11,8 @@ namespace Smartbis.Web.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            Citus.SequentialDdl(migrationBuilder);
+
             migrationBuilder.AddColumn<string>(
                 name: "text",
                 table: "ledger_entries",

@@ -12,6 +12,8 @@ namespace Smartbis.Web.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            Citus.SequentialDdl(migrationBuilder);
+
             migrationBuilder.CreateTable(
                 name: "campaigns",
                 columns: table => new

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Smartbis.Web.Data;
@@ -49,12 +50,58 @@ public sealed class RollUpResults(SmartbisDb db, TimeProvider clock)
             new("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = starts },
             new("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = ends },
         ];
-        if (starts.Length > 0) await db.Database.ExecuteSqlRawAsync(CohortsSql, Parameters(), ct);
-        await db.Database.ExecuteSqlRawAsync(CohortMonthsSql, Parameters(), ct);
-        await db.Database.ExecuteSqlRawAsync(MonthsSql, Parameters(), ct);
+        if (starts.Length > 0) await InsertSelectedAsync(CohortsSql, Parameters(), ct);
+        await InsertSelectedAsync(CohortMonthsSql, Parameters(), ct);
+        await InsertSelectedAsync(MonthsSql, Parameters(), ct);
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"UPDATE results_watermarks SET rolled_up_at = {now}, time_zone = {tz} WHERE tenant_id = {tenantId}", ct);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Runs an "INSERT INTO t (columns) SELECT …" as its SELECT, then inserts the few rows it returns (one per cohort or
+    /// month) with multi-row VALUES. On a Citus cluster these lateral aggregates are not pushed down to the tenant's shard
+    /// as one INSERT … SELECT: the coordinator would COPY the rows into the shard, which row-level security refuses.
+    /// A VALUES insert is routed to the tenant's shard like any other write.
+    /// </summary>
+    private async Task InsertSelectedAsync(string insertSelect, NpgsqlParameter[] parameters, CancellationToken ct)
+    {
+        var split = System.Text.RegularExpressions.Regex.Match(insertSelect, @"^\s*INSERT INTO (\w+) \(([^)]*)\)\s*(SELECT.*)$",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (!split.Success) throw new InvalidOperationException("Expected INSERT INTO table (columns) SELECT …");
+        var (table, columns, select) = (split.Groups[1].Value, split.Groups[2].Value, split.Groups[3].Value);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        var rows = new List<object[]>();
+        await using (var read = new NpgsqlCommand(select, connection, transaction))
+        {
+            read.Parameters.AddRange(parameters);
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var row = new object[reader.FieldCount];
+                reader.GetValues(row);
+                rows.Add(row);
+            }
+        }
+        foreach (var chunk in rows.Chunk(500))
+        {
+            await using var write = new NpgsqlCommand { Connection = connection, Transaction = transaction };
+            var values = new List<string>();
+            foreach (var row in chunk)
+            {
+                var names = new List<string>();
+                foreach (var value in row)
+                {
+                    var name = "p" + write.Parameters.Count;
+                    write.Parameters.Add(new NpgsqlParameter(name, value));
+                    names.Add("@" + name);
+                }
+                values.Add("(" + string.Join(", ", names) + ")");
+            }
+            write.CommandText = $"INSERT INTO {table} ({columns}) VALUES {string.Join(", ", values)}";
+            await write.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>For the page: rolls up only when the roll-up is missing, older than <see cref="MaxAge"/> or in another time zone.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Ledger;
 
@@ -30,35 +31,15 @@ public sealed class AssignSegments(LedgerUnit unit, TimeProvider clock)
             var (windowStart, newSince, atRiskBefore, lostBefore) =
                 (now.AddDays(-s.WindowDays), now.AddDays(-s.NewDays), now.AddDays(-s.AtRiskDays), now.AddDays(-s.LostDays));
             var active = CustomerStatus.Active.ToString();
-            var changed = await db.Database.ExecuteSqlInterpolatedAsync($"""
-                WITH stats AS (
-                    SELECT p.customer_id, max(p.occurred_at) AS last_at,
-                           count(*) FILTER (WHERE p.occurred_at > {windowStart}) AS n,
-                           coalesce(sum(p.amount_cents - p.refunded_cents) FILTER (WHERE p.occurred_at > {windowStart}), 0) AS spent
-                    FROM purchases p
-                    WHERE p.tenant_id = {tenantId} AND p.refunded_cents < p.amount_cents
-                    GROUP BY p.customer_id
-                ), decided AS (
-                    SELECT c.tenant_id, c.id AS customer_id, st.last_at, coalesce(st.n, 0)::int AS n, coalesce(st.spent, 0)::bigint AS spent,
-                           CASE WHEN c.joined_at > {newSince} THEN 'New'
-                                WHEN coalesce(st.last_at, c.joined_at) <= {lostBefore} THEN 'Lost'
-                                WHEN coalesce(st.last_at, c.joined_at) <= {atRiskBefore} THEN 'AtRisk'
-                                WHEN coalesce(st.n, 0) >= {s.LoyalPurchases} AND coalesce(st.spent, 0) >= {s.LoyalSpendCents} THEN 'Loyal'
-                                ELSE 'Active' END AS segment
-                    FROM customers c
-                    LEFT JOIN stats st ON st.customer_id = c.id
-                    WHERE c.tenant_id = {tenantId} AND c.joined_at IS NOT NULL AND c.status = {active}
-                )
-                INSERT INTO customer_segments AS cs (tenant_id, customer_id, segment, since, assigned_at, last_purchase_at, purchases_in_window, spent_in_window_cents)
-                SELECT d.tenant_id, d.customer_id, d.segment, {now}, {now}, d.last_at, d.n, d.spent FROM decided d
-                ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
-                    since = CASE WHEN cs.segment = excluded.segment THEN cs.since ELSE excluded.since END,
-                    segment = excluded.segment, assigned_at = excluded.assigned_at, last_purchase_at = excluded.last_purchase_at,
-                    purchases_in_window = excluded.purchases_in_window, spent_in_window_cents = excluded.spent_in_window_cents
-                WHERE cs.segment IS DISTINCT FROM excluded.segment OR cs.last_purchase_at IS DISTINCT FROM excluded.last_purchase_at
-                   OR cs.purchases_in_window IS DISTINCT FROM excluded.purchases_in_window
-                   OR cs.spent_in_window_cents IS DISTINCT FROM excluded.spent_in_window_cents
-                """, ct);
+            NpgsqlParameter[] Parameters() =>
+            [
+                new("t", tenantId), new("window_start", windowStart), new("new_since", newSince), new("lost_before", lostBefore),
+                new("at_risk_before", atRiskBefore), new("loyal_purchases", s.LoyalPurchases), new("loyal_spend", s.LoyalSpendCents),
+                new("active", active), new("now", now),
+            ];
+            // Counted apart, before the write: Citus reports every row an INSERT … ON CONFLICT considered, not those it changed.
+            var changed = await db.Database.SqlQueryRaw<int>(Decided + ChangedSql, Parameters()).SingleAsync(ct);
+            await db.Database.ExecuteSqlRawAsync(Decided + UpsertSql, Parameters(), ct);
             changed += await db.Database.ExecuteSqlInterpolatedAsync($"""
                 DELETE FROM customer_segments cs USING customers c
                 WHERE cs.tenant_id = {tenantId} AND c.tenant_id = {tenantId} AND c.id = cs.customer_id
@@ -76,4 +57,48 @@ public sealed class AssignSegments(LedgerUnit unit, TimeProvider clock)
             return new Result(changed, sizes);
         }, ct);
     }
+
+    /// <summary>Each member's segment now (parameters: t, window_start, new_since, lost_before, at_risk_before, loyal_purchases, loyal_spend, active).</summary>
+    private const string Decided = """
+        WITH stats AS (
+            SELECT p.tenant_id, p.customer_id, max(p.occurred_at) AS last_at,
+                   count(*) FILTER (WHERE p.occurred_at > @window_start) AS n,
+                   coalesce(sum(p.amount_cents - p.refunded_cents) FILTER (WHERE p.occurred_at > @window_start), 0) AS spent
+            FROM purchases p
+            WHERE p.tenant_id = @t AND p.refunded_cents < p.amount_cents
+            GROUP BY p.tenant_id, p.customer_id
+        ), decided AS (
+            SELECT c.tenant_id, c.id AS customer_id, st.last_at, coalesce(st.n, 0)::int AS n, coalesce(st.spent, 0)::bigint AS spent,
+                   CASE WHEN c.joined_at > @new_since THEN 'New'
+                        WHEN coalesce(st.last_at, c.joined_at) <= @lost_before THEN 'Lost'
+                        WHEN coalesce(st.last_at, c.joined_at) <= @at_risk_before THEN 'AtRisk'
+                        WHEN coalesce(st.n, 0) >= @loyal_purchases AND coalesce(st.spent, 0) >= @loyal_spend THEN 'Loyal'
+                        ELSE 'Active' END AS segment
+            FROM customers c
+            LEFT JOIN stats st ON st.tenant_id = c.tenant_id AND st.customer_id = c.id
+            WHERE c.tenant_id = @t AND c.joined_at IS NOT NULL AND c.status = @active
+        )
+        """;
+
+    /// <summary>How many members' rows the upsert below writes: new ones and those where something differs.</summary>
+    private const string ChangedSql = """
+        SELECT count(*)::int AS "Value"
+        FROM decided d
+        LEFT JOIN customer_segments cs ON cs.tenant_id = d.tenant_id AND cs.customer_id = d.customer_id
+        WHERE cs.customer_id IS NULL OR cs.segment IS DISTINCT FROM d.segment OR cs.last_purchase_at IS DISTINCT FROM d.last_at
+           OR cs.purchases_in_window IS DISTINCT FROM d.n OR cs.spent_in_window_cents IS DISTINCT FROM d.spent
+        """;
+
+    /// <summary>The upsert: a row is rewritten only when something in it changed; "since" kept while the member stays.</summary>
+    private const string UpsertSql = """
+        INSERT INTO customer_segments AS cs (tenant_id, customer_id, segment, since, assigned_at, last_purchase_at, purchases_in_window, spent_in_window_cents)
+        SELECT d.tenant_id, d.customer_id, d.segment, @now, @now, d.last_at, d.n, d.spent FROM decided d
+        ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
+            since = CASE WHEN cs.segment = excluded.segment THEN cs.since ELSE excluded.since END,
+            segment = excluded.segment, assigned_at = excluded.assigned_at, last_purchase_at = excluded.last_purchase_at,
+            purchases_in_window = excluded.purchases_in_window, spent_in_window_cents = excluded.spent_in_window_cents
+        WHERE cs.segment IS DISTINCT FROM excluded.segment OR cs.last_purchase_at IS DISTINCT FROM excluded.last_purchase_at
+           OR cs.purchases_in_window IS DISTINCT FROM excluded.purchases_in_window
+           OR cs.spent_in_window_cents IS DISTINCT FROM excluded.spent_in_window_cents
+        """;
 }

@@ -32,6 +32,7 @@ public abstract partial class PortalPage : PageModel
         Tenant = tenant;
         ViewData["PortalTenant"] = tenant;
         RewardType = await Features.Programs.RewardUnits.OfTenantAsync(db);
+        ViewData["PortalCatalogue"] = IsPoints; // the reward catalogue is a points program's: no link to it for cashback
         if (await CustomerSession.CustomerIdAsync(HttpContext, tenant.Id) is { } id)
         {
             // A blocked or deleted member's cookie no longer opens anything.

@@ -70,5 +70,7 @@ public sealed class PortalRewardsTests(LedgerFixture fixture) : LedgerTests(fixt
         using var client = Fixture.CreatePortalClient();
         (await client.SignInAsync(shop, ana, "ana.cashback@example.com")).Dispose();
         (await client.GetPageAsync($"/{shop.Slug}/rewards")).Should().Contain("data-testid=\"needs-points\"");
+        // Nothing leads a cashback member there: no catalogue link in the header or on the home page.
+        (await client.GetPageAsync($"/{shop.Slug}/home")).Should().NotContain($"href=\"/{shop.Slug}/rewards\"");
     }
 }
