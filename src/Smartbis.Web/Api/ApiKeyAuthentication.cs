@@ -36,18 +36,22 @@ public sealed class ApiKeyAuthentication(
         // Before the tenant is known (explicitly across tenants, this one place): the key's hash names its tenant in
         // tenant_keys (a reference table: one local read on a Citus cluster too), then the key is read within that
         // tenant (tenant_id in the query: one shard).
-        var key = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.ApiKeyLookup, async () =>
-        {
-            var owner = await db.TenantKeys.IgnoreQueryFilters().AsNoTracking()
+        // Before the tenant is known (explicitly across tenants, this one place): the key's hash names its tenant in
+        // tenant_keys (a reference table: one local read on a Citus cluster too), then the key is read within that
+        // tenant (tenant_id in the query: one shard). Both are kept in the node's configuration cache: a hash names one
+        // tenant for ever (kept only when found: random keys sent by an attacker fill nothing), and the key's row is
+        // dropped from every node's cache when the key or its tenant changes (revoked, suspended: Data/Caching).
+        var owner = await db.CachedAsync(Data.Caching.ConfigCache.Global, "api-key-tenant:" + hash, () => CrossTenantRead.RunAsync(db, CrossTenantPurpose.ApiKeyLookup,
+            () => db.TenantKeys.IgnoreQueryFilters().AsNoTracking()
                 .Where(k => k.Kind == TenantKeyKinds.ApiKey && k.Key == hash)
                 .Select(k => (Guid?)k.TenantId)
-                .SingleOrDefaultAsync(Context.RequestAborted);
-            if (owner is not { } tenantId) return null;
-            return await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
-                .Where(k => k.TenantId == tenantId && k.KeyHash == hash)
-                .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new { k.Id, k.TenantId, k.StoreId, k.RevokedAt, k.LastUsedAt, t.Slug, t.Status, t.SuspensionReason })
-                .SingleOrDefaultAsync(Context.RequestAborted);
-        });
+                .SingleOrDefaultAsync(Context.RequestAborted)), keep: t => t is not null);
+        var key = owner is not { } tenantId ? null
+            : await db.CachedAsync(tenantId, "api-key:" + hash, () => CrossTenantRead.RunAsync(db, CrossTenantPurpose.ApiKeyLookup,
+                () => db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
+                    .Where(k => k.TenantId == tenantId && k.KeyHash == hash)
+                    .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new KeyRow(k.Id, k.TenantId, k.StoreId, k.RevokedAt, k.LastUsedAt, t.Slug, t.Status, t.SuspensionReason))
+                    .SingleOrDefaultAsync(Context.RequestAborted)), keep: k => k is not null);
         if (key is null || key.RevokedAt is not null) return AuthenticateResult.Fail("This API key is not valid or was revoked.");
         // A suspended tenant's key still authenticates (who is calling is known); SuspendedTenantFilter answers 403 with the reason.
         if (key.Status == TenantStatus.Suspended) Context.Items[SuspendedTenantFilter.ReasonKey] = key.SuspensionReason ?? "";
@@ -61,6 +65,9 @@ public sealed class ApiKeyAuthentication(
         if (key.StoreId is { } store) claims.Add(new Claim(StoreIdClaim, store.ToString()));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
+
+    private sealed record KeyRow(Guid Id, Guid TenantId, Guid? StoreId, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, string Slug,
+        TenantStatus Status, string? SuspensionReason);
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

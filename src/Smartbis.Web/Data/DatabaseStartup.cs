@@ -12,6 +12,9 @@ public static class DatabaseStartup
         builder.Services.AddSingleton(pools);
         builder.Services.AddDbContext<SmartbisDb>(o => SmartbisDbSetup.Configure(o, cs, pools.App));
         builder.Services.AddHostedService<ConnectionBudgetCheck>();
+        // Tenant configuration kept between requests, dropped on every node when PostgreSQL announces a change (Data/Caching).
+        builder.Services.AddSingleton<Caching.ConfigCache>();
+        builder.Services.AddHostedService<Caching.ConfigChangeListener>();
         builder.Services.AddScoped<DemoSeed>();
         builder.Services.AddScoped<DemoHistory>();
         return builder;

@@ -6,9 +6,59 @@ using Smartbis.Web.Features.Tenancy;
 
 namespace Smartbis.Web.Data;
 
-public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, TenantContext tenant)
+public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, TenantContext tenant, Caching.ConfigCache? cache = null)
     : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
 {
+    private static readonly Caching.ConfigCache NoCache = new();
+    private HashSet<Guid>? configChanges;
+
+    /// <summary>The node's cache of tenant configuration (off, and so always reading, where none was given).</summary>
+    public Caching.ConfigCache Cache => cache ?? NoCache;
+
+    /// <summary>
+    /// Notes that the tenant's cached configuration changed in this context's work: its entries are dropped on this node when
+    /// the work commits (every node, this one included, also hears the trigger's notification).
+    /// </summary>
+    public void ConfigChanged(Guid tenantId)
+    {
+        configChanges ??= [];
+        configChanges.Add(tenantId);
+        if (Database.CurrentTransaction is null && !ChangeTracker.HasChanges()) ApplyConfigChanges();
+    }
+
+    /// <summary>
+    /// The tenant's cached <paramref name="name"/>, or <paramref name="load"/> (kept unless <paramref name="keep"/> says no).
+    /// A context that has saved changes to cached tables in its open transaction reads the database: the cache holds what
+    /// was committed, and this work must see its own changes.
+    /// </summary>
+    public ValueTask<T> CachedAsync<T>(Guid tenantId, string name, Func<Task<T>> load, Func<T, bool>? keep = null) =>
+        configChanges is null ? Cache.GetAsync(tenantId, name, load, keep) : new ValueTask<T>(load());
+
+    private List<Func<CancellationToken, Task>>? beforeCommit;
+
+    /// <summary>
+    /// Work to run last in this context's unit, just before its commit (<c>LedgerUnit</c> runs it): a write to a row every
+    /// transaction of the tenant touches (the month's usage counter) then holds that row's lock for one round trip and the
+    /// commit, not for the whole unit.
+    /// </summary>
+    public void BeforeCommit(Func<CancellationToken, Task> work) => (beforeCommit ??= []).Add(work);
+
+    internal async Task RunBeforeCommitAsync(CancellationToken ct)
+    {
+        if (beforeCommit is not { } list) return;
+        beforeCommit = null;
+        foreach (var work in list) await work(ct);
+    }
+
+    internal void ApplyConfigChanges()
+    {
+        if (configChanges is null) return;
+        foreach (var t in configChanges) Cache.Invalidate(t);
+        configChanges = null;
+    }
+
+    internal void ForgetConfigChanges() => configChanges = null;
+
     /// <summary>Name of the query filter every tenant-owned entity carries.</summary>
     public const string TenantFilter = "Tenant";
 

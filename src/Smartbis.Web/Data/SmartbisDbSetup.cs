@@ -11,7 +11,8 @@ public static class SmartbisDbSetup
     public static void Configure(DbContextOptionsBuilder options, string connectionString, int? maxPoolSize = null) =>
         options.UseNpgsql(WithDefaults(connectionString, maxPoolSize), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
                .UseSnakeCaseNamingConvention()
-               .AddInterceptors(IsCitus(connectionString) ? TenantSessionInterceptor.ForCitus : TenantSessionInterceptor.Instance);
+               .AddInterceptors(IsCitus(connectionString) ? TenantSessionInterceptor.ForCitus : TenantSessionInterceptor.Instance,
+                   Caching.ConfigChangeInterceptor.Instance);
 
     private static readonly ConcurrentDictionary<string, bool> CitusByDatabase = new();
     // A database that could not be asked is asked again after a pause, not on every DbContext (an outage). The pause is
@@ -50,11 +51,27 @@ public static class SmartbisDbSetup
     /// The pool's size, unless the connection string states it (<c>Maximum Pool Size</c>): <paramref name="maxPoolSize"/>
     /// (<c>Smartbis:Database:MaxPoolSize</c>, see <see cref="PoolSizes"/>).
     /// </summary>
-    public static string WithDefaults(string connectionString, int? maxPoolSize = null)
+    public static string WithDefaults(string connectionString, int? maxPoolSize = null) =>
+        // Asked for every DbContext (AddDbContext configures each one): parsed once per connection string.
+        Configured.GetOrAdd((connectionString, maxPoolSize), k => Build(k.ConnectionString, k.MaxPoolSize));
+
+    private static readonly ConcurrentDictionary<(string ConnectionString, int? MaxPoolSize), string> Configured = new();
+
+    /// <remarks>
+    /// Also <c>No Reset On Close</c>, unless stated: with automatic preparation, Npgsql resets a pooled connection on
+    /// every return with seven statements (DISCARD SEQUENCES and TEMP, advisory unlock, CLOSE ALL, RESET ALL, UNLISTEN,
+    /// SET SESSION AUTHORIZATION), and a request borrows a connection several times: 28 of the balance API's 39
+    /// statements were resets (docs/performance.md). The app leaves no session state behind: the tenant is set per
+    /// transaction (<c>SET LOCAL</c>), advisory locks are transaction locks, temporary tables drop at commit, and an
+    /// open transaction is rolled back when a connection returns to the pool.
+    /// </remarks>
+    private static string Build(string connectionString, int? maxPoolSize)
     {
         var b = new NpgsqlConnectionStringBuilder(connectionString);
         if (!States(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
             b.MaxAutoPrepare = 64;
+        if (!States(connectionString, "No Reset On Close", "NoResetOnClose"))
+            b.NoResetOnClose = true;
         if (maxPoolSize is { } size && !PoolSizes.StatesPoolSize(connectionString))
             b.MaxPoolSize = size;
         return b.ConnectionString;

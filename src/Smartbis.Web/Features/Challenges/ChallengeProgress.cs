@@ -39,10 +39,13 @@ public sealed record ChallengeProgress(
     /// <summary>The challenges a customer sees on the portal: running ones, and ended ones they completed in the last 30 days.</summary>
     public static async Task<List<ChallengeProgress>> ForCustomerAsync(SmartbisDb db, Guid customerId, DateTimeOffset now, CancellationToken ct = default)
     {
-        var zone = Tiers.TiersInForce.Zone(await db.Tenants.Where(t => t.Id == db.Tenant.Require()).Select(t => t.TimeZone).SingleAsync(ct));
+        // The time zone and the tenant's challenges come from the configuration cache (read on every portal home and API customer read).
+        var tenantId = db.Tenant.Require();
+        var zone = Tiers.TiersInForce.Zone(await db.CachedAsync(tenantId, "time-zone", () => db.Tenants.Where(t => t.Id == tenantId).Select(t => t.TimeZone).SingleAsync(ct)));
         var localToday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-        var candidates = await db.Set<Challenge>().AsNoTracking()
-            .Where(c => c.EndsOn >= localToday.AddDays(-30) && c.StartsOn <= localToday).OrderBy(c => c.EndsOn).ThenBy(c => c.Name).ToListAsync(ct);
+        var all = await CompleteChallenges.ChallengesOfTenantAsync(db, ct);
+        var candidates = all.Where(c => c.EndsOn >= localToday.AddDays(-30) && c.StartsOn <= localToday).ToList();
+        if (candidates.Count == 0) return [];
         var awards = await db.Set<ChallengeAward>().AsNoTracking().Where(a => a.CustomerId == customerId).ToDictionaryAsync(a => a.ChallengeId, ct);
         var list = new List<ChallengeProgress>();
         foreach (var c in candidates)

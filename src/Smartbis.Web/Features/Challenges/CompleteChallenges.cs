@@ -20,9 +20,10 @@ public static class CompleteChallenges
         var zone = Tiers.TiersInForce.Zone(timeZone);
         var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(purchase.OccurredAt, zone).DateTime);
         // Candidates by local day (cheap, indexed on ends_on); the exact time box is checked in UTC below.
-        var open = await db.Set<Challenge>().AsNoTracking()
+        // From the tenant's challenges in the configuration cache: most purchases fall in no challenge and read nothing more.
+        var open = (await ChallengesOfTenantAsync(db, ct))
             .Where(c => c.StartsOn <= day && c.EndsOn >= day && (c.StoreId == null || c.StoreId == purchase.StoreId))
-            .ToListAsync(ct);
+            .ToList();
         foreach (var c in open)
         {
             var (starts, ends) = c.Window(zone);
@@ -31,6 +32,13 @@ public static class CompleteChallenges
             if (await ChallengeProgress.OfAsync(db, c, zone, purchase.CustomerId, purchase, ct) < c.Target) continue;
             Award(books, account, c, rules, purchase.Id);
         }
+    }
+
+    /// <summary>Every challenge of the tenant, from the configuration cache (dropped on every node when one changes). Read only.</summary>
+    public static async Task<List<Challenge>> ChallengesOfTenantAsync(Data.SmartbisDb db, CancellationToken ct = default)
+    {
+        var tenantId = db.Tenant.Require();
+        return await db.CachedAsync(tenantId, "challenges", () => db.Set<Challenge>().AsNoTracking().OrderBy(c => c.EndsOn).ThenBy(c => c.Name).ToListAsync(ct));
     }
 
     /// <summary>Books the award and its credit (the caller holds the account lock and checked there is no award yet).</summary>

@@ -77,6 +77,7 @@ public sealed class LedgerUnit(IServiceScopeFactory scopes, IConfiguration confi
                 try
                 {
                     var result = await work(db);
+                    await db.RunBeforeCommitAsync(ct);
                     await tx.CommitAsync(ct);
                     return result;
                 }

@@ -33,6 +33,7 @@ public sealed class ReactivateTenant(LedgerUnit unit, TimeProvider clock)
             var changed = await db.Tenants.Where(t => t.Id == request.TenantId && t.Status == TenantStatus.Suspended)
                 .ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, TenantStatus.Active)
                     .SetProperty(t => t.SuspendedAt, (DateTimeOffset?)null).SetProperty(t => t.SuspensionReason, (string?)null), ct);
+            db.ConfigChanged(request.TenantId); // cached by the API's key check: dropped on every node at commit
             if (changed == 0) throw new OperationFailed("conflict", "tenant_not_suspended", "", 409);
             var skipped = await db.Messages
                 .Where(m => m.TenantId == request.TenantId && m.Status == MessageStatus.Scheduled && m.NotBefore <= now)

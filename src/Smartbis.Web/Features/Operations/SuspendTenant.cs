@@ -27,6 +27,7 @@ public sealed class SuspendTenant(LedgerUnit unit, TimeProvider clock)
             var changed = await db.Tenants.Where(t => t.Id == request.TenantId && t.Status == TenantStatus.Active)
                 .ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, TenantStatus.Suspended)
                     .SetProperty(t => t.SuspendedAt, now).SetProperty(t => t.SuspensionReason, reason), ct);
+            db.ConfigChanged(request.TenantId); // cached by the API's key check: dropped on every node at commit
             if (changed == 0)
             {
                 if (!await db.Tenants.AnyAsync(t => t.Id == request.TenantId, ct)) throw new OperationFailed("not_found", "tenant_not_found", "", 404);

@@ -124,7 +124,10 @@ public static class PlanLimits
     /// <summary>Before a feature is used or switched on.</summary>
     public static async Task EnsureFeatureAsync(SmartbisDb db, PlanFeature feature, CancellationToken ct = default)
     {
-        var plan = await PlanOfAsync(db, ct);
+        // Asked on every API request: the plan is kept in the configuration cache (dropped when the plan or the tenant changes).
+        var tenantId = db.Tenant.Require();
+        var plan = await db.CachedAsync(tenantId, "plan", () =>
+            db.Tenants.Where(t => t.Id == tenantId).Join(db.Plans.AsNoTracking(), t => t.PlanCode, p => p.Code, (t, p) => p).SingleAsync(ct));
         switch (feature)
         {
             case PlanFeature.Api when !plan.ApiAccess:

@@ -13,6 +13,15 @@ public enum UsageCounter { MembersJoined, Purchases, EmailsSent, WhatsAppSent, A
 /// </summary>
 public static class Usage
 {
+    /// <summary>
+    /// As <see cref="AddAsync(SmartbisDb, DateTimeOffset, UsageCounter, long, CancellationToken)"/>, sent just before the
+    /// unit's commit (<see cref="SmartbisDb.BeforeCommit"/>): every purchase of a tenant adds to the same row, so each
+    /// holds its lock only for that statement and the commit. Concurrent purchases of one tenant used to queue on it for
+    /// their whole save (5 ms per purchase at 32 clients: docs/performance.md).
+    /// </summary>
+    public static void AddBeforeCommit(SmartbisDb db, DateTimeOffset at, UsageCounter counter, long delta = 1) =>
+        db.BeforeCommit(ct => AddAsync(db, at, counter, delta, ct));
+
     public static Task AddAsync(SmartbisDb db, DateTimeOffset at, UsageCounter counter, long delta = 1, CancellationToken ct = default) =>
         AddAsync(db, db.Tenant.Require(), at, counter, delta, ct);
 

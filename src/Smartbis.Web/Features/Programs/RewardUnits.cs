@@ -54,8 +54,9 @@ public static class RewardUnits
 
     /// <summary>The tenant's reward type: the latest rules version's (it cannot change after the first purchase); cashback when none.</summary>
     public static async Task<RewardType> OfTenantAsync(SmartbisDb db, CancellationToken ct = default) =>
-        await db.ProgramRules.OrderByDescending(r => r.Version).Select(r => (RewardType?)r.RewardType).FirstOrDefaultAsync(ct)
-        ?? RewardType.Cashback;
+        await db.CachedAsync(db.Tenant.Require(), "reward-type", async () =>
+            await db.ProgramRules.OrderByDescending(r => r.Version).Select(r => (RewardType?)r.RewardType).FirstOrDefaultAsync(ct)
+            ?? RewardType.Cashback);
 
     /// <summary>
     /// What a balance of points costs the merchant, in cents, at the stated cost per point (the points liability); for cashback

@@ -18,4 +18,16 @@ public static class RulesInForce
     public static async Task<ProgramRules?> FindAtAsync(SmartbisDb db, DateTimeOffset at, CancellationToken ct = default) =>
         await db.ProgramRules.Where(r => r.EffectiveFrom <= at).OrderByDescending(r => r.Version).FirstOrDefaultAsync(ct)
         ?? await db.ProgramRules.OrderBy(r => r.Version).FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// As <see cref="AtAsync"/>, from the configuration cache (every version kept, dropped on every node when the rules
+    /// change): for a purchase, which only reads the rules. Code that changes rules uses <see cref="AtAsync"/>.
+    /// </summary>
+    public static async Task<ProgramRules> CachedAtAsync(SmartbisDb db, DateTimeOffset at, CancellationToken ct = default)
+    {
+        var versions = await db.CachedAsync(db.Tenant.Require(), "program-rules", () =>
+            db.ProgramRules.AsNoTracking().OrderByDescending(r => r.Version).ToListAsync(ct));
+        return versions.FirstOrDefault(r => r.EffectiveFrom <= at) ?? versions.LastOrDefault()
+            ?? throw new Infrastructure.OperationFailed("no_program", "no_program");
+    }
 }

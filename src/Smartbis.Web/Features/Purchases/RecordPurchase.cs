@@ -55,9 +55,10 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         // Any offset is accepted and stored as UTC (a POS in São Paulo sends -03:00; PostgreSQL's timestamptz takes UTC only).
         var occurredAt = (r.OccurredAt ?? now).ToUniversalTime();
         // The store and its tenant's settings in one read.
-        var found = await db.Stores.Where(s => s.Id == r.StoreId)
-                        .Join(db.Tenants, s => s.TenantId, t => t.Id, (s, t) => new { Store = s, Tenant = t })
-                        .SingleOrDefaultAsync(ct)
+        // (From the configuration cache: dropped on every node when the store or the tenant changes. Only read here.)
+        var found = await db.CachedAsync(db.Tenant.Require(), "store:" + r.StoreId, () => db.Stores.AsNoTracking().Where(s => s.Id == r.StoreId)
+                        .Join(db.Tenants.AsNoTracking(), s => s.TenantId, t => t.Id, (s, t) => new StoreAndTenant(s, t))
+                        .SingleOrDefaultAsync(ct), keep: f => f is not null)
                     ?? throw new OperationFailed("not_found", "store_not_found", "storeId", 404);
         var (store, tenantRow) = (found.Store, found.Tenant);
         Amount amountOf(long cents) => new(cents, tenantRow.CurrencyCode, tenantRow.Locale);
@@ -91,7 +92,7 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         if (customer.Status != CustomerStatus.Active)
             throw new OperationFailed("customer_blocked", "customer_blocked", "customerId");
 
-        var rules = await RulesInForce.AtAsync(db, occurredAt, ct);
+        var rules = await RulesInForce.CachedAtAsync(db, occurredAt, ct);
         var account = await books.LockAsync(customer.Id, ct);
         var purchase = new Purchase
         {
@@ -178,8 +179,8 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         });
         await Referrals.QualifyReferral.OnPurchaseAsync(books, customer, account, purchase, rules, ct); // same transaction: rewards commit with the purchase
         await Challenges.CompleteChallenges.OnPurchaseAsync(books, account, purchase, tenantRow.TimeZone, rules, ct); // a bonus once per customer
-        // Metering: the month's purchase count, added in this transaction (rolled back with it), last so its row is held briefly.
-        await Plans.Usage.AddAsync(db, now, Plans.UsageCounter.Purchases, 1, ct);
+        // Metering: the month's purchase count, added in this transaction (rolled back with it) just before its commit, so the row is held briefly.
+        Plans.Usage.AddBeforeCommit(db, now, Plans.UsageCounter.Purchases);
 
         return new Result(purchase.Id, customer.Id, !customer.IsClaimed, receipt, occurredAt, r.AmountCents,
             purchase.PaidWithCashbackCents, purchase.PaidWithVoucherCents, money, purchase.EligibleCents, earned, credited.OffsetCents,
@@ -215,6 +216,8 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
     }
 
     /// <summary>The tier's multiplier combined with a campaign's boost for this customer at this moment (Features/Campaigns).</summary>
+    private sealed record StoreAndTenant(Store Store, Tenant Tenant);
+
     private static async Task<int> CampaignMultiplierAsync(SmartbisDb db, Guid customerId, DateTimeOffset occurredAt, int tierBps, CancellationToken ct) =>
         Campaigns.CampaignBoost.Combine(tierBps, await Campaigns.CampaignBoost.MultiplierBpsAsync(db, customerId, occurredAt, ct));
 

@@ -14,8 +14,16 @@ public static class TiersInForce
         db.Set<TierProgram>().AsNoTracking().Where(p => p.EffectiveFrom <= at).OrderByDescending(p => p.Version).FirstOrDefaultAsync(ct);
 
     /// <summary>The version in force, only when tiers are on and have levels.</summary>
-    public static async Task<TierProgram?> ActiveAtAsync(SmartbisDb db, DateTimeOffset at, CancellationToken ct = default) =>
-        await AtAsync(db, at, ct) is { IsActive: true } p ? p : null;
+    /// <remarks>
+    /// Read on every purchase and customer read: every version is kept in the configuration cache (dropped when tiers change),
+    /// and the one in force is picked here. Callers only read it.
+    /// </remarks>
+    public static async Task<TierProgram?> ActiveAtAsync(SmartbisDb db, DateTimeOffset at, CancellationToken ct = default)
+    {
+        var versions = await db.CachedAsync(db.Tenant.Require(), "tier-programs", () =>
+            db.Set<TierProgram>().AsNoTracking().OrderByDescending(p => p.Version).ToListAsync(ct));
+        return versions.FirstOrDefault(p => p.EffectiveFrom <= at) is { IsActive: true } p ? p : null;
+    }
 
     /// <summary>The start of the rolling window that ends at <paramref name="at"/>.</summary>
     public static DateTimeOffset WindowStart(TierProgram p, DateTimeOffset at) => at.AddMonths(-p.WindowMonths);
