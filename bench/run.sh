@@ -92,9 +92,12 @@ mkdir -p "$OUT"
 LOAD_PID=$!
 : >"$RESULTS"
 start_private_pg "$PGDIR"
+# pg_stat_statements counts the statements each scenario sends (the breakdown of docs/performance.md).
 pg_sql -d postgres -c "ALTER SYSTEM SET shared_buffers = '1GB'" -c "ALTER SYSTEM SET max_wal_size = '4GB'" \
-  -c "ALTER SYSTEM SET max_connections = 300" -c "ALTER SYSTEM SET checkpoint_timeout = '15min'" >/dev/null
+  -c "ALTER SYSTEM SET max_connections = 300" -c "ALTER SYSTEM SET checkpoint_timeout = '15min'" \
+  -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
 pg_as_owner "$PG_BIN/pg_ctl" restart -D "$PG_DATA" -m fast -w >/dev/null
+pg_sql -d smartbis -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
 CS="Host=127.0.0.1;Port=$PG_PORT;Database=smartbis;Username=smartbis;Password=smartbis"
 # The app connects as the restricted role, so row-level security is part of what is measured; the owner migrates
 # and generates the data.
@@ -193,25 +196,41 @@ sample_stop() {
 
 RUN_ID=$(date +%s)
 export BENCH_DIR=$ROOT/bench BENCH_CUSTOMERS=$OUT/customers.csv BENCH_KEY=$API_KEY BENCH_RUN=$RUN_ID BENCH_SLUG=bench
-# wrk_run NAME CONNECTIONS SCRIPT [PATH] → a result line: name rps p50 p95 p99 errors requests peak_mb
+# CPU time (clock ticks: user + system) of the app's process, and of every PostgreSQL process together.
+app_ticks() { awk '{print $14 + $15}' "/proc/$APP_PID/stat" 2>/dev/null || echo 0; }
+pg_ticks() { local t=0 p; for p in $(pgrep -u "$(stat -c %U "$PG_DATA")" postgres); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+db_counts() { # statements (pg_stat_statements calls) and commits of the database so far
+  psql_db -c "SELECT (SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = d.datid), d.xact_commit FROM pg_stat_database d WHERE d.datname = 'smartbis'" | tr '|' ' '
+}
+# wrk_run NAME CONNECTIONS SCRIPT [PATH] → a result line: name rps p50 p95 p99 errors requests peak_mb, then per request:
+# the app's CPU (ms), PostgreSQL's CPU (ms), statements and commits (the breakdown of docs/performance.md)
 wrk_run() {
   local name=$1 conns=$2 script=$3 path=${4:-/}
   log "Scenario $name: $conns connections for $DURATION s (after a 2 s warm-up)"
   wrk -t2 -c"$conns" -d2s --timeout 10s -s "bench/wrk/$script" "$BASE$path" >/dev/null 2>&1 || true
   sample_start
+  local tick a0 p0 c0 a1 p1 c1
+  tick=$(getconf CLK_TCK) a0=$(app_ticks) p0=$(pg_ticks) c0=$(db_counts)
   wrk -t2 -c"$conns" -d"${DURATION}s" --timeout 10s -s "bench/wrk/$script" "$BASE$path" >"$OUT/$name.wrk" 2>&1 || true
+  a1=$(app_ticks) p1=$(pg_ticks) c1=$(db_counts)
   local peak
   peak=$(sample_stop)
   local line
   line=$(grep '^RESULT' "$OUT/$name.wrk" | tail -1 | cut -f2-) || { cat "$OUT/$name.wrk" >&2; die "wrk failed for $name"; }
-  result "$name" "$line" "$peak"
+  local requests per
+  requests=$(cut -f6 <<<"$line")
+  per=$(awk -v r="$requests" -v t="$tick" -v a=$((a1 - a0)) -v p=$((p1 - p0)) -v c0="$c0" -v c1="$c1" 'BEGIN {
+    split(c0, x, " "); split(c1, y, " "); if (r <= 0) r = 1
+    printf "%.2f\t%.2f\t%.1f\t%.2f", a * 1000 / t / r, p * 1000 / t / r, (y[1] - x[1]) / r, (y[2] - x[2]) / r }')
+  result "$name" "$line" "$peak" "$per"
 }
-# pgbench_run NAME CLIENTS SCRIPT → a result line: name tps p50 p95 p99 failed transactions
+# pgbench_run NAME CLIENTS SCRIPT [ROLE] → a result line: name tps p50 p95 p99 failed transactions
+# The baselines connect as the app's role (row-level security applies to them as to the app) unless ROLE says otherwise.
 pgbench_run() {
-  local name=$1 clients=$2 script=$3
-  log "Baseline $name: pgbench, $clients clients for $DURATION s"
+  local name=$1 clients=$2 script=$3 role=${4:-smartbis_app}
+  log "Baseline $name: pgbench as $role, $clients clients for $DURATION s"
   rm -rf "$OUT/pgb" && mkdir -p "$OUT/pgb"
-  (cd "$OUT/pgb" && PGPASSWORD=smartbis "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U smartbis -n -M prepared -c "$clients" -j 2 \
+  (cd "$OUT/pgb" && PGPASSWORD=$role "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U "$role" -n -M prepared -c "$clients" -j 2 \
     -T "$DURATION" -l -f "$ROOT/bench/pgbench/$script" -D t="$TENANT" -D s="$STORE" -D members="$CUSTOMERS" smartbis) >"$OUT/$name.pgbench" 2>&1 ||
     { tail -20 "$OUT/$name.pgbench" >&2; die "pgbench failed for $name"; }
   local tps
@@ -260,9 +279,14 @@ done
 
 # ---- the scenarios at full size -------------------------------------------------------------------------------------
 pgbench_run base_purchase 32 purchase.sql
+# The first report's baseline (random v4 keys, as the owner: no row-level security), for comparison.
+pgbench_run base_purchase_v4 32 purchase-v4-owner.sql smartbis
 wrk_run purchase 32 purchase.lua
 pgbench_run base_balance 64 balance.sql
 wrk_run balance 64 balance.lua
+# Latency at a moderate load (8 clients): on 2 cores, latency at 32–64 clients is bounded by Little's law.
+wrk_run purchase_8 8 purchase.lua
+wrk_run balance_8 8 balance.lua
 BENCH_COOKIE=$(cat "$OUT/portal.cookie") wrk_run portal 64 portal.lua
 BENCH_COOKIE=$(cat "$OUT/staff.cookie") BENCH_TOKEN=$(cat "$OUT/staff.token") wrk_run counter 32 counter.lua
 # Every recorded counter purchase has a receipt "c<run>-…": how many form posts really recorded a purchase (warm-up included).
@@ -327,7 +351,9 @@ if ((CITUS)); then
   start_app
   tool sessions "$BASE" "$OUT/state.json" "$CS" "$OUT" >/dev/null
   curl -fs -o /dev/null -H "X-Forwarded-Proto: https" -H "Cookie: $(cat "$OUT/staff.cookie")" "$BASE/app?range=7d"
-  pgbench_run citus_base_purchase 32 purchase.sql
+  # As the owner: on a cluster an INSERT … SELECT from the coordinator's local bench.members is pulled to the coordinator and
+  # COPYed into the shard, which row-level security refuses for the app's role.
+  pgbench_run citus_base_purchase 32 purchase.sql smartbis
   wrk_run citus_purchase 32 purchase.lua
   wrk_run citus_balance 64 balance.lua
   tool overview "$BASE" "$OUT" "$OUT/state.json" "$OVERVIEW_RUNS" | sed "s/^overview_/citus_overview_/" >>"$RESULTS"

@@ -128,3 +128,16 @@ BEGIN
              FROM ledger_entries WHERE tenant_id = t GROUP BY customer_id) e ON e.customer_id = m.id
   WHERE m.tenant_id = t;
 END $$;
+
+-- A time-ordered (version 7) UUID, as .NET's Guid.CreateVersion7() makes the app's keys: the Unix time in milliseconds in
+-- the first 48 bits, then random bits, with the version and variant bits set (PostgreSQL 15 has no uuidv7()).
+CREATE OR REPLACE FUNCTION bench.uuid_v7() RETURNS uuid LANGUAGE sql VOLATILE AS $$
+  SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+                                        PLACING substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
+                                        FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid
+$$;
+
+-- The baselines connect as the app's role (row-level security applies, as to the app): it reads the members list.
+GRANT USAGE ON SCHEMA bench TO smartbis_app;
+GRANT SELECT ON bench.members TO smartbis_app;
+GRANT EXECUTE ON FUNCTION bench.uuid_v7() TO smartbis_app;

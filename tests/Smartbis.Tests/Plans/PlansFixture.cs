@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Tests.Tenancy;
 using Smartbis.Web.Features.Plans;
@@ -58,10 +59,17 @@ public sealed class PlansFixture : LedgerFixture
         return t;
     }
 
+    /// <summary>
+    /// Changes the plan behind the app's back, as an operator's node or a script would; then waits until the app has heard the
+    /// change notification (a moment after the commit), as every other node does before its next request.
+    /// </summary>
     public async Task SetPlanAsync(Guid tenantId, string plan)
     {
-        await using var db = OpenDb();
-        await db.Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(u => u.SetProperty(t => t.PlanCode, plan));
+        var cache = App.Services.GetRequiredService<Smartbis.Web.Data.Caching.ConfigCache>();
+        var heard = cache.Heard;
+        await using (var db = OpenDb())
+            await db.Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(u => u.SetProperty(t => t.PlanCode, plan));
+        for (var i = 0; i < 100 && cache.Enabled && cache.Heard == heard; i++) await Task.Delay(20);
     }
 
     /// <summary>A plan of this test database only (the price list is shared by the class's tests: each test makes its own).</summary>

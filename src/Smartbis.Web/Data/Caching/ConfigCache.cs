@@ -34,6 +34,22 @@ public sealed class ConfigCache
     /// <summary>Entries kept now (for the tests and the metrics).</summary>
     public int Count => entries.Count;
 
+    private long heard;
+
+    /// <summary>
+    /// How many change notifications this node has applied. A change made elsewhere (another node, a script) reaches this
+    /// node's cache when its notification arrives, a moment after the commit: tests that change the database behind the
+    /// app's back wait for this to move before they ask the app.
+    /// </summary>
+    public long Heard => Interlocked.Read(ref heard);
+
+    /// <summary>Applies a notification: the tenant's entries (or every entry, for <see cref="Global"/>) are dropped.</summary>
+    internal void Hear(Guid tenant)
+    {
+        Invalidate(tenant);
+        Interlocked.Increment(ref heard);
+    }
+
     /// <summary>The value of <paramref name="name"/> for the tenant: kept, or loaded (and kept when nothing changed meanwhile).</summary>
     public async ValueTask<T> GetAsync<T>(Guid tenant, string name, Func<Task<T>> load, Func<T, bool>? keep = null)
     {
@@ -64,15 +80,15 @@ public sealed class ConfigCache
         entries.Clear();
     }
 
-    /// <summary>Starts keeping values (the listener is connected and has just dropped whatever it may have missed).</summary>
-    internal void Enable()
+    /// <summary>Starts keeping values (the listener calls it once connected and has just dropped whatever it may have missed).</summary>
+    public void Enable()
     {
         InvalidateAll();
         enabled = true;
     }
 
     /// <summary>Stops keeping values and drops them (the listener lost its connection: changes may go unheard).</summary>
-    internal void Disable()
+    public void Disable()
     {
         enabled = false;
         InvalidateAll();

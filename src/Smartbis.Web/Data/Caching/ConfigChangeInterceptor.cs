@@ -19,6 +19,7 @@ public sealed class ConfigChangeInterceptor : SaveChangesInterceptor, IDbTransac
     {
         typeof(Tenant), typeof(Store), typeof(TenantKey), typeof(Features.Integrations.ApiKey), typeof(Features.Programs.ProgramRules),
         typeof(Features.Tiers.TierProgram), typeof(Features.Challenges.Challenge), typeof(Features.Campaigns.Campaign), typeof(Features.Plans.PlanDefinition),
+        typeof(Membership), typeof(Features.Counter.CounterSettings), typeof(Features.Categories.ProductCategory),
     };
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData e, InterceptionResult<int> result)
@@ -70,6 +71,7 @@ public sealed class ConfigChangeInterceptor : SaveChangesInterceptor, IDbTransac
             db.ConfigChanged(entry.Entity switch
             {
                 Tenant t => t.Id,
+                Membership => ConfigCache.Global, // kept per user, across tenants
                 ITenantOwned owned => owned.TenantId,
                 _ => ConfigCache.Global,
             });

@@ -58,7 +58,6 @@ public sealed class ConfigChangeListener(ConfigCache cache, IConfiguration confi
 
     private void Apply(string payload)
     {
-        if (Guid.TryParse(payload, out var tenant)) cache.Invalidate(tenant);
-        else cache.InvalidateAll();
+        cache.Hear(Guid.TryParse(payload, out var tenant) ? tenant : ConfigCache.Global);
     }
 }

@@ -19,7 +19,9 @@ namespace Smartbis.Web.Data.Migrations
         [
             ("tenants", "id"), ("stores", "tenant_id"), ("tenant_keys", "tenant_id"), ("api_keys", "tenant_id"),
             ("program_rules", "tenant_id"), ("tier_programs", "tenant_id"), ("challenges", "tenant_id"), ("campaigns", "tenant_id"),
-            ("plans", ""),
+            ("counter_settings", "tenant_id"), ("product_categories", "tenant_id"),
+            // Kept per user across tenants (the staff's memberships): a change drops everything, which is rare.
+            ("plans", ""), ("memberships", ""),
         ];
 
         /// <inheritdoc />

@@ -8,7 +8,8 @@ namespace Smartbis.Web.Features.Categories;
 public sealed class CategoryNames(IReadOnlyDictionary<string, ProductCategory> byCode, CultureInfo culture)
 {
     public static async Task<CategoryNames> LoadAsync(SmartbisDb db, CultureInfo? culture = null, CancellationToken ct = default) =>
-        new((await db.ProductCategories.AsNoTracking().ToListAsync(ct)).ToDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase),
+        new(await db.CachedAsync(db.Tenant.Require(), "categories", async () =>
+                (IReadOnlyDictionary<string, ProductCategory>)(await db.ProductCategories.AsNoTracking().ToListAsync(ct)).ToDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase)),
             culture ?? CultureInfo.CurrentUICulture);
 
     /// <summary>

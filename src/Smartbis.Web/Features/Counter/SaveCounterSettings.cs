@@ -13,8 +13,10 @@ public sealed class SaveCounterSettings(SmartbisDb db, TimeProvider clock)
         int RefundRateBps, int RefundRateMinPurchases, int RefundRateWindowDays, int? BackdatingWindowHours = null);
 
     /// <summary>The tenant's settings, or the defaults when it never saved any (not tracked).</summary>
+    /// <remarks>From the configuration cache (the counter reads them on every page): callers only read them.</remarks>
     public static async Task<CounterSettings> LoadAsync(SmartbisDb db, CancellationToken ct = default) =>
-        await db.CounterSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new CounterSettings();
+        await db.CachedAsync(db.Tenant.Require(), "counter-settings", async () =>
+            await db.CounterSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new CounterSettings());
 
     public async Task ExecuteAsync(Request r, AuditActor actor, CancellationToken ct = default)
     {

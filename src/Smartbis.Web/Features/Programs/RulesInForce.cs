@@ -23,11 +23,14 @@ public static class RulesInForce
     /// As <see cref="AtAsync"/>, from the configuration cache (every version kept, dropped on every node when the rules
     /// change): for a purchase, which only reads the rules. Code that changes rules uses <see cref="AtAsync"/>.
     /// </summary>
-    public static async Task<ProgramRules> CachedAtAsync(SmartbisDb db, DateTimeOffset at, CancellationToken ct = default)
+    public static async Task<ProgramRules> CachedAtAsync(SmartbisDb db, DateTimeOffset at, CancellationToken ct = default) =>
+        await CachedFindAtAsync(db, at, ct) ?? throw new Infrastructure.OperationFailed("no_program", "no_program");
+
+    /// <summary>As <see cref="FindAtAsync"/>, from the configuration cache (for pages and operations that only read the rules).</summary>
+    public static async Task<ProgramRules?> CachedFindAtAsync(SmartbisDb db, DateTimeOffset at, CancellationToken ct = default)
     {
         var versions = await db.CachedAsync(db.Tenant.Require(), "program-rules", () =>
             db.ProgramRules.AsNoTracking().OrderByDescending(r => r.Version).ToListAsync(ct));
-        return versions.FirstOrDefault(r => r.EffectiveFrom <= at) ?? versions.LastOrDefault()
-            ?? throw new Infrastructure.OperationFailed("no_program", "no_program");
+        return versions.FirstOrDefault(r => r.EffectiveFrom <= at) ?? versions.LastOrDefault();
     }
 }

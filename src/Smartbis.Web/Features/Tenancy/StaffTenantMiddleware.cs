@@ -39,12 +39,17 @@ public sealed class StaffTenantMiddleware(RequestDelegate next)
     /// </summary>
     public static async Task<(Membership?, Tenant?)> FindMembershipAsync(SmartbisDb db, string userId, Guid chosen, CancellationToken ct)
     {
-        var rows = await CrossTenantRead.RunAsync(db, CrossTenantPurpose.StaffMemberships, () => db.Memberships.IgnoreQueryFilters()
-            .Where(m => m.UserId == userId)
-            .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => new { m, t })
-            .OrderBy(x => x.m.CreatedAt)
-            .ToListAsync(ct));
-        var row = chosen == Guid.Empty ? rows.FirstOrDefault() : rows.FirstOrDefault(x => x.t.Id == chosen);
-        return (row?.m, row?.t);
+        // Every staff request asks: the user's memberships and the tenant's row come from the configuration cache (a change
+        // to any membership drops every node's memberships; a change to the tenant drops its row). Callers only read them.
+        var rows = await db.CachedAsync(Data.Caching.ConfigCache.Global, "memberships:" + userId, () => CrossTenantRead.RunAsync(db, CrossTenantPurpose.StaffMemberships,
+            () => db.Memberships.IgnoreQueryFilters().AsNoTracking()
+                .Where(m => m.UserId == userId)
+                .OrderBy(m => m.CreatedAt)
+                .ToListAsync(ct)));
+        var m = chosen == Guid.Empty ? rows.FirstOrDefault() : rows.FirstOrDefault(x => x.TenantId == chosen);
+        if (m is null) return (null, null);
+        var t = await db.CachedAsync(m.TenantId, "tenant", () => CrossTenantRead.RunAsync(db, CrossTenantPurpose.StaffMemberships,
+            () => db.Tenants.AsNoTracking().SingleOrDefaultAsync(x => x.Id == m.TenantId, ct)), keep: x => x is not null);
+        return t is null ? (null, null) : (m, t);
     }
 }

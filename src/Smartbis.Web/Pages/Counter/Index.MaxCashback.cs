@@ -16,7 +16,7 @@ public sealed partial class IndexModel
         if (SelectedId is not { } customerId) return NotFound();
         var card = await FindCustomer.CardAsync(Db, customerId, Clock.GetUtcNow(), HttpContext.RequestAborted);
         if (card is null) return NotFound(); // another tenant's customer is simply not there
-        var rules = await RulesInForce.FindAtAsync(Db, Clock.GetUtcNow(), HttpContext.RequestAborted);
+        var rules = await RulesInForce.CachedFindAtAsync(Db, Clock.GetUtcNow(), HttpContext.RequestAborted);
         var maxCents = rules is null || ParseMoney(amount) is not ({ } cents and > 0) ? 0 : rules.MaxCashbackUsableCents(cents, card.AvailableCents);
         return new JsonResult(new { maxCents, plain = Plain(maxCents), formatted = Fmt(maxCents) }); // plain for the field, formatted (with the currency) for the hint
     }

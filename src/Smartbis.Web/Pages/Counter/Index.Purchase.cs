@@ -41,7 +41,7 @@ public sealed partial class IndexModel
         var cashback = string.IsNullOrWhiteSpace(Purchase.PayWithCashback) ? 0 : ParseMoney(Purchase.PayWithCashback);
         // The excluded-amount field is on the form only when the rules exclude categories: otherwise a value (forged or
         // left from an older form) is ignored, not refused with an error the page has nowhere to show.
-        var excludes = (await RulesInForce.AtAsync(Db, Clock.GetUtcNow())).ExcludedCategories.Count > 0;
+        var excludes = (await RulesInForce.CachedAtAsync(Db, Clock.GetUtcNow())).ExcludedCategories.Count > 0;
         var excluded = !excludes || string.IsNullOrWhiteSpace(Purchase.Excluded) ? 0 : ParseMoney(Purchase.Excluded);
         if (amount is null or 0) ModelState.AddModelError("Purchase.Amount", L["Type the amount, e.g. {0}.", Plain(123_45)]);
         if (cashback is null) ModelState.AddModelError("Purchase.PayWithCashback", L["Type an amount, e.g. {0}, or leave it empty.", Plain(10_00)]);
@@ -49,7 +49,7 @@ public sealed partial class IndexModel
         if (Purchase.CustomerId is { } cid && (Card = await FindCustomer.CardAsync(Db, cid, Clock.GetUtcNow())) is null) return NotFound();
         if (ModelState.IsValid)
         {
-            Rules = await RulesInForce.AtAsync(Db, Clock.GetUtcNow());
+            Rules = await RulesInForce.CachedAtAsync(Db, Clock.GetUtcNow());
             try
             {
                 var result = await recordPurchase.ExecuteAsync(new RecordCounterPurchase.Request(

@@ -82,7 +82,7 @@ public sealed partial class IndexModel(SmartbisDb db, CurrentStaff staff, TimePr
     private async Task LoadContextAsync()
     {
         var now = Clock.GetUtcNow();
-        Rules ??= await RulesInForce.FindAtAsync(Db, now);
+        Rules ??= await RulesInForce.CachedFindAtAsync(Db, now);
         if (Rules?.ExcludedCategories.Count > 0) categoryNames = await Features.Categories.CategoryNames.LoadAsync(Db);
         Settings = await SaveCounterSettings.LoadAsync(Db);
         var midnight = Local(now).Date;
