@@ -158,8 +158,8 @@ start_app() {
     export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$BASE ConnectionStrings__Smartbis=$APP_CS${BENCH_CS_EXTRA:-} \
       Smartbis__BaseUrl=$BASE Smartbis__Smtp__Host=127.0.0.1 Smartbis__Smtp__Port=$SMTP_PORT Smartbis__Smtp__Security=None \
       Smartbis__Api__RateLimit__Burst=1000000 Smartbis__Api__RateLimit__PerSecond=1000000 \
-      Smartbis__Hangfire__Workers=0 Smartbis__Automations__Recurring=false Smartbis__Webhooks__Cron= \
-      Serilog__MinimumLevel__Default=Warning
+      Smartbis__Hangfire__Workers=0 Smartbis__Automations__Recurring=false Smartbis__Webhooks__Cron=
+    # Logs as in production (Information: a line per request, appsettings.json), so what logging costs is measured.
     exec dotnet "$APP_DLL"
   ) >>"$OUT/app.log" 2>&1 &
   APP_PID=$!

@@ -20,9 +20,12 @@ public static class Logging
               .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
               .Enrich.FromLogContext();
             // Machines read logs in production: one JSON object per line; people read them in development.
-            if (dev) lc.WriteTo.Console(outputTemplate:
-                "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {TenantId} {UserId}{NewLine}{Exception}");
-            else lc.WriteTo.Console(new RenderedCompactJsonFormatter());
+            // Written by a background thread (Serilog.Sinks.Async): a request only queues its events, so a slow console
+            // (a pipe to a log collector) never holds a request. When the queue is full the request waits (blockWhenFull)
+            // rather than lose an event; the queue is flushed when the host stops.
+            if (dev) lc.WriteTo.Async(a => a.Console(outputTemplate:
+                "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {TenantId} {UserId}{NewLine}{Exception}"), blockWhenFull: true);
+            else lc.WriteTo.Async(a => a.Console(new RenderedCompactJsonFormatter()), blockWhenFull: true);
         }, preserveStaticLogger: true);
         return builder;
     }
