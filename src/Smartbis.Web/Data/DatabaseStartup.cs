@@ -10,7 +10,9 @@ public static class DatabaseStartup
         builder.Services.AddScoped<Features.Tenancy.TenantContext>();
         var pools = PoolSizes.From(builder.Configuration);
         builder.Services.AddSingleton(pools);
-        builder.Services.AddDbContext<SmartbisDb>(o => SmartbisDbSetup.Configure(o, cs, pools.App));
+        // The options are built once (a singleton), not for every DbContext: the same for every request, and EF otherwise
+        // rebuilds and hashes them per context to find its internal services.
+        builder.Services.AddDbContext<SmartbisDb>(o => SmartbisDbSetup.Configure(o, cs, pools.App), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddHostedService<ConnectionBudgetCheck>();
         // Tenant configuration kept between requests, dropped on every node when PostgreSQL announces a change (Data/Caching).
         builder.Services.AddSingleton<Caching.ConfigCache>();
