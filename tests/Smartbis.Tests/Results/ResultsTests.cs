@@ -168,6 +168,7 @@ public sealed class ResultsTests(AutomationsFixture fixture) : IClassFixture<Aut
         var random = new Random(18);
         var members = new List<(Guid Id, int Day)>();
         var purchases = new List<Guid>();
+        var first = new Dictionary<Guid, Guid>();
         for (var day = 1; day <= 160; day++)
         {
             fixture.Clock.Advance(TimeSpan.FromDays(1));
@@ -179,6 +180,7 @@ public sealed class ResultsTests(AutomationsFixture fixture) : IClassFixture<Aut
                     await SetGroupAsync(t, [id], members.Count % 4 == 3);
                     members.Add((id, day));
                     purchases.Add((await t.BuyAsync(id, 40_00 + random.Next(0, 80) * 100)).PurchaseId);
+                    first[id] = purchases[^1];
                 }
                 await t.DispatchAsync();
             }
@@ -200,6 +202,17 @@ public sealed class ResultsTests(AutomationsFixture fixture) : IClassFixture<Aut
                 (await RollUpAsync(t)).Full.Should().BeFalse();
                 var after = await SameAsFullAsync(t);
                 after.Cohorts.Sum(c => c.RevenueCents).Should().Be(before.Cohorts.Sum(c => c.RevenueCents) + 77_00);
+            }
+            if (day == 140)
+            {
+                // A refund today of the first purchase of a member who joined 19 February (February still open): revenue is net.
+                var before = await RowsAsync(t);
+                fixture.Clock.Advance(TimeSpan.FromHours(1));
+                await t.RefundAsync(first[members.First(m => m.Day == 45).Id], 10_00);
+                (await RollUpAsync(t)).Full.Should().BeFalse();
+                var after = await SameAsFullAsync(t);
+                after.Cohorts.Sum(c => c.RevenueCents).Should().Be(before.Cohorts.Sum(c => c.RevenueCents) - 10_00);
+                after.Months.Sum(m => m.IdentifiedRevenueCents).Should().Be(before.Months.Sum(m => m.IdentifiedRevenueCents) - 10_00);
             }
         }
 
@@ -225,11 +238,61 @@ public sealed class ResultsTests(AutomationsFixture fixture) : IClassFixture<Aut
         reopened.Months.Single(m => m.Month == new DateOnly(2026, 3, 1)).IdentifiedRevenueCents
             .Should().Be(kept.Months.Single(m => m.Month == new DateOnly(2026, 3, 1)).IdentifiedRevenueCents + 55_00);
 
+        // A refund today of a January member's first purchase reopens January too (its month's sales with it).
+        var januaryFirst = first[members.First(m => m.Day == 6).Id];
+        fixture.Clock.Advance(TimeSpan.FromHours(2));
+        await t.RefundAsync(januaryFirst, 5_00);
+        night = await RollUpAsync(t);
+        night.ReopenedCohorts.Should().Equal(new DateOnly(2026, 1, 1));
+        night.MonthsFrom.Should().Be(new DateOnly(2026, 1, 1));
+        (await SameAsFullAsync(t)).Cohorts.Where(c => c.JoinMonth == new DateOnly(2026, 1, 1)).Sum(c => c.RevenueCents)
+            .Should().Be(reopened.Cohorts.Where(c => c.JoinMonth == new DateOnly(2026, 1, 1)).Sum(c => c.RevenueCents) - 5_00);
+
         // A time-zone change or new control-group settings recompute everything.
         await HoldoutAsync(t, emailCostCents: 20);
         fixture.Clock.Advance(TimeSpan.FromHours(1));
         (await RollUpAsync(t)).Full.Should().BeTrue();
         (await RollUpAsync(t)).Full.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Revenue_and_ticket_are_net_of_refunds_as_a_campaigns_result()
+    {
+        fixture.Clock.StartAt(Start);
+        var t = await fixture.CreateTenantAsync(SampleRules.Plain(500), name: "Refund Results Pharmacy");
+        await HoldoutAsync(t);
+        var (a, b, c, d) = (await t.MemberAsync("a@refunds.test"), await t.MemberAsync("b@refunds.test"),
+            await t.MemberAsync("c@refunds.test"), await t.MemberAsync("d@refunds.test"));
+        await SetGroupAsync(t, [a, b], false);
+        await SetGroupAsync(t, [c, d], true);
+        var a1 = (await t.BuyAsync(a, 100_00)).PurchaseId;
+        await t.BuyAsync(b, 100_00);
+        await t.BuyAsync(c, 80_00);
+        var d1 = (await t.BuyAsync(d, 80_00)).PurchaseId;
+        fixture.Clock.Advance(TimeSpan.FromDays(5));
+        await t.BuyAsync(a, 50_00);
+        await t.RefundAsync(a1, 20_00); // part of A's first purchase comes back
+        await t.RefundAsync(d1, 80_00); // all of D's
+        fixture.Clock.Advance(TimeSpan.FromDays(90));
+
+        ResultsReport.Result r;
+        await using (var scope = t.Scope())
+        {
+            await scope.Get<RollUpDailyStats>().ExecuteAsync(t.Id);
+            await scope.Get<RollUpResults>().ExecuteAsync(t.Id);
+            r = await ResultsReport.LoadAsync(scope.Db, new DateOnly(2026, 3, 1), new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 5));
+        }
+        // Members: A (100 − 20) + 50 = R$ 130,00 and B R$ 100,00 → R$ 115,00; control: C R$ 80,00 and D 0 → R$ 40,00.
+        r.RevenuePerMember.Treated.Mean.Should().Be(11_500);
+        r.RevenuePerMember.Control.Mean.Should().Be(4_000);
+        r.IncrementalRevenue.Cents.Should().BeApproximately((11_500 - 4_000) * 2, 1e-6);
+        // Ticket: the purchases still count (3 and 2), their amounts net: R$ 230,00 ÷ 3 and R$ 80,00 ÷ 2.
+        (r.AverageTicket.Treated.N, r.AverageTicket.Control.N).Should().Be((3L, 2L));
+        r.AverageTicket.Treated.Mean.Should().BeApproximately(23_000 / 3.0, 1e-9);
+        r.AverageTicket.Control.Mean.Should().Be(4_000);
+        r.PurchasesPerMember.Treated.Mean.Should().Be(1.5);
+        // Identified sales of March: 5 purchases, R$ 410,00 − R$ 100,00 refunded.
+        r.Months.Should().ContainSingle().Which.Should().Be(new ResultsReport.Month(new DateOnly(2026, 3, 1), 5, 31_000, 0, 0));
     }
 
     [Fact]

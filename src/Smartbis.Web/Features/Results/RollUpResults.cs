@@ -242,7 +242,8 @@ public sealed class RollUpResults(SmartbisDb db, TimeProvider clock)
 
     // Per member, by grouped scans of the tenant's purchases, ledger entries and messages from the earliest window on, joined
     // to the members by hash: purchases from the join day to day 90 (the first on a later day is the return; days 0–89 are the
-    // window), rewards and messages of days 0–89. Then summed per month of joining and group.
+    // window; revenue net of refunds, as a campaign's result), rewards and messages of days 0–89. Then summed per month of
+    // joining and group.
     private const string CohortsSql = $"""
         INSERT INTO result_cohorts (tenant_id, join_month, in_control_group, members, eligible30, returned30, eligible60, returned60,
             eligible90, returned90, repeaters, purchases, purchases_squares, revenue_cents, revenue_squares, ticket_squares,
@@ -255,7 +256,8 @@ public sealed class RollUpResults(SmartbisDb db, TimeProvider clock)
                  coalesce(sum(q.a) FILTER (WHERE q.d < m.join_day + {Window}), 0) AS revenue,
                  coalesce(sum(q.a::float8 * q.a) FILTER (WHERE q.d < m.join_day + {Window}), 0) AS squares
           FROM m
-          JOIN (SELECT p.tenant_id, p.customer_id, p.occurred_at, (p.occurred_at AT TIME ZONE @tz)::date AS d, p.amount_cents AS a
+          JOIN (SELECT p.tenant_id, p.customer_id, p.occurred_at, (p.occurred_at AT TIME ZONE @tz)::date AS d,
+                       p.amount_cents - p.refunded_cents AS a
                 FROM purchases p
                 WHERE p.tenant_id = @t AND p.occurred_at >= (@window_from::timestamp AT TIME ZONE @tz)) q
             ON q.tenant_id = m.tenant_id AND q.customer_id = m.id AND q.occurred_at >= m.day0 AND q.occurred_at < m.day91
@@ -331,14 +333,14 @@ public sealed class RollUpResults(SmartbisDb db, TimeProvider clock)
         """;
 
     // Each month's purchases from @months_from on: by a member who had joined when buying (identified), or by a walk-in who
-    // had not (yet).
+    // had not (yet). Revenue is net of refunds (amount − refunded), as a campaign's result.
     private const string MonthsSql = """
         INSERT INTO result_months (tenant_id, month, identified_purchases, identified_revenue_cents, walk_in_purchases, walk_in_revenue_cents)
         SELECT p.tenant_id, date_trunc('month', p.occurred_at AT TIME ZONE @tz)::date,
                count(*) FILTER (WHERE c.joined_at <= p.occurred_at),
-               coalesce(sum(p.amount_cents) FILTER (WHERE c.joined_at <= p.occurred_at), 0),
+               coalesce(sum(p.amount_cents - p.refunded_cents) FILTER (WHERE c.joined_at <= p.occurred_at), 0),
                count(*) FILTER (WHERE c.joined_at IS NULL OR c.joined_at > p.occurred_at),
-               coalesce(sum(p.amount_cents) FILTER (WHERE c.joined_at IS NULL OR c.joined_at > p.occurred_at), 0)
+               coalesce(sum(p.amount_cents - p.refunded_cents) FILTER (WHERE c.joined_at IS NULL OR c.joined_at > p.occurred_at), 0)
         FROM purchases p
         JOIN customers c ON c.tenant_id = p.tenant_id AND c.id = p.customer_id
         WHERE p.tenant_id = @t AND c.tenant_id = @t AND p.occurred_at >= (@months_from::timestamp AT TIME ZONE @tz)
