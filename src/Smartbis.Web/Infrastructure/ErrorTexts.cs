@@ -375,6 +375,7 @@ public static partial class ErrorTexts
         ["campaign_send_at"] = "Choose a moment from now to a year ahead.",
         ["campaign_not_found"] = "Campaign not found.",
         ["campaign_not_draft"] = "This campaign was already launched.",
+        ["campaign_not_editable"] = "This campaign is already being sent, was sent or was cancelled: it can no longer be edited.",
         ["campaign_cannot_cancel"] = "This campaign is already being sent and can no longer be cancelled.",
     };
 }

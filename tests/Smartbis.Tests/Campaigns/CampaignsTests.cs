@@ -259,4 +259,93 @@ public sealed class CampaignsTests(AutomationsFixture fixture) : IClassFixture<A
         await using (var scope = t.Scope())
             await scope.Db.Database.ExecuteSqlRawAsync("UPDATE plans SET automations_allowed = true WHERE code = 'free'");
     }
+
+    [Fact]
+    public async Task A_draft_or_a_scheduled_campaign_is_edited_on_its_page_with_the_same_validation_and_a_sent_one_is_not()
+    {
+        var (kit, t) = await ShopAsync("camp-edit");
+        await t.MemberAsync(Unique("e"));
+        Campaign draft;
+        await using (var scope = t.Scope())
+            draft = await scope.Get<SaveCampaign>().ExecuteAsync(Request(), AuditActor.System);
+        Task<Campaign> ReadAsync() => t.WithDbAsync(db => db.Set<Campaign>().AsNoTracking().SingleAsync(c => c.Id == draft.Id));
+        Task<int> AuditsAsync() => t.WithDbAsync(db => db.Set<AuditEntry>().CountAsync(a => a.Action == "campaign.updated"));
+        var url = $"/app/campaigns/{draft.Id}/edit";
+
+        using var owner = fixture.CreateFormClient();
+        (await owner.SignInAsync(kit.Owner.Email, kit.Owner.Password)).Dispose();
+        var before = await ReadAsync();
+        var page = WebUtility.HtmlDecode(await owner.GetPageAsync(url));
+        page.Should().Contain("Editar campanha").And.Contain("value=\"Fim de semana em dobro\"").And.Contain("data-testid=\"save-campaign\"");
+        WebUtility.HtmlDecode(await owner.GetPageAsync($"/app/campaigns/{draft.Id}")).Should().Contain(url);
+        (await ReadAsync()).Should().BeEquivalentTo(before, "GET changes nothing");
+        (await AuditsAsync()).Should().Be(0);
+
+        var form = new Dictionary<string, string>
+        {
+            ["Input.Name"] = "Semana do cliente", ["Input.Audience"] = "all", ["Input.Email"] = "true", ["Input.WhatsApp"] = "false",
+            ["Input.Subject"] = "Presente para {{ first_name }}", ["Input.Body"] = "Olá {{ first_name }}, ganhe um bônus.",
+            ["Input.HoldoutPercent"] = "20", ["Input.Bonus"] = "5,00", ["Input.MeasureDays"] = "14",
+        };
+        using (var forged = await owner.PostAsync(url, form, token: null))
+            forged.StatusCode.Should().Be(HttpStatusCode.BadRequest, "every POST needs the antiforgery token");
+        using (var bad = await owner.SubmitAsync(url, new Dictionary<string, string>(form) { ["Input.Name"] = "", ["Input.HoldoutPercent"] = "80", ["Input.Bonus"] = "abc" }))
+        {
+            bad.StatusCode.Should().Be(HttpStatusCode.OK);
+            var html = WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync());
+            html.Should().Contain("Informe um valor como");
+        }
+        using (var bad = await owner.SubmitAsync(url, new Dictionary<string, string>(form) { ["Input.Name"] = "", ["Input.HoldoutPercent"] = "80" }))
+        {
+            bad.StatusCode.Should().Be(HttpStatusCode.OK);
+            WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync()).Should().Contain("Dê um nome à campanha (até 80 caracteres).")
+                .And.Contain("Deixe de fora de 0 a 50% do público.");
+        }
+        (await ReadAsync()).Should().BeEquivalentTo(before, "a refused form changes nothing");
+        (await AuditsAsync()).Should().Be(0);
+
+        using (var ok = await owner.SubmitAsync(url, form))
+        {
+            ok.StatusCode.Should().Be(HttpStatusCode.Redirect);
+            ok.Headers.Location!.ToString().Should().Be($"/app/campaigns/{draft.Id}");
+        }
+        var edited = await ReadAsync();
+        (edited.Name, edited.Subject, edited.HoldoutPercent, edited.BonusAmount, edited.MeasureDays, edited.Status)
+            .Should().Be(("Semana do cliente", "Presente para {{ first_name }}", 20, 5_00L, 14, CampaignStatus.Draft));
+        var audit = await t.WithDbAsync(db => db.Set<AuditEntry>().SingleAsync(a => a.Action == "campaign.updated"));
+        (audit.SubjectType, audit.SubjectId, audit.UserId).Should().Be(("campaign", draft.Id.ToString(), kit.Owner.UserId));
+
+        // Launched for later: still editable, and stays scheduled. Once planning began (sending, sent): no form, a clear message.
+        await using (var scope = t.Scope())
+            await scope.Get<LaunchCampaign>().ExecuteAsync(draft.Id, AuditActor.System);
+        using (var ok = await owner.SubmitAsync(url, new Dictionary<string, string>(form) { ["Input.Name"] = "Semana do cliente 2" }))
+            ok.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await ReadAsync()).Should().Match<Campaign>(c => c.Name == "Semana do cliente 2" && c.Status == CampaignStatus.Scheduled);
+        Clock.StartAt(DateTimeOffset.UtcNow.AddMinutes(1)); // the pages' requests schedule it on the real clock
+        await fixture.Get<RunCampaign>().ExecuteAsync(t.Id, draft.Id);
+        var sent = await ReadAsync();
+        sent.Status.Should().Be(CampaignStatus.Sent);
+        WebUtility.HtmlDecode(await owner.GetPageAsync(url)).Should().Contain("não pode mais ser editada").And.NotContain("data-testid=\"save-campaign\"");
+        WebUtility.HtmlDecode(await owner.GetPageAsync($"/app/campaigns/{draft.Id}")).Should().NotContain(url);
+        var refused = await LedgerTestKit.ShouldFailAsync(async () =>
+        {
+            await using var scope = t.Scope();
+            await scope.Get<UpdateCampaign>().ExecuteAsync(draft.Id, Request(), AuditActor.System);
+        }, "conflict");
+        refused.Status.Should().Be(409);
+        (await ReadAsync()).Should().BeEquivalentTo(sent);
+
+        // Another tenant's campaign is not found here; cashiers have no campaigns.
+        var (_, other) = await ShopAsync("camp-edit-other");
+        Campaign theirs;
+        await using (var scope = other.Scope())
+            theirs = await scope.Get<SaveCampaign>().ExecuteAsync(Request(), AuditActor.System);
+        (await owner.GetAsync($"/app/campaigns/{theirs.Id}/edit")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var token = FormClient.FindAntiforgeryToken(await owner.GetPageAsync(url));
+        (await owner.PostAsync($"/app/campaigns/{theirs.Id}/edit", form, token)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await other.WithDbAsync(db => db.Set<Campaign>().SingleAsync(c => c.Id == theirs.Id))).Name.Should().Be("Fim de semana em dobro");
+        using var cashier = fixture.CreateFormClient();
+        (await cashier.SignInAsync(kit.Cashier.Email, kit.Cashier.Password)).Dispose();
+        (await cashier.GetAsync(url)).StatusCode.Should().BeOneOf(HttpStatusCode.Forbidden, HttpStatusCode.Redirect);
+    }
 }

@@ -128,6 +128,173 @@ public sealed class ResultsTests(AutomationsFixture fixture) : IClassFixture<Aut
         }
     }
 
+    private sealed record RollUpRows(List<ResultCohort> Cohorts, List<ResultCohortMonth> Cells, List<ResultMonth> Months);
+
+    private static Task<RollUpRows> RowsAsync(TestTenant t) => t.WithDbAsync(async db => new RollUpRows(
+        await db.Set<ResultCohort>().AsNoTracking().OrderBy(c => c.JoinMonth).ThenBy(c => c.InControlGroup).ToListAsync(),
+        await db.Set<ResultCohortMonth>().AsNoTracking().OrderBy(c => c.JoinMonth).ThenBy(c => c.MonthOffset).ToListAsync(),
+        await db.Set<ResultMonth>().AsNoTracking().OrderBy(m => m.Month).ToListAsync()));
+
+    private static async Task<RollUpResults.Run> RollUpAsync(TestTenant t, bool full = false)
+    {
+        await using var scope = t.Scope();
+        return await scope.Get<RollUpResults>().ExecuteAsync(t.Id, full);
+    }
+
+    /// <summary>The night's incremental roll-up, then a forced full one: both must write exactly the same rows.</summary>
+    private static async Task<RollUpRows> SameAsFullAsync(TestTenant t)
+    {
+        var incremental = await RowsAsync(t);
+        (await RollUpAsync(t, full: true)).Full.Should().BeTrue();
+        var full = await RowsAsync(t);
+        incremental.Cohorts.Should().BeEquivalentTo(full.Cohorts, o => o.WithStrictOrdering());
+        incremental.Cells.Should().BeEquivalentTo(full.Cells, o => o.WithStrictOrdering());
+        incremental.Months.Should().BeEquivalentTo(full.Months, o => o.WithStrictOrdering());
+        full.Cohorts.Should().NotBeEmpty();
+        return full;
+    }
+
+    [Fact]
+    public async Task Each_night_recomputes_only_open_cohorts_and_recent_months_and_writes_what_a_full_recompute_writes()
+    {
+        fixture.Clock.StartAt(new DateTimeOffset(2026, 1, 5, 15, 0, 0, TimeSpan.Zero));
+        var t = await fixture.CreateTenantAsync(SampleRules.Plain(500), name: "Nightly Pharmacy");
+        await t.ConfigureAsync(null, OnlyWelcome());
+        await t.SetBackdatingWindowAsync(24 * 90);
+        await HoldoutAsync(t, emailCostCents: 10);
+        fixture.Clock.Advance(TimeSpan.FromHours(1));
+        (await RollUpAsync(t)).Full.Should().BeTrue("the first run computes everything");
+
+        var random = new Random(18);
+        var members = new List<(Guid Id, int Day)>();
+        var purchases = new List<Guid>();
+        var first = new Dictionary<Guid, Guid>();
+        for (var day = 1; day <= 160; day++)
+        {
+            fixture.Clock.Advance(TimeSpan.FromDays(1));
+            if (day % 3 == 0)
+            {
+                for (var k = 0; k < 2; k++)
+                {
+                    var id = await t.MemberAsync($"n{day}-{k}@nightly.test", name: $"Nightly {day} {k}");
+                    await SetGroupAsync(t, [id], members.Count % 4 == 3);
+                    members.Add((id, day));
+                    purchases.Add((await t.BuyAsync(id, 40_00 + random.Next(0, 80) * 100)).PurchaseId);
+                    first[id] = purchases[^1];
+                }
+                await t.DispatchAsync();
+            }
+            foreach (var (id, joined) in members.Where(m => m.Day < day && random.Next(0, 25) == 0))
+                purchases.Add((await t.BuyAsync(id, 30_00 + random.Next(0, 60) * 100)).PurchaseId);
+            if (day == 20) await t.RecordAsync(t.Purchase(null, 25_00, phone: LedgerTestKit.NewPhone())); // a walk-in
+
+            var run = await RollUpAsync(t);
+            run.Full.Should().BeFalse("day {0}: nothing forces a full recompute", day);
+            if (day == 45) await SameAsFullAsync(t);
+            if (day == 100)
+            {
+                // A purchase recorded today but backdated 40 days (6 March), into the first 90 days of a member of an open month of joining.
+                var (late, _) = members.First(m => m.Day == 6); // joined 11 January: followed until 10 April, counted, cohort still open
+                run.CohortsFrom.Should().Be(new DateOnly(2026, 1, 1), "on 16 April the cohorts of January on are still open");
+                var before = await RowsAsync(t);
+                fixture.Clock.Advance(TimeSpan.FromHours(1));
+                await t.BuyAsync(late, 77_00, occurredAt: t.Now.AddDays(-40));
+                (await RollUpAsync(t)).Full.Should().BeFalse();
+                var after = await SameAsFullAsync(t);
+                after.Cohorts.Sum(c => c.RevenueCents).Should().Be(before.Cohorts.Sum(c => c.RevenueCents) + 77_00);
+            }
+            if (day == 140)
+            {
+                // A refund today of the first purchase of a member who joined 19 February (February still open): revenue is net.
+                var before = await RowsAsync(t);
+                fixture.Clock.Advance(TimeSpan.FromHours(1));
+                await t.RefundAsync(first[members.First(m => m.Day == 45).Id], 10_00);
+                (await RollUpAsync(t)).Full.Should().BeFalse();
+                var after = await SameAsFullAsync(t);
+                after.Cohorts.Sum(c => c.RevenueCents).Should().Be(before.Cohorts.Sum(c => c.RevenueCents) - 10_00);
+                after.Months.Sum(m => m.IdentifiedRevenueCents).Should().Be(before.Months.Sum(m => m.IdentifiedRevenueCents) - 10_00);
+            }
+        }
+
+        // 14 June: January and February are final (their members' 91 days ended by the previous night) and kept as they are.
+        var kept = await RowsAsync(t);
+        var night = await RollUpAsync(t);
+        night.CohortsFrom.Should().Be(new DateOnly(2026, 3, 1));
+        night.ReopenedCohorts.Should().BeEmpty();
+        night.MonthsFrom.Should().Be(new DateOnly(2026, 6, 1));
+        (await RowsAsync(t)).Cohorts.Where(c => c.JoinMonth < new DateOnly(2026, 3, 1))
+            .Should().BeEquivalentTo(kept.Cohorts.Where(c => c.JoinMonth < new DateOnly(2026, 3, 1)), o => o.WithStrictOrdering());
+
+        // A purchase backdated into a January member's first 90 days reopens January (and the months from its own on).
+        var january = members.First(m => m.Day == 3).Id;
+        fixture.Clock.Advance(TimeSpan.FromHours(2));
+        await t.BuyAsync(january, 55_00, occurredAt: new DateTimeOffset(2026, 3, 20, 15, 0, 0, TimeSpan.Zero));
+        night = await RollUpAsync(t);
+        night.ReopenedCohorts.Should().Equal(new DateOnly(2026, 1, 1));
+        night.MonthsFrom.Should().Be(new DateOnly(2026, 3, 1));
+        var reopened = await SameAsFullAsync(t);
+        reopened.Cohorts.Where(c => c.JoinMonth == new DateOnly(2026, 1, 1)).Sum(c => c.Purchases)
+            .Should().Be(kept.Cohorts.Where(c => c.JoinMonth == new DateOnly(2026, 1, 1)).Sum(c => c.Purchases) + 1);
+        reopened.Months.Single(m => m.Month == new DateOnly(2026, 3, 1)).IdentifiedRevenueCents
+            .Should().Be(kept.Months.Single(m => m.Month == new DateOnly(2026, 3, 1)).IdentifiedRevenueCents + 55_00);
+
+        // A refund today of a January member's first purchase reopens January too (its month's sales with it).
+        var januaryFirst = first[members.First(m => m.Day == 6).Id];
+        fixture.Clock.Advance(TimeSpan.FromHours(2));
+        await t.RefundAsync(januaryFirst, 5_00);
+        night = await RollUpAsync(t);
+        night.ReopenedCohorts.Should().Equal(new DateOnly(2026, 1, 1));
+        night.MonthsFrom.Should().Be(new DateOnly(2026, 1, 1));
+        (await SameAsFullAsync(t)).Cohorts.Where(c => c.JoinMonth == new DateOnly(2026, 1, 1)).Sum(c => c.RevenueCents)
+            .Should().Be(reopened.Cohorts.Where(c => c.JoinMonth == new DateOnly(2026, 1, 1)).Sum(c => c.RevenueCents) - 5_00);
+
+        // A time-zone change or new control-group settings recompute everything.
+        await HoldoutAsync(t, emailCostCents: 20);
+        fixture.Clock.Advance(TimeSpan.FromHours(1));
+        (await RollUpAsync(t)).Full.Should().BeTrue();
+        (await RollUpAsync(t)).Full.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Revenue_and_ticket_are_net_of_refunds_as_a_campaigns_result()
+    {
+        fixture.Clock.StartAt(Start);
+        var t = await fixture.CreateTenantAsync(SampleRules.Plain(500), name: "Refund Results Pharmacy");
+        await HoldoutAsync(t);
+        var (a, b, c, d) = (await t.MemberAsync("a@refunds.test"), await t.MemberAsync("b@refunds.test"),
+            await t.MemberAsync("c@refunds.test"), await t.MemberAsync("d@refunds.test"));
+        await SetGroupAsync(t, [a, b], false);
+        await SetGroupAsync(t, [c, d], true);
+        var a1 = (await t.BuyAsync(a, 100_00)).PurchaseId;
+        await t.BuyAsync(b, 100_00);
+        await t.BuyAsync(c, 80_00);
+        var d1 = (await t.BuyAsync(d, 80_00)).PurchaseId;
+        fixture.Clock.Advance(TimeSpan.FromDays(5));
+        await t.BuyAsync(a, 50_00);
+        await t.RefundAsync(a1, 20_00); // part of A's first purchase comes back
+        await t.RefundAsync(d1, 80_00); // all of D's
+        fixture.Clock.Advance(TimeSpan.FromDays(90));
+
+        ResultsReport.Result r;
+        await using (var scope = t.Scope())
+        {
+            await scope.Get<RollUpDailyStats>().ExecuteAsync(t.Id);
+            await scope.Get<RollUpResults>().ExecuteAsync(t.Id);
+            r = await ResultsReport.LoadAsync(scope.Db, new DateOnly(2026, 3, 1), new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 5));
+        }
+        // Members: A (100 − 20) + 50 = R$ 130,00 and B R$ 100,00 → R$ 115,00; control: C R$ 80,00 and D 0 → R$ 40,00.
+        r.RevenuePerMember.Treated.Mean.Should().Be(11_500);
+        r.RevenuePerMember.Control.Mean.Should().Be(4_000);
+        r.IncrementalRevenue.Cents.Should().BeApproximately((11_500 - 4_000) * 2, 1e-6);
+        // Ticket: the purchases still count (3 and 2), their amounts net: R$ 230,00 ÷ 3 and R$ 80,00 ÷ 2.
+        (r.AverageTicket.Treated.N, r.AverageTicket.Control.N).Should().Be((3L, 2L));
+        r.AverageTicket.Treated.Mean.Should().BeApproximately(23_000 / 3.0, 1e-9);
+        r.AverageTicket.Control.Mean.Should().Be(4_000);
+        r.PurchasesPerMember.Treated.Mean.Should().Be(1.5);
+        // Identified sales of March: 5 purchases, R$ 410,00 − R$ 100,00 refunded.
+        r.Months.Should().ContainSingle().Which.Should().Be(new ResultsReport.Month(new DateOnly(2026, 3, 1), 5, 31_000, 0, 0));
+    }
+
     [Fact]
     public async Task The_group_is_drawn_once_at_join_near_the_share_and_never_redrawn()
     {

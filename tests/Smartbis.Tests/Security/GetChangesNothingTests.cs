@@ -157,6 +157,7 @@ public sealed partial class GetChangesNothingTests(GetChangesNothingFixture fixt
         Add("/app/campaigns", Who.Staff, "/app/campaigns");
         Add("/app/campaigns/new", Who.Staff, "/app/campaigns/new");
         Add("/app/campaigns/{id:guid}", Who.Staff, $"/app/campaigns/{a.CampaignId}", $"/app/campaigns/{a.CampaignId}?done=launched");
+        Add("/app/campaigns/{id:guid}/edit", Who.Staff, $"/app/campaigns/{a.CampaignId}/edit");
         Add("/app/switch", Who.Staff, "/app/switch");
         Add("/app/welcome", Who.Staff, "/app/welcome");
         Add("/counter", Who.Staff, "/counter", $"/counter?q={Uri.EscapeDataString(a.Phone)}", $"/counter?q={a.CardCode}", $"/counter?q={a.VoucherCode}",

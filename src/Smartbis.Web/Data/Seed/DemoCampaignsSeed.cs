@@ -1,15 +1,21 @@
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Features.Campaigns;
 using Smartbis.Web.Features.Customers;
+using Smartbis.Web.Features.Ledger;
+using Smartbis.Web.Features.Purchases;
 using Smartbis.Web.Features.Segments;
+using Smartbis.Web.Features.Tenancy;
+using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Data.Seed;
 
 /// <summary>
 /// Development only: Velluto's segments calculated over its history, three tags on some members, one campaign sent 45 days
 /// ago to every member with a 20% holdout (its recipients drawn by the same statement as a real campaign, its emails
-/// recorded as sent), so its result page measures the 30 days after it against the holdout; and a draft to the members at
-/// risk, for the preview. Safe to run on every start: a tenant that has a campaign is left alone.
+/// recorded as sent), so its result page measures the 30 days after it against the holdout — with the purchases it brought
+/// back (about 45 % of its recipients, not the holdout, buy once more in those 30 days, recorded through RecordPurchase
+/// as of then), so the page shows a measured effect with its interval; and a draft to the members at risk, for the preview.
+/// Safe to run on every start: a tenant that has a campaign is left alone.
 /// </summary>
 public static class DemoCampaignsSeed
 {
@@ -27,15 +33,50 @@ public static class DemoCampaignsSeed
         }
         await using (var scope = scopes.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<AssignSegments>().ExecuteAsync(tenantId, ct);
+        Campaign sent;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SmartbisDb>();
             db.Tenant.Set(tenantId);
-            await SeedAsync(db, tenantId, clock.GetUtcNow(), ct);
+            sent = await SeedAsync(db, tenantId, clock.GetUtcNow(), ct);
+        }
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SmartbisDb>();
+            db.Tenant.Set(tenantId, slug);
+            await BroughtBackAsync(db, scope.ServiceProvider.GetRequiredService<LedgerUnit>(), tenantId, slug, sent, clock.GetUtcNow(), ct);
         }
     }
 
-    private static async Task SeedAsync(SmartbisDb db, Guid tenantId, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The campaign's effect: a share of its recipients (never the holdout) buy once more in its 30 days.</summary>
+    private static async Task BroughtBackAsync(SmartbisDb db, LedgerUnit unit, Guid tenantId, string slug, Campaign sent, DateTimeOffset now, CancellationToken ct)
+    {
+        var recipients = await db.Set<CampaignRecipient>().AsNoTracking().Where(r => r.CampaignId == sent.Id && !r.Holdout)
+            .OrderBy(r => r.CustomerId).Select(r => r.CustomerId).ToListAsync(ct);
+        var storeIds = await db.Stores.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Id).ToListAsync(ct);
+        if (storeIds.Count == 0) return;
+        var context = new TenantContext();
+        context.Set(tenantId, slug);
+        var clock = new SeedClock(sent.SentAt!.Value);
+        var record = new RecordPurchase(unit, context, clock);
+        var rnd = new Random(45);
+        var receipt = 700_000;
+        foreach (var id in recipients.Where(_ => rnd.NextDouble() < 0.45))
+        {
+            clock.Now = sent.SentAt!.Value.AddDays(rnd.Next(1, 28)).AddHours(rnd.Next(0, 8)).AddMinutes(rnd.Next(0, 60));
+            var amount = (long)Math.Round(Math.Exp(rnd.NextDouble() * 2.2 + 3.3)) * 100 + rnd.Next(0, 100); // ~R$ 27 to R$ 250
+            try
+            {
+                await record.ExecuteAsync(new RecordPurchase.Request(storeIds[rnd.Next(storeIds.Count)], id, null, amount, (receipt++).ToString(),
+                    $"campaign-seed-{receipt}", Source: "counter"), ct);
+            }
+            catch (OperationFailed) { /* e.g. a plan limit: the purchase is skipped */ }
+        }
+        // History is not news: these purchases' events are marked delivered so automations do not announce them now.
+        await db.OutboxEvents.Where(e => e.ProcessedAt == null).ExecuteUpdateAsync(s => s.SetProperty(e => e.ProcessedAt, now), ct);
+    }
+
+    private static async Task<Campaign> SeedAsync(SmartbisDb db, Guid tenantId, DateTimeOffset now, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var members = await db.Customers.AsNoTracking().Where(c => c.JoinedAt != null && c.Status == CustomerStatus.Active)
@@ -77,5 +118,6 @@ public static class DemoCampaignsSeed
         sent.Holdout = counts.Where(x => x.Key).Sum(x => x.N);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        return sent;
     }
 }

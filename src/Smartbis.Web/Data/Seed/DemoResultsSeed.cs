@@ -43,7 +43,7 @@ public static class DemoResultsSeed
             if (await db.Set<ResultsSettings>().AnyAsync(ct)) continue;
             await SeedAsync(db, scope.ServiceProvider.GetRequiredService<LedgerUnit>(), tenant, clock.GetUtcNow(), members, 100 + i, ct);
             var rollUp = new RollUpResults(db, clock);
-            await rollUp.ExecuteAsync(tenant.Id, ct);
+            await rollUp.ExecuteAsync(tenant.Id, ct: ct);
         }
     }
 

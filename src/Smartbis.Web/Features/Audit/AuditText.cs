@@ -76,6 +76,7 @@ public static class AuditText
         ["results.settings_saved"] = new("Results settings saved", "Control group and message costs saved as version {version}"),
         ["results.exported"] = new("Results report exported", "Members who joined from {from} to {to}"),
         ["campaign.created"] = new("Campaign created", "“{name}”"),
+        ["campaign.updated"] = new("Campaign edited", "“{name}”"),
         ["campaign.launched"] = new("Campaign launched", "“{name}”"),
         ["campaign.cancelled"] = new("Campaign cancelled", "“{name}”"),
         ["segments.thresholds_changed"] = new("Segment thresholds changed", "Saved as version {version}"),

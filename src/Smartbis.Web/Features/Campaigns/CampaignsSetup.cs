@@ -17,6 +17,7 @@ public static class CampaignsSetup
     {
         var s = builder.Services;
         s.AddScoped<SaveCampaign>();
+        s.AddScoped<UpdateCampaign>();
         s.AddScoped<LaunchCampaign>();
         s.AddScoped<CancelCampaign>();
         s.AddSingleton<GrantCampaignBonus>();

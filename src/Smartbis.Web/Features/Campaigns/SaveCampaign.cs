@@ -59,15 +59,8 @@ public sealed class SaveCampaign(SmartbisDb db, TenantContext tenant, TimeProvid
             new Validation().Check(false, "WhatsApp", "campaign_whatsapp_not_configured").ThrowIfInvalid();
         tenant.Require();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var c = new Campaign
-        {
-            Name = r.Name.Trim(), Segment = segment, TagId = tagId, Email = r.Email, WhatsApp = r.WhatsApp,
-            Subject = (r.Subject ?? "").Trim(), Body = (r.Body ?? "").Trim(),
-            WhatsAppTemplate = r.WhatsApp ? r.WhatsAppTemplate?.Trim() : null, WhatsAppParameters = r.WhatsApp ? NullIfBlank(r.WhatsAppParameters) : null,
-            SendAt = r.SendAt, HoldoutPercent = r.HoldoutPercent, BonusAmount = r.BonusAmount, MultiplierBps = r.MultiplierBps,
-            BoostFrom = r.MultiplierBps > Campaign.NoMultiplier ? r.BoostFrom : null, BoostUntil = r.MultiplierBps > Campaign.NoMultiplier ? r.BoostUntil : null,
-            MeasureDays = r.MeasureDays, CreatedAt = now, CreatedByUserId = actor.UserId,
-        };
+        var c = new Campaign { Name = "", CreatedAt = now, CreatedByUserId = actor.UserId };
+        Apply(c, r, segment, tagId);
         db.Add(c);
         RecordAudit.Add(db, actor, now, "campaign.created", $"Campaign \"{c.Name}\" created", "campaign", c.Id, null, Describe(c), values: new { name = c.Name });
         await db.SaveChangesAsync(ct);
@@ -87,6 +80,27 @@ public sealed class SaveCampaign(SmartbisDb db, TenantContext tenant, TimeProvid
         c.Name, status = c.Status.ToString(), segment = c.Segment?.ToString(), c.TagId, c.Email, c.WhatsApp, c.Subject, c.WhatsAppTemplate,
         c.SendAt, c.HoldoutPercent, c.BonusAmount, c.MultiplierBps, c.BoostFrom, c.BoostUntil, c.MeasureDays,
     };
+
+    /// <summary>Copies a validated request onto a campaign (create and edit).</summary>
+    internal static void Apply(Campaign c, Request r, SegmentKind? segment, Guid? tagId)
+    {
+        c.Name = r.Name.Trim();
+        c.Segment = segment;
+        c.TagId = tagId;
+        c.Email = r.Email;
+        c.WhatsApp = r.WhatsApp;
+        c.Subject = (r.Subject ?? "").Trim();
+        c.Body = (r.Body ?? "").Trim();
+        c.WhatsAppTemplate = r.WhatsApp ? r.WhatsAppTemplate?.Trim() : null;
+        c.WhatsAppParameters = r.WhatsApp ? NullIfBlank(r.WhatsAppParameters) : null;
+        c.SendAt = r.SendAt;
+        c.HoldoutPercent = r.HoldoutPercent;
+        c.BonusAmount = r.BonusAmount;
+        c.MultiplierBps = r.MultiplierBps;
+        c.BoostFrom = r.MultiplierBps > Campaign.NoMultiplier ? r.BoostFrom : null;
+        c.BoostUntil = r.MultiplierBps > Campaign.NoMultiplier ? r.BoostUntil : null;
+        c.MeasureDays = r.MeasureDays;
+    }
 
     private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

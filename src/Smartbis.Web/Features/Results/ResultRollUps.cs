@@ -28,10 +28,10 @@ public sealed class ResultCohort : ITenantOwned
     /// <summary>Σ and Σ² over those members of their purchases in their first 90 days.</summary>
     public long Purchases { get; set; }
     public double PurchasesSquares { get; set; }
-    /// <summary>Σ and Σ² over those members of their revenue (cents) in their first 90 days.</summary>
+    /// <summary>Σ and Σ² over those members of their revenue (cents, net of refunds) in their first 90 days.</summary>
     public long RevenueCents { get; set; }
     public double RevenueSquares { get; set; }
-    /// <summary>Σ over those purchases of amount² (cents²): the spread of the ticket.</summary>
+    /// <summary>Σ over those purchases of (amount − refunded)² (cents²): the spread of the ticket.</summary>
     public double TicketSquares { get; set; }
     /// <summary>Rewards credited to those members in their first 90 days (cashback or points earned, bonuses), ledger units.</summary>
     public long CreditedUnits { get; set; }
