@@ -21,10 +21,15 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
     /// </summary>
     public void ConfigChanged(Guid tenantId)
     {
-        configChanges ??= [];
-        configChanges.Add(tenantId);
-        if (Database.CurrentTransaction is null && !ChangeTracker.HasChanges()) ApplyConfigChanges();
+        NoteConfigChange(tenantId);
+        if (Database.CurrentTransaction is null) ApplyConfigChanges(); // the write committed on its own
     }
+
+    /// <summary>Notes a change to apply when this context's work commits (SaveChanges' rows, seen before they are written).</summary>
+    internal void NoteConfigChange(Guid tenantId) => (configChanges ??= []).Add(tenantId);
+
+    /// <summary>True while SaveChanges runs (its batches are seen row by row, not by their SQL).</summary>
+    internal bool SavingNow { get; set; }
 
     /// <summary>
     /// The tenant's cached <paramref name="name"/>, or <paramref name="load"/> (kept unless <paramref name="keep"/> says no).

@@ -209,6 +209,9 @@ public sealed partial class IsolationSweepTests(IsolationSweepFixture fixture) :
         p["POST /app/categories?handler=Delete id"] = async () => await c.StaffPost($"/app/categories?handler=Delete&id={await BCategory()}", new(), HttpStatusCode.NotFound);
         // Segments, tags and campaigns: B's tag and campaign are not found from A (the list filter ignores B's tag).
         p["GET /app/campaigns/{id:guid} id"] = () => c.StaffGet($"/app/campaigns/{b.CampaignId}", HttpStatusCode.NotFound);
+        p["GET /app/campaigns/{id:guid}/edit id"] = () => c.StaffGet($"/app/campaigns/{b.CampaignId}/edit", HttpStatusCode.NotFound);
+        p["POST /app/campaigns/{id:guid}/edit id"] = () => c.StaffPost($"/app/campaigns/{b.CampaignId}/edit",
+            new() { ["Input.Name"] = "Hijacked", ["Input.Audience"] = "segment:Active", ["Input.Email"] = "true" }, HttpStatusCode.NotFound);
         p["POST /app/campaigns/{id:guid}?handler=Launch id"] = () => c.StaffPost($"/app/campaigns/{b.CampaignId}?handler=Launch", new(), HttpStatusCode.NotFound);
         p["POST /app/campaigns/{id:guid}?handler=Cancel id"] = () => c.StaffPost($"/app/campaigns/{b.CampaignId}?handler=Cancel", new(), HttpStatusCode.NotFound);
         p["POST /app/campaigns/{id:guid}?handler=Test id"] = () => c.StaffPost($"/app/campaigns/{b.CampaignId}?handler=Test", new(), HttpStatusCode.NotFound);
