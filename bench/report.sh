@@ -123,6 +123,19 @@ App peak memory while loading them: $(get overview_mem 2) MB.
 
 The nightly results roll-up of the large tenant (in-process, once): $(ms "$(get results_rollup 2)").
 
+### Segments and campaigns over the large tenant ($(fmt "$CUSTOMERS") customers)
+
+Run in-process with the app's own classes (\`Smartbis.Bench.Tool segments\`): the RFM assignment (first run, then again with
+nothing changed), reading the segment counts, a campaign to every member (10% holdout): its preview, its planning, its messages.
+
+| step | wall time | what it did |
+|---|---|---|
+EOF
+for j in segments_assign segments_assign_again segments_counts campaign_preview campaign_plan campaign_messages; do
+  echo "| $j | $(get "$j" 2) s | $(get "$j" 3) |"
+done
+cat <<EOF
+
 ### Nightly jobs over the large tenant ($(fmt "$CUSTOMERS") customers)
 
 Run in-process with the app's own classes (\`bench/Smartbis.Bench.Tool jobs\`) on the data as the generator leaves it:
@@ -180,6 +193,15 @@ echo "| counter flow ≥ 50% of the purchase API's rate | $cf flows/s = $(ratio 
 echo "| app CPU per purchase ≤ 2 ms | $(ms "$(get purchase 9)") | $(holds "$(get purchase 9)" "<" 2.0001) |"
 echo "| purchase p99 < 50 ms at 8 clients | $(ms "$(lat purchase_8 5)") | $(holds "$(lat purchase_8 5)" "<" 50) |"
 echo "| balance p99 < 20 ms at 8 clients | $(ms "$(lat balance_8 5)") | $(holds "$(lat balance_8 5)" "<" 20) |"
+rmax=$(printf '%s\n' "$(get results_default 2)" "$(get results_12m 2)" "$(get results_print 2)" | sort -g | tail -1)
+echo "| results page < 1 s at this scale (issue 18; slowest median of its three loads) | $(ms "$rmax") | $(holds "$rmax" "<" 1000) |"
+sc=$(get segments_counts 2)
+echo "| segment counts < 1 s (issue 18) | $sc s | $(holds "$sc" "<" 1) |"
+sa=$(get segments_assign 2) cp=$(get campaign_plan 2)
+echo "| segment assignment < 60 s (issue 18, first run) | $sa s | $(holds "$sa" "<" 60) |"
+echo "| campaign planning < 60 s (issue 18) | $cp s | $(holds "$cp" "<" 60) |"
+rr=$(awk -v v="$(get results_rollup 2)" 'BEGIN {if (v != "") printf "%.1f", v / 1000}')
+echo "| nightly results roll-up < 60 s (first night) | $rr s | $(holds "$rr" "<" 60) |"
 cat <<EOF
 
 The targets of the last report (issue 9) that still hold:

@@ -2574,6 +2574,9 @@ namespace Smartbis.Web.Data.Migrations
                     b.HasIndex("TenantId", "CustomerId", "OccurredAt")
                         .HasDatabaseName("ix_purchases_tenant_id_customer_id_occurred_at");
 
+                    b.HasIndex("TenantId", "StoreId", "CreatedAt")
+                        .HasDatabaseName("ix_purchases_tenant_id_store_id_created_at");
+
                     b.HasIndex("TenantId", "StoreId", "OccurredAt")
                         .HasDatabaseName("ix_purchases_tenant_id_store_id_occurred_at");
 

@@ -80,6 +80,9 @@ public sealed class PurchaseConfiguration : IEntityTypeConfiguration<Purchase>
         b.HasIndex(p => new { p.TenantId, p.CustomerId, p.OccurredAt });
         // Covering: one store's distinct buyers on the overview are an index-only scan (no heap page per purchase).
         b.HasIndex(p => new { p.TenantId, p.StoreId, p.OccurredAt }).IncludeProperties(p => p.CustomerId);
+        // The counter's "recorded today at this store", newest first: one store's range. Without it the tenant's whole day
+        // was read backwards through (tenant_id, created_at), 212 ms per counter page at 1M members (docs/performance.md).
+        b.HasIndex(p => new { p.TenantId, p.StoreId, p.CreatedAt });
     }
 }
 
