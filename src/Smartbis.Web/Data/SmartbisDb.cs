@@ -39,20 +39,19 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
     public ValueTask<T> CachedAsync<T>(Guid tenantId, string name, Func<Task<T>> load, Func<T, bool>? keep = null) =>
         configChanges is null ? Cache.GetAsync(tenantId, name, load, keep) : new ValueTask<T>(load());
 
-    private List<Func<CancellationToken, Task>>? beforeCommit;
+    private List<Action<IServiceProvider>>? afterCommit;
 
     /// <summary>
-    /// Work to run last in this context's unit, just before its commit (<c>LedgerUnit</c> runs it): a write to a row every
-    /// transaction of the tenant touches (the month's usage counter) then holds that row's lock for one round trip and the
-    /// commit, not for the whole unit.
+    /// Work to run once this context's unit has committed (<c>LedgerUnit</c> runs it with the unit's services; an attempt
+    /// that rolls back, and a retried one, never runs it): counting in memory what the unit did (<c>Plans.UsageMeter</c>).
     /// </summary>
-    public void BeforeCommit(Func<CancellationToken, Task> work) => (beforeCommit ??= []).Add(work);
+    public void AfterCommit(Action<IServiceProvider> work) => (afterCommit ??= []).Add(work);
 
-    internal async Task RunBeforeCommitAsync(CancellationToken ct)
+    internal void RunAfterCommit(IServiceProvider services)
     {
-        if (beforeCommit is not { } list) return;
-        beforeCommit = null;
-        foreach (var work in list) await work(ct);
+        if (afterCommit is not { } list) return;
+        afterCommit = null;
+        foreach (var work in list) work(services);
     }
 
     internal void ApplyConfigChanges()

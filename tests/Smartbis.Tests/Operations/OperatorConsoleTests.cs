@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Smartbis.Tests.Infrastructure;
 using Smartbis.Tests.Security;
 using Smartbis.Tests.Tenancy;
@@ -66,6 +67,7 @@ public sealed class OperatorConsoleTests(OperationsFixture fixture) : IClassFixt
     {
         var seeded = await SecurityKit.SeedAsync(fixture, "ops-listed");
         var quiet = await TenantKit.CreateAsync(fixture.Factory, "ops-quiet");
+        await fixture.Factory.Services.GetRequiredService<Web.Features.Plans.UsageMeter>().FlushAsync(); // purchases are counted in memory, written every 30 s
         using var op = await OperatorAsync();
 
         var all = await op.GetPageAsync("/admin?culture=en");

@@ -64,7 +64,7 @@ public sealed class PlanOperationsTests(PlansFixture fixture) : IClassFixture<Pl
             key = (await scope.Get<Web.Features.Integrations.CreateApiKey>().ExecuteAsync(new Web.Features.Integrations.CreateApiKey.Request("POS", null), AuditActor.System)).Key;
         using var api = fixture.ApiClient(key);
         await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ => (await api.GetAsync("/api/v1/program")).EnsureSuccessStatusCode()));
-        await fixture.Get<ApiCallMeter>().FlushAsync();
+        await fixture.Get<UsageMeter>().FlushAsync();
 
         await using (var scope = fixture.CreateScope(t.Id))
         {

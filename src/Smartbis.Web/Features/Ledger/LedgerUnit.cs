@@ -77,8 +77,8 @@ public sealed class LedgerUnit(IServiceScopeFactory scopes, IConfiguration confi
                 try
                 {
                     var result = await work(db);
-                    await db.RunBeforeCommitAsync(ct);
                     await tx.CommitAsync(ct);
+                    db.RunAfterCommit(scope.ServiceProvider);
                     return result;
                 }
                 catch (CommitThenThrow refused)

@@ -16,13 +16,20 @@ public static class Suspension
 {
     public const string Code = "tenant_suspended";
 
-    /// <summary>Refuses (403, with the operator's reason) when the tenant is suspended. One primary-key read of <c>tenants</c>.</summary>
+    /// <summary>
+    /// Refuses (403, with the operator's reason) when the tenant is suspended. A primary-key read of <c>tenants</c>, kept by
+    /// the configuration cache (Data/Caching): a suspension drops it on the node that made it at commit and on every other
+    /// node when PostgreSQL's notification arrives, the same guarantee as a revoked API key; a node that is not listening
+    /// reads the row every time.
+    /// </summary>
     public static async Task EnsureActiveAsync(SmartbisDb db, Guid tenantId, CancellationToken ct = default)
     {
-        var t = await db.Tenants.AsNoTracking().Where(x => x.Id == tenantId)
-            .Select(x => new { x.Status, x.SuspensionReason }).SingleAsync(ct);
+        var t = await db.CachedAsync(tenantId, "status", () => db.Tenants.AsNoTracking().Where(x => x.Id == tenantId)
+            .Select(x => new TenantState(x.Status, x.SuspensionReason)).SingleAsync(ct));
         if (t.Status == TenantStatus.Suspended) throw Refusal(t.SuspensionReason);
     }
+
+    private sealed record TenantState(TenantStatus Status, string? SuspensionReason);
 
     public static OperationFailed Refusal(string? reason) =>
         new OperationFailed("tenant_suspended", "tenant_suspended", "", 403, values: new { reason = reason ?? "" });

@@ -4,7 +4,7 @@ namespace Smartbis.Web.Features.Plans;
 
 /// <summary>
 /// Plans: the price list as data (<see cref="PlanDefinition"/>, <see cref="EditPlan"/>), the limits' one check
-/// (<see cref="PlanLimits"/>), usage metering (<see cref="Usage"/>, <see cref="ApiCallMeter"/>), plan changes
+/// (<see cref="PlanLimits"/>), usage metering (<see cref="Usage"/>, <see cref="UsageMeter"/>), plan changes
 /// (<see cref="ChangePlan"/>), upgrade requests behind <see cref="IBillingProvider"/> (today <see cref="ManualApprovalBilling"/>),
 /// and the hourly job (<see cref="PlanJobs"/>: trials, usage readings, threshold notices).
 /// </summary>
@@ -17,8 +17,8 @@ public static class PlansSetup
         s.AddScoped<EditPlan>();
         s.AddScoped<IBillingProvider, ManualApprovalBilling>();
         s.AddSingleton<PlanJobs>();
-        s.AddSingleton<ApiCallMeter>();
-        s.AddHostedService(sp => sp.GetRequiredService<ApiCallMeter>());
+        s.AddSingleton<UsageMeter>();
+        s.AddHostedService(sp => sp.GetRequiredService<UsageMeter>());
         if (builder.Configuration.GetValue("Smartbis:Hangfire:Workers", 1) > 0 && builder.Configuration.GetValue("Smartbis:Automations:Recurring", true))
             s.AddHostedService<PlanJobSchedule>();
         return builder;

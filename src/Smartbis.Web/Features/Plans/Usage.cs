@@ -8,19 +8,21 @@ public enum UsageCounter { MembersJoined, Purchases, EmailsSent, WhatsAppSent, A
 
 /// <summary>
 /// Adds to a tenant's month of usage with one atomic upsert (<c>INSERT … ON CONFLICT DO UPDATE SET n = n + delta</c>):
-/// concurrent events on any node add up exactly. Called inside the event's own transaction, as its last statement so the
-/// month's row is locked only until the commit.
+/// concurrent events on any node add up exactly. Called inside the event's own transaction (a join, messages sent), or by
+/// <see cref="UsageMeter"/> with a node's counts of the busiest events (API calls, purchases).
 /// </summary>
 public static class Usage
 {
     /// <summary>
-    /// As <see cref="AddAsync(SmartbisDb, DateTimeOffset, UsageCounter, long, CancellationToken)"/>, sent just before the
-    /// unit's commit (<see cref="SmartbisDb.BeforeCommit"/>): every purchase of a tenant adds to the same row, so each
-    /// holds its lock only for that statement and the commit. Concurrent purchases of one tenant used to queue on it for
-    /// their whole save (5 ms per purchase at 32 clients: docs/performance.md).
+    /// Counts an event of a unit once the unit has committed (<see cref="SmartbisDb.AfterCommit"/>), in this node's
+    /// <see cref="UsageMeter"/>: every purchase of a tenant would otherwise add to the same row in its transaction and hold
+    /// that row's lock through its commit, so the tenant's purchases went one commit at a time.
     /// </summary>
-    public static void AddBeforeCommit(SmartbisDb db, DateTimeOffset at, UsageCounter counter, long delta = 1) =>
-        db.BeforeCommit(ct => AddAsync(db, at, counter, delta, ct));
+    public static void CountAfterCommit(SmartbisDb db, DateTimeOffset at, UsageCounter counter, long delta = 1)
+    {
+        var tenantId = db.Tenant.Require();
+        db.AfterCommit(services => services.GetRequiredService<UsageMeter>().Count(tenantId, at, counter, delta));
+    }
 
     public static Task AddAsync(SmartbisDb db, DateTimeOffset at, UsageCounter counter, long delta = 1, CancellationToken ct = default) =>
         AddAsync(db, db.Tenant.Require(), at, counter, delta, ct);

@@ -7,7 +7,7 @@ namespace Smartbis.Web.Features.Plans;
 /// <summary>
 /// A tenant's usage in one calendar month (UTC; <see cref="Month"/> is its first day). Event counters are added by
 /// <see cref="Usage.AddAsync"/> with one atomic upsert in the transaction of the event (a join, a purchase, a message
-/// sent) or, for API calls, in batches per node (<see cref="ApiCallMeter"/>); the levels (members, active members, stores,
+/// sent) or, for API calls, in batches per node (<see cref="UsageMeter"/>); the levels (members, active members, stores,
 /// staff) are measured by <see cref="PlanJobs"/> every hour and kept as the month's last reading.
 /// </summary>
 public sealed class UsageMonth : ITenantOwned

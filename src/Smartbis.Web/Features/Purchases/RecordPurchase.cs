@@ -70,30 +70,24 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         if (backdated) await CheckBackdatingWindowAsync(db, occurredAt, now, ct);
 
         var receipt = string.IsNullOrWhiteSpace(r.ReceiptNumber) ? null : r.ReceiptNumber.Trim();
-        if (receipt is not null)
+        // The customer, their account locked and the receipt check in one round trip; the rare paths (a repeated receipt,
+        // an unknown customer, a walk-in's first purchase) read again the way they always did.
+        var member = await FindAndLockAsync(db, r, phone, receipt, ct);
+        if (member is null or { Repeated: true }) await RefuseRepeatedReceiptAsync(db, r.StoreId, receipt, amountOf, ct);
+        Customer customer;
+        Account account;
+        if (member is null)
         {
-            var first = await db.Purchases.Where(p => p.StoreId == r.StoreId && p.ReceiptNumber == receipt)
-                .Select(p => new { p.Id, p.CreatedAt, p.AmountCents }).FirstOrDefaultAsync(ct);
-            if (first is not null)
-                throw new OperationFailed("duplicate_receipt",
-                    new Dictionary<string, ErrorText[]>
-                    {
-                        ["receiptNumber"] = [ErrorText.Of("duplicate_receipt", new
-                        {
-                            receipt, recordedAt = first.CreatedAt, amount = amountOf(first.AmountCents),
-                            purchaseId = first.Id,
-                        })],
-                    }, 409, new Dictionary<string, Guid> { ["existingPurchaseId"] = first.Id });
+            customer = await FindCustomerAsync(db, r, phone, now, ct);
+            account = await books.LockAsync(customer.Id, ct);
         }
-
-        var customer = await FindCustomerAsync(db, r, phone, now, ct);
+        else (customer, account) = (member.Customer, member.Account);
         if (customer.Status == CustomerStatus.Anonymized)
             throw new OperationFailed("customer_deleted", "customer_deleted", "customerId", 409);
         if (customer.Status != CustomerStatus.Active)
             throw new OperationFailed("customer_blocked", "customer_blocked", "customerId");
 
         var rules = await RulesInForce.CachedAtAsync(db, occurredAt, ct);
-        var account = await books.LockAsync(customer.Id, ct);
         var purchase = new Purchase
         {
             StoreId = store.Id, CustomerId = customer.Id, ReceiptNumber = receipt, AmountCents = r.AmountCents, OccurredAt = occurredAt,
@@ -179,8 +173,8 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         });
         await Referrals.QualifyReferral.OnPurchaseAsync(books, customer, account, purchase, rules, ct); // same transaction: rewards commit with the purchase
         await Challenges.CompleteChallenges.OnPurchaseAsync(books, account, purchase, tenantRow.TimeZone, rules, ct); // a bonus once per customer
-        // Metering: the month's purchase count, added in this transaction (rolled back with it) just before its commit, so the row is held briefly.
-        Plans.Usage.AddBeforeCommit(db, now, Plans.UsageCounter.Purchases);
+        // Metering: the month's purchase count, counted once this unit commits (never for a rolled-back or replayed one).
+        Plans.Usage.CountAfterCommit(db, now, Plans.UsageCounter.Purchases);
 
         return new Result(purchase.Id, customer.Id, !customer.IsClaimed, receipt, occurredAt, r.AmountCents,
             purchase.PaidWithCashbackCents, purchase.PaidWithVoucherCents, money, purchase.EligibleCents, earned, credited.OffsetCents,
@@ -226,6 +220,47 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
 
     internal static TimeZoneInfo Zone(string id) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    private sealed record Found(Customer Customer, Account Account, bool Repeated);
+
+    /// <summary>
+    /// The customer (by id or phone) with their account row locked for the rest of the transaction (every balance change
+    /// serializes on it: <see cref="Books.LockAsync"/>), and whether the receipt is already recorded in the store. Null when
+    /// no such customer has an account.
+    /// </summary>
+    private static Task<Found?> FindAndLockAsync(SmartbisDb db, Request r, string? phone, string? receipt, CancellationToken ct)
+    {
+        var tenantId = db.Tenant.Require();
+        // PostgreSQL locks the rows a FOR UPDATE sub-select returns, whatever the outer query does with them.
+        var locked = r.CustomerId is { } id
+            ? db.Accounts.FromSqlInterpolated($"SELECT * FROM accounts WHERE tenant_id = {tenantId} AND customer_id = {id} FOR UPDATE")
+            : db.Accounts.FromSqlInterpolated(
+                $"SELECT a.* FROM accounts a JOIN customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id WHERE a.tenant_id = {tenantId} AND c.phone = {phone} FOR UPDATE OF a");
+        var rows = from a in locked
+                   join c in db.Customers on a.CustomerId equals c.Id
+                   select new { a, c };
+        return receipt is null
+            ? rows.Select(x => new Found(x.c, x.a, false)).SingleOrDefaultAsync(ct)
+            : rows.Select(x => new Found(x.c, x.a, db.Purchases.Any(p => p.StoreId == r.StoreId && p.ReceiptNumber == receipt))).SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>A receipt number is recorded once per store: a repeat is refused with the first purchase's details.</summary>
+    private static async Task RefuseRepeatedReceiptAsync(SmartbisDb db, Guid storeId, string? receipt, Func<long, Amount> amountOf, CancellationToken ct)
+    {
+        if (receipt is null) return;
+        var first = await db.Purchases.Where(p => p.StoreId == storeId && p.ReceiptNumber == receipt)
+            .Select(p => new { p.Id, p.CreatedAt, p.AmountCents }).FirstOrDefaultAsync(ct);
+        if (first is null) return;
+        throw new OperationFailed("duplicate_receipt",
+            new Dictionary<string, ErrorText[]>
+            {
+                ["receiptNumber"] = [ErrorText.Of("duplicate_receipt", new
+                {
+                    receipt, recordedAt = first.CreatedAt, amount = amountOf(first.AmountCents),
+                    purchaseId = first.Id,
+                })],
+            }, 409, new Dictionary<string, Guid> { ["existingPurchaseId"] = first.Id });
+    }
 
     /// <summary>By id, or by phone: a phone nobody has yet becomes an unclaimed walk-in who earns until they join.</summary>
     private static async Task<Customer> FindCustomerAsync(SmartbisDb db, Request r, string? phone, DateTimeOffset now, CancellationToken ct)
