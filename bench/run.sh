@@ -279,7 +279,9 @@ done
 
 # ---- the scenarios at full size -------------------------------------------------------------------------------------
 pgbench_run base_purchase 32 purchase.sql
-# The first report's baseline (random v4 keys, as the owner: no row-level security), for comparison.
+# For comparison: the fourth round's baseline (the purchase's four writes only), and the first report's (random v4 keys,
+# as the owner: no row-level security).
+pgbench_run base_purchase_writes 32 purchase-writes.sql
 pgbench_run base_purchase_v4 32 purchase-v4-owner.sql smartbis
 wrk_run purchase 32 purchase.lua
 pgbench_run base_balance 64 balance.sql
