@@ -39,6 +39,9 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options, Ten
     public ValueTask<T> CachedAsync<T>(Guid tenantId, string name, Func<Task<T>> load, Func<T, bool>? keep = null) =>
         configChanges is null ? Cache.GetAsync(tenantId, name, load, keep) : new ValueTask<T>(load());
 
+    /// <summary>The tenants of the outbox events this context saved in its open transaction (Automations/OutboxSignal).</summary>
+    internal HashSet<Guid>? OutboxTenants { get; set; }
+
     private List<Action<IServiceProvider>>? afterCommit;
 
     /// <summary>

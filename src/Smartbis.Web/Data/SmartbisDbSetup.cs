@@ -11,7 +11,9 @@ public static class SmartbisDbSetup
     public static void Configure(DbContextOptionsBuilder options, string connectionString, int? maxPoolSize = null) =>
         options.UseNpgsql(WithDefaults(connectionString, maxPoolSize), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
                .UseSnakeCaseNamingConvention()
-               .AddInterceptors(IsCitus(connectionString) ? TenantSessionInterceptor.ForCitus : TenantSessionInterceptor.Instance,
+               // The row-lock clause first: the tenant interceptor then prefixes (or, on Citus, wraps) the finished command.
+               .AddInterceptors(RowLockInterceptor.Instance,
+                   IsCitus(connectionString) ? TenantSessionInterceptor.ForCitus : TenantSessionInterceptor.Instance,
                    Caching.ConfigChangeInterceptor.Instance);
 
     private static readonly ConcurrentDictionary<string, bool> CitusByDatabase = new();

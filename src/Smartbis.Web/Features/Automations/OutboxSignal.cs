@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -19,7 +18,6 @@ public sealed class OutboxSignal(IServiceProvider services, TimeProvider clock, 
     : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     private static readonly TimeSpan Debounce = TimeSpan.FromSeconds(5);
-    private readonly ConditionalWeakTable<DbContext, HashSet<Guid>> pendingByContext = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> waiting = new();
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -65,26 +63,25 @@ public sealed class OutboxSignal(IServiceProvider services, TimeProvider clock, 
     /// <summary>The dispatch job started: the next commit for this tenant enqueues a new one.</summary>
     public void Started(Guid tenantId) => waiting.TryRemove(tenantId, out _);
 
-    private void Note(DbContext? context)
+    // The tenants a context's unsaved events belong to are kept on the context itself (one request's, never shared between
+    // threads): a table keyed by context took one process-wide lock on every save, which concurrent purchases queued on.
+    private static void Note(DbContext? context)
     {
-        if (context is null) return;
-        var tenants = context.ChangeTracker.Entries<OutboxEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.TenantId).ToList();
-        if (tenants.Count == 0) return;
-        var set = pendingByContext.GetOrCreateValue(context);
-        lock (set) foreach (var t in tenants) set.Add(t == Guid.Empty && context is SmartbisDb db ? db.CurrentTenantId : t);
+        if (context is not SmartbisDb db) return;
+        foreach (var e in db.ChangeTracker.Entries<OutboxEvent>())
+            if (e.State == EntityState.Added)
+                (db.OutboxTenants ??= []).Add(e.Entity.TenantId == Guid.Empty ? db.CurrentTenantId : e.Entity.TenantId);
     }
 
-    private void Forget(DbContext? context)
+    private static void Forget(DbContext? context)
     {
-        if (context is not null) pendingByContext.Remove(context);
+        if (context is SmartbisDb db) db.OutboxTenants = null;
     }
 
     private void Flush(DbContext? context)
     {
-        if (context is null || !pendingByContext.TryGetValue(context, out var set)) return;
-        pendingByContext.Remove(context);
-        Guid[] tenants;
-        lock (set) tenants = [.. set];
+        if (context is not SmartbisDb { OutboxTenants: { } tenants } db) return;
+        db.OutboxTenants = null;
         foreach (var tenantId in tenants.Where(t => t != Guid.Empty)) Request(tenantId);
     }
 

@@ -17,10 +17,7 @@ public sealed class Books(SmartbisDb db, DateTimeOffset now)
     /// <summary>Locks the customer's account row for the rest of the transaction: all balance changes are serialized per customer.</summary>
     public async Task<Account> LockAsync(Guid customerId, CancellationToken ct = default)
     {
-        var tenantId = db.Tenant.Require();
-        return await db.Accounts
-                   .FromSqlInterpolated($"SELECT * FROM accounts WHERE tenant_id = {tenantId} AND customer_id = {customerId} FOR UPDATE")
-                   .SingleOrDefaultAsync(ct)
+        return await db.Accounts.Where(a => a.CustomerId == customerId).ForUpdate().SingleOrDefaultAsync(ct)
                ?? throw new OperationFailed("not_found", "customer_not_found", "customerId", 404);
     }
 

@@ -230,18 +230,14 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
     /// </summary>
     private static Task<Found?> FindAndLockAsync(SmartbisDb db, Request r, string? phone, string? receipt, CancellationToken ct)
     {
-        var tenantId = db.Tenant.Require();
-        // PostgreSQL locks the rows a FOR UPDATE sub-select returns, whatever the outer query does with them.
-        var locked = r.CustomerId is { } id
-            ? db.Accounts.FromSqlInterpolated($"SELECT * FROM accounts WHERE tenant_id = {tenantId} AND customer_id = {id} FOR UPDATE")
-            : db.Accounts.FromSqlInterpolated(
-                $"SELECT a.* FROM accounts a JOIN customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id WHERE a.tenant_id = {tenantId} AND c.phone = {phone} FOR UPDATE OF a");
-        var rows = from a in locked
+        var rows = from a in db.Accounts
                    join c in db.Customers on a.CustomerId equals c.Id
                    select new { a, c };
-        return receipt is null
-            ? rows.Select(x => new Found(x.c, x.a, false)).SingleOrDefaultAsync(ct)
-            : rows.Select(x => new Found(x.c, x.a, db.Purchases.Any(p => p.StoreId == r.StoreId && p.ReceiptNumber == receipt))).SingleOrDefaultAsync(ct);
+        rows = r.CustomerId is { } id ? rows.Where(x => x.a.CustomerId == id) : rows.Where(x => x.c.Phone == phone);
+        var found = receipt is null
+            ? rows.Select(x => new Found(x.c, x.a, false))
+            : rows.Select(x => new Found(x.c, x.a, db.Purchases.Any(p => p.StoreId == r.StoreId && p.ReceiptNumber == receipt)));
+        return found.ForUpdate(of: "a").SingleOrDefaultAsync(ct); // the account's row only (accounts AS a)
     }
 
     /// <summary>A receipt number is recorded once per store: a repeat is refused with the first purchase's details.</summary>

@@ -49,9 +49,7 @@ public sealed class RedeemVoucher(LedgerUnit unit, TenantContext tenant, TimePro
     public static async Task<Voucher> FindUsableAsync(SmartbisDb db, string typedCode, Guid? customerId, DateTimeOffset now, CancellationToken ct)
     {
         var code = Codes.Normalize(typedCode);
-        var tenantId = db.Tenant.Require();
-        var voucher = await db.Vouchers.FromSqlInterpolated($"SELECT * FROM vouchers WHERE tenant_id = {tenantId} AND code = {code} FOR UPDATE")
-                          .SingleOrDefaultAsync(ct)
+        var voucher = await db.Vouchers.Where(v => v.Code == code).ForUpdate().SingleOrDefaultAsync(ct)
                       ?? throw new OperationFailed("voucher_not_found", "voucher_not_found", "voucherCode", 404);
         if (customerId is { } c && voucher.CustomerId != c)
             throw new OperationFailed("voucher_other_customer", "voucher_other_customer", "voucherCode");
