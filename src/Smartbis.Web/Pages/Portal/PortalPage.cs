@@ -79,8 +79,11 @@ public abstract partial class PortalPage : PageModel
     /// <summary>A date in the tenant's time zone and locale.</summary>
     public string Date(DateTimeOffset at) => Local(at).ToString("d", CultureInfo.GetCultureInfo(Tenant.Locale));
 
-    public DateTime Local(DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.TryFindSystemTimeZoneById(Tenant.TimeZone, out var z) ? z : TimeZoneInfo.Utc).DateTime;
+    public DateTime Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).DateTime;
+
+    // Found once per page: the lookup takes a lock shared by every request, and a page formats a date per line.
+    private TimeZoneInfo Zone => zone ??= TimeZoneInfo.TryFindSystemTimeZoneById(Tenant.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
+    private TimeZoneInfo? zone;
 
     /// <summary>Shows an operation's refusal beside its fields, in the UI language.</summary>
     protected void ShowErrors(OperationFailed failed, IReadOnlyDictionary<string, string>? fieldMap = null)
