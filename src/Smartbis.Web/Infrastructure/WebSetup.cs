@@ -10,7 +10,9 @@ namespace Smartbis.Web.Infrastructure;
 
 public static class WebSetup
 {
-    public static readonly CultureInfo[] Cultures = [new("pt-BR"), new("en")];
+    // Read-only cultures: request localization hands a writable culture out as a fresh read-only clone per request, and
+    // each clone then rebuilt its number and date formats from ICU (about a tenth of a portal page's CPU).
+    public static readonly CultureInfo[] Cultures = [CultureInfo.GetCultureInfo("pt-BR"), CultureInfo.GetCultureInfo("en")];
 
     public static IHostApplicationBuilder AddSmartbisWeb(this IHostApplicationBuilder builder)
     {

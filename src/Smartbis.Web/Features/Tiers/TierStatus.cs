@@ -21,7 +21,9 @@ public sealed record TierStatus(
         if (await TiersInForce.ActiveAtAsync(db, now, ct) is not { } program) return null;
         var rank = program.Clamp(await db.Set<CustomerTier>().Where(t => t.CustomerId == customerId).Select(t => (int?)t.Rank).SingleOrDefaultAsync(ct) ?? 0);
         var qualifying = await TiersInForce.QualifyingAsync(db, program, customerId, TiersInForce.WindowStart(program, now), now, ct);
-        var zone = TiersInForce.Zone(await db.Tenants.Where(t => t.Id == db.Tenant.Require()).Select(t => t.TimeZone).SingleAsync(ct));
+        // The time zone from the configuration cache (the same entry ChallengeProgress reads): no round trip on the portal home.
+        var tenantId = db.Tenant.Require();
+        var zone = TiersInForce.Zone(await db.CachedAsync(tenantId, "time-zone", () => db.Tenants.Where(t => t.Id == tenantId).Select(t => t.TimeZone).SingleAsync(ct)));
         var nextReview = TiersInForce.NextReview(program.ReviewPeriod, now, zone);
         var counting = await TiersInForce.QualifyingAsync(db, program, customerId, TiersInForce.WindowStart(program, nextReview), now, ct);
         var level = program.Levels[rank];

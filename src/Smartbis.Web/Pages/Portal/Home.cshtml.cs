@@ -1,6 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
+using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Ledger;
 using Smartbis.Web.Features.Vouchers;
 
@@ -33,53 +36,73 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
     {
         // One connection for the page's reads: EF would otherwise take and reset a pooled connection per query.
         await db.Database.OpenConnectionAsync();
-        if (!await LoadAsync(db)) return NotFound();
-        if (CustomerId is not { } me) return ToSignIn();
+        if (!await LoadAsync(db, readMember: false)) return NotFound();
+        if (SessionCustomerId is not { } me || await ReadAsync(me) is not { } home) return ToSignIn();
+        SignedIn(me, home.Name);
         ViewData["PortalNav"] = "home";
         var now = clock.GetUtcNow();
         ShownAt = Local(now).ToString("g", System.Globalization.CultureInfo.GetCultureInfo(Tenant.Locale));
-
-        // The account and the card in one read.
-        var card = await (
-            from c in db.Customers.Where(c => c.Id == me)
-            join a in db.Accounts on c.Id equals a.CustomerId
-            select new { c.CardCode, Balances = new Balances(a.PendingCents, a.AvailableCents, a.ClawbackCents, a.VoucherCents) })
-            .SingleAsync();
-        Balances = card.Balances;
-        CardCode = card.CardCode;
-
-        // Pending lots and lots expiring within 30 days in one read of the member's lots, split here.
-        var horizon = now.AddDays(30);
-        var lots = await db.CreditLots.AsNoTracking()
-            .Where(l => l.CustomerId == me && l.RemainingCents > 0 && (l.Status == LotStatus.Pending
-                || (l.Status == LotStatus.Available && l.ExpiresAt != null && l.ExpiresAt <= horizon)))
-            .Select(l => new { l.Status, l.AvailableAt, l.ExpiresAt, l.RemainingCents }).ToListAsync();
-        Pending = GroupByLocalDay(lots.Where(l => l.Status == LotStatus.Pending).Select(l => new DatedAmount(l.AvailableAt, l.RemainingCents)).ToList());
-        Expiring = GroupByLocalDay(lots.Where(l => l.Status == LotStatus.Available).Select(l => new DatedAmount(l.ExpiresAt!.Value, l.RemainingCents)).ToList());
-
+        Balances = home.Balances ?? Balances;
+        CardCode = home.CardCode;
+        Pending = GroupByLocalDay(home.Lots.Where(l => l.Status == LotStatus.Pending).Select(l => new DatedAmount(l.AvailableAt, l.RemainingCents)).ToList());
+        Expiring = GroupByLocalDay(home.Lots.Where(l => l.Status == LotStatus.Available).Select(l => new DatedAmount(l.ExpiresAt!.Value, l.RemainingCents)).ToList());
+        Vouchers = home.Vouchers;
+        Activity = home.Activity;
+        // Both read only the configuration cache when the tenant has no tiers and no challenges.
         Tier = await Features.Tiers.TierStatus.ForCustomerAsync(db, me, now);
         Challenges = await Features.Challenges.ChallengeProgress.ForCustomerAsync(db, me, now);
-
-        Vouchers = await db.Vouchers.AsNoTracking()
-            .Where(v => v.CustomerId == me && v.Status == VoucherStatus.Issued && v.ExpiresAt > now)
-            .OrderBy(v => v.ExpiresAt).Select(v => new VoucherRow(v.Code, v.ValueCents, v.ExpiresAt)).ToListAsync();
-
-        // The latest 20 entries first, then their purchase's store by left joins (not a sub-select per entry).
-        var recent = db.LedgerEntries.AsNoTracking().Where(e => e.CustomerId == me)
-            .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Take(20);
-        Activity = await (
-            from e in recent
-            join p in db.Purchases on e.PurchaseId equals (Guid?)p.Id into purchases
-            from p in purchases.DefaultIfEmpty()
-            join st in db.Stores on p.StoreId equals st.Id into stores
-            from st in stores.DefaultIfEmpty()
-            join v in db.Vouchers on e.VoucherId equals (Guid?)v.Id into vouchers
-            from v in vouchers.DefaultIfEmpty()
-            orderby e.CreatedAt descending, e.Id descending
-            select new ActivityRow(e.CreatedAt, e.Kind, e.Reason, e.PendingDeltaCents, e.AvailableDeltaCents, e.VoucherDeltaCents, e.RateBps, st.Name,
-                e.Text, e.TextValues, v.Code, e.ClawbackDeltaCents))
-            .ToListAsync();
         return Page();
+    }
+
+    private sealed record LotRow(LotStatus Status, DateTimeOffset AvailableAt, DateTimeOffset? ExpiresAt, long RemainingCents);
+    private sealed record HomeRead(string Name, string CardCode, Balances? Balances, List<LotRow> Lots, List<VoucherRow> Vouchers, List<ActivityRow> Activity);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>
+    /// Everything the page shows of an active member in one statement (one round trip, one implicit transaction): the
+    /// name, the card and balances, the pending lots and those expiring within 30 days, the live vouchers, and the latest
+    /// 20 entries with their purchase's store and voucher code, as one JSON document. Null when the member is not active.
+    /// Raw SQL skips EF's tenant query filter, so each table states the tenant itself (row-level security still applies:
+    /// the command goes through EF, whose interceptor sets the tenant of the transaction).
+    /// </summary>
+    private async Task<HomeRead?> ReadAsync(Guid me)
+    {
+        var tenant = Tenant.Id;
+        var now = clock.GetUtcNow();
+        var horizon = now.AddDays(30);
+        string pending = nameof(LotStatus.Pending), available = nameof(LotStatus.Available), issued = nameof(VoucherStatus.Issued);
+        var json = await db.Database.SqlQuery<string>($"""
+            SELECT json_build_object(
+                'name', c.name,
+                'cardCode', c.card_code,
+                'balances', (SELECT json_build_object('pendingCents', a.pending_cents, 'availableCents', a.available_cents,
+                        'clawbackCents', a.clawback_cents, 'voucherCents', a.voucher_cents)
+                    FROM accounts a WHERE a.tenant_id = {tenant} AND a.customer_id = c.id),
+                'lots', (SELECT coalesce(json_agg(json_build_object('status', l.status, 'availableAt', l.available_at,
+                        'expiresAt', l.expires_at, 'remainingCents', l.remaining_cents)), '[]')
+                    FROM credit_lots l
+                    WHERE l.tenant_id = {tenant} AND l.customer_id = c.id AND l.remaining_cents > 0
+                      AND (l.status = {pending} OR (l.status = {available} AND l.expires_at IS NOT NULL AND l.expires_at <= {horizon}))),
+                'vouchers', (SELECT coalesce(json_agg(json_build_object('code', v.code, 'valueCents', v.value_cents,
+                        'expiresAt', v.expires_at) ORDER BY v.expires_at), '[]')
+                    FROM vouchers v
+                    WHERE v.tenant_id = {tenant} AND v.customer_id = c.id AND v.status = {issued} AND v.expires_at > {now}),
+                'activity', (SELECT coalesce(json_agg(json_build_object('at', e.created_at, 'kind', e.kind, 'reason', e.reason,
+                        'pending', e.pending_delta_cents, 'available', e.available_delta_cents, 'voucher', e.voucher_delta_cents,
+                        'rateBps', e.rate_bps, 'store', st.name, 'text', e.text, 'textValues', e.text_values, 'voucherCode', v.code,
+                        'clawback', e.clawback_delta_cents) ORDER BY e.created_at DESC, e.id DESC), '[]')
+                    FROM (SELECT * FROM ledger_entries
+                          WHERE tenant_id = {tenant} AND customer_id = c.id
+                          ORDER BY created_at DESC, id DESC LIMIT 20) e
+                    LEFT JOIN purchases p ON p.tenant_id = {tenant} AND p.id = e.purchase_id
+                    LEFT JOIN stores st ON st.tenant_id = {tenant} AND st.id = p.store_id
+                    LEFT JOIN vouchers v ON v.tenant_id = {tenant} AND v.id = e.voucher_id)
+            )::text AS "Value"
+            FROM customers c
+            WHERE c.tenant_id = {tenant} AND c.id = {me} AND c.status = {nameof(CustomerStatus.Active)} AND c.joined_at IS NOT NULL
+            """).ToListAsync(HttpContext.RequestAborted);
+        return json.Count == 0 ? null : JsonSerializer.Deserialize<HomeRead>(json[0], Json);
     }
 
     /// <summary>Parts that become available (or expire) on the same local day are one line.</summary>

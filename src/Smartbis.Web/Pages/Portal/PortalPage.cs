@@ -25,8 +25,13 @@ public abstract partial class PortalPage : PageModel
 
     protected IStringLocalizer<PortalText> P => HttpContext.RequestServices.GetRequiredService<IStringLocalizer<PortalText>>();
 
-    /// <summary>Loads the tenant and the session; false when the tenant is unknown or suspended (answer 404).</summary>
-    protected async Task<bool> LoadAsync(SmartbisDb db)
+    /// <summary>
+    /// Loads the tenant and the session; false when the tenant is unknown or suspended (answer 404). With
+    /// <paramref name="readMember"/> false the caller reads the member itself (in its own query, saving a round trip): the
+    /// cookie's member, of an open session, is then in <see cref="SessionCustomerId"/> until the caller calls
+    /// <see cref="SignedIn"/> for an active member.
+    /// </summary>
+    protected async Task<bool> LoadAsync(SmartbisDb db, bool readMember = true)
     {
         if (TenantRouteMiddleware.Current(HttpContext) is not { } tenant) return false;
         Tenant = tenant;
@@ -35,17 +40,25 @@ public abstract partial class PortalPage : PageModel
         ViewData["PortalCatalogue"] = IsPoints; // the reward catalogue is a points program's: no link to it for cashback
         if (await CustomerSession.CustomerIdAsync(HttpContext, tenant.Id) is { } id)
         {
+            SessionCustomerId = id;
+            if (!readMember) return true;
             // A blocked or deleted member's cookie no longer opens anything.
             var member = await db.Customers.Where(c => c.Id == id && c.Status == CustomerStatus.Active && c.JoinedAt != null)
                 .Select(c => new { c.Name }).SingleOrDefaultAsync();
-            if (member is not null)
-            {
-                CustomerId = id;
-                CustomerName = member.Name;
-                ViewData["PortalSignedIn"] = true;
-            }
+            if (member is not null) SignedIn(id, member.Name);
         }
         return true;
+    }
+
+    /// <summary>The member of the cookie's open session, before the check that they are still an active member.</summary>
+    protected Guid? SessionCustomerId { get; private set; }
+
+    /// <summary>The session's member is an active member: the page is theirs.</summary>
+    protected void SignedIn(Guid id, string name)
+    {
+        CustomerId = id;
+        CustomerName = name;
+        ViewData["PortalSignedIn"] = true;
     }
 
     /// <summary>For pages of signed-in members: the redirect to sign in when there is no session.</summary>
@@ -66,8 +79,11 @@ public abstract partial class PortalPage : PageModel
     /// <summary>A date in the tenant's time zone and locale.</summary>
     public string Date(DateTimeOffset at) => Local(at).ToString("d", CultureInfo.GetCultureInfo(Tenant.Locale));
 
-    public DateTime Local(DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.TryFindSystemTimeZoneById(Tenant.TimeZone, out var z) ? z : TimeZoneInfo.Utc).DateTime;
+    public DateTime Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).DateTime;
+
+    // Found once per page: the lookup takes a lock shared by every request, and a page formats a date per line.
+    private TimeZoneInfo Zone => zone ??= TimeZoneInfo.TryFindSystemTimeZoneById(Tenant.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
+    private TimeZoneInfo? zone;
 
     /// <summary>Shows an operation's refusal beside its fields, in the UI language.</summary>
     protected void ShowErrors(OperationFailed failed, IReadOnlyDictionary<string, string>? fieldMap = null)
