@@ -18,8 +18,10 @@ public static class CounterStore
     {
         Guid? id = staff.Membership?.StoreId;
         if (id is null && Guid.TryParse(http.Request.Cookies[Cookie], out var chosen)) id = chosen;
-        if (id is null) return null;
-        return await db.Stores.Where(s => s.Id == id && s.Active).Select(s => new StoreView(s.Id, s.Name)).SingleOrDefaultAsync(ct);
+        if (id is null || db.Tenant.TenantId is not { } tenantId) return null; // no tenant: no store would be found
+        // Read on every counter request: from the configuration cache (stores carry its trigger), an unknown or inactive id never kept.
+        return await db.CachedAsync(tenantId, "counter-store:" + id, () =>
+            db.Stores.Where(s => s.Id == id && s.Active).Select(s => new StoreView(s.Id, s.Name)).SingleOrDefaultAsync(ct), keep: s => s is not null);
     }
 
     /// <summary>A bound cashier cannot move; anyone else may choose any active store of the tenant.</summary>

@@ -16,28 +16,43 @@ public static class DetectAnomalies
     public sealed record Evidence(Guid PurchaseId, DateTimeOffset At, string Store, long AmountCents, string? Receipt, string? Cashier, string What,
         long EarnedCents = 0, long RedeemedCents = 0, string? RefundReason = null, DateTimeOffset? OccurredAt = null);
 
-    /// <summary>A burst of purchases for one customer, and a cashier earning on their own phone or email.</summary>
-    public static async Task AfterPurchaseAsync(SmartbisDb db, CounterSettings s, Guid purchaseId, string? cashierUserId, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// A burst of purchases for one customer, and a cashier earning on their own phone or email. Run on every counter
+    /// purchase before it is saved: what the rules look at comes in one read (the purchases in the window counted in the
+    /// database, this one added), and only a rule that raises a flag saves first and reads its evidence (this purchase included).
+    /// </summary>
+    public static async Task AfterPurchaseAsync(SmartbisDb db, CounterSettings s, Guid purchaseId, Guid customerId, Guid storeId, string? cashierUserId,
+        DateTimeOffset now, CancellationToken ct)
     {
-        var p = await db.Purchases.Where(x => x.Id == purchaseId).Select(x => new { x.CustomerId, x.StoreId }).SingleAsync(ct);
-        var customer = await db.Customers.Where(c => c.Id == p.CustomerId).Select(c => new { c.Name, c.Phone, c.Email }).SingleAsync(ct);
         var since = now.AddMinutes(-s.BurstWindowMinutes);
-        var burst = await PurchaseEvidenceAsync(db, db.Purchases.Where(x => x.CustomerId == p.CustomerId && x.CreatedAt >= since), ct);
-        if (burst.Count > s.BurstPurchases)
-            await RaiseAsync(db, AnomalyKind.Burst, $"customer:{p.CustomerId}", p.CustomerId, null, p.StoreId,
-                $"{burst.Count} purchases for {Who(customer.Name, customer.Phone)} within {s.BurstWindowMinutes} minutes (limit {s.BurstPurchases})",
-                burst, now, ct);
-
-        if (s.FlagOwnAccount && cashierUserId is not null)
+        var cashierId = s.FlagOwnAccount ? cashierUserId : null;
+        var seen = await db.Customers.Where(c => c.Id == customerId).Select(c => new
         {
-            var cashier = await db.Users.Where(u => u.Id == cashierUserId).Select(u => new { u.Email, u.PhoneNumber }).SingleOrDefaultAsync(ct);
-            var samePhone = customer.Phone is not null && Phones.ToE164(cashier?.PhoneNumber) == customer.Phone;
-            var sameEmail = customer.Email is not null && string.Equals(cashier?.Email, customer.Email, StringComparison.OrdinalIgnoreCase);
+            c.Name, c.Phone, c.Email,
+            Others = db.Purchases.Count(x => x.CustomerId == c.Id && x.CreatedAt >= since && x.Id != purchaseId),
+            Cashier = db.Users.Where(u => u.Id == cashierId).Select(u => new { u.Email, u.PhoneNumber }).FirstOrDefault(),
+        }).SingleAsync(ct);
+        var inWindow = seen.Others + 1;
+        if (inWindow > s.BurstPurchases)
+        {
+            await db.SaveChangesAsync(ct); // the evidence lists this purchase too
+            var burst = await PurchaseEvidenceAsync(db, db.Purchases.Where(x => x.CustomerId == customerId && x.CreatedAt >= since), ct);
+            await RaiseAsync(db, AnomalyKind.Burst, $"customer:{customerId}", customerId, null, storeId,
+                $"{inWindow} purchases for {Who(seen.Name, seen.Phone)} within {s.BurstWindowMinutes} minutes (limit {s.BurstPurchases})",
+                burst, now, ct);
+        }
+
+        if (cashierId is not null)
+        {
+            var cashier = seen.Cashier;
+            var samePhone = seen.Phone is not null && Phones.ToE164(cashier?.PhoneNumber) == seen.Phone;
+            var sameEmail = seen.Email is not null && string.Equals(cashier?.Email, seen.Email, StringComparison.OrdinalIgnoreCase);
             if (samePhone || sameEmail)
             {
-                var own = await PurchaseEvidenceAsync(db, db.Purchases.Where(x => x.CustomerId == p.CustomerId && x.CashierUserId == cashierUserId), ct);
-                await RaiseAsync(db, AnomalyKind.OwnAccount, $"cashier:{cashierUserId}:customer:{p.CustomerId}", p.CustomerId, cashierUserId, p.StoreId,
-                    $"{cashier!.Email} recorded {own.Count} purchase(s) for their own {(samePhone ? "phone" : "email")} ({Who(customer.Name, customer.Phone)})",
+                await db.SaveChangesAsync(ct); // the evidence lists this purchase too
+                var own = await PurchaseEvidenceAsync(db, db.Purchases.Where(x => x.CustomerId == customerId && x.CashierUserId == cashierId), ct);
+                await RaiseAsync(db, AnomalyKind.OwnAccount, $"cashier:{cashierId}:customer:{customerId}", customerId, cashierId, storeId,
+                    $"{cashier!.Email} recorded {own.Count} purchase(s) for their own {(samePhone ? "phone" : "email")} ({Who(seen.Name, seen.Phone)})",
                     own, now, ct);
             }
         }

@@ -47,18 +47,22 @@ public static class FindCustomer
     public static async Task<Found> SearchAsync(SmartbisDb db, string? typed, DateTimeOffset now, CancellationToken ct = default)
     {
         var q = Detect(typed);
-        var ids = new List<Guid>();
-        string? voucherCode = null;
         switch (q.Kind)
         {
+            // An email, a CPF or a phone names the customers in one read with their cards (one round trip, not two).
             case Kind.Email when q.Email is not null:
-                ids.AddRange(await db.Customers.Where(c => c.Email == q.Email).Select(c => c.Id).ToListAsync(ct));
-                break;
-            case Kind.Phone or Kind.Cpf:
-                if (q.Cpf is not null) ids.AddRange(await db.Customers.Where(c => c.Cpf == q.Cpf).Select(c => c.Id).ToListAsync(ct));
-                if (q.Phone is not null) ids.AddRange(await db.Customers.Where(c => c.Phone == q.Phone).Select(c => c.Id).ToListAsync(ct));
-                break;
+                return new Found(q, await CardsAsync(db, db.Customers.Where(c => c.Email == q.Email), now, ct), null);
+            case Kind.Phone or Kind.Cpf when q.Cpf is not null || q.Phone is not null:
+                var (cpf, phone) = (q.Cpf, q.Phone);
+                var byCpfOrPhone = cpf is null ? db.Customers.Where(c => c.Phone == phone)
+                    : phone is null ? db.Customers.Where(c => c.Cpf == cpf)
+                    : db.Customers.Where(c => c.Cpf == cpf || c.Phone == phone);
+                // The CPF's owner first, as when the two were read apart.
+                var cards = (await CardsAsync(db, byCpfOrPhone, now, ct)).OrderBy(c => cpf is not null && c.Cpf == cpf ? 0 : 1).ToList();
+                return new Found(q, cards, null);
             case Kind.Code or Kind.Name:
+                var ids = new List<Guid>();
+                string? voucherCode = null;
                 if (q.Code is not null)
                 {
                     // A deleted account's card is no one's any more: the counter does not find it.
@@ -76,22 +80,28 @@ public static class FindCustomer
                     ids.AddRange(await db.Customers.Where(c => EF.Functions.ILike(c.Name, pattern))
                         .OrderBy(c => c.Name).Select(c => c.Id).Take(10).ToListAsync(ct));
                 }
-                break;
+                return new Found(q, await CardsAsync(db, ids.Distinct().ToList(), now, ct), voucherCode);
+            default:
+                return new Found(q, [], null);
         }
-        var cards = await CardsAsync(db, ids.Distinct().ToList(), now, ct);
-        return new Found(q, cards, voucherCode);
     }
 
     public static async Task<Card?> CardAsync(SmartbisDb db, Guid customerId, DateTimeOffset now, CancellationToken ct = default) =>
         (await CardsAsync(db, [customerId], now, ct)).SingleOrDefault();
 
+    /// <summary>The cards of <paramref name="ids"/>, in their order.</summary>
     private static async Task<IReadOnlyList<Card>> CardsAsync(SmartbisDb db, List<Guid> ids, DateTimeOffset now, CancellationToken ct)
     {
         if (ids.Count == 0) return [];
+        return (await CardsAsync(db, db.Customers.Where(c => ids.Contains(c.Id)), now, ct)).OrderBy(c => ids.IndexOf(c.Id)).ToList();
+    }
+
+    private static async Task<IReadOnlyList<Card>> CardsAsync(SmartbisDb db, IQueryable<Customer> customers, DateTimeOffset now, CancellationToken ct)
+    {
         // The account by a left join, not a FirstOrDefault() sub-select (EF makes that a ROW_NUMBER() over every account
         // of the tenant: a full scan per lookup at scale, issue 9).
         var rows = await (
-            from c in db.Customers.Where(c => ids.Contains(c.Id))
+            from c in customers
             join a in db.Accounts on c.Id equals a.CustomerId into accounts
             from a in accounts.DefaultIfEmpty()
             select new
@@ -104,7 +114,7 @@ public static class FindCustomer
                     .Min(l => (DateTimeOffset?)l.AvailableAt),
             })
             .ToListAsync(ct);
-        return rows.OrderBy(r => ids.IndexOf(r.Id)).Select(r => new Card(
+        return rows.Select(r => new Card(
             r.Id, r.Name, r.Phone, r.Email, r.Cpf, r.CardCode, r.JoinedAt is not null, r.Status,
             r.Available ?? 0, r.Pending ?? 0, r.Clawback ?? 0,
             r.Vouchers.Select(v => new VoucherView(Codes.Display(v.Code), v.ValueCents, v.ExpiresAt)).ToList(), r.NextRelease)).ToList();

@@ -46,7 +46,6 @@ public sealed partial class IndexModel
         if (amount is null or 0) ModelState.AddModelError("Purchase.Amount", L["Type the amount, e.g. {0}.", Plain(123_45)]);
         if (cashback is null) ModelState.AddModelError("Purchase.PayWithCashback", L["Type an amount, e.g. {0}, or leave it empty.", Plain(10_00)]);
         if (excluded is null) ModelState.AddModelError("Purchase.Excluded", L["Type an amount, e.g. {0}, or leave it empty.", Plain(10_00)]);
-        if (Purchase.CustomerId is { } cid && (Card = await FindCustomer.CardAsync(Db, cid, Clock.GetUtcNow())) is null) return NotFound();
         if (ModelState.IsValid)
         {
             Rules = await RulesInForce.CachedAtAsync(Db, Clock.GetUtcNow());
@@ -67,7 +66,10 @@ public sealed partial class IndexModel
                 AddErrors(e, "Purchase", IsPoints ? PointsPurchaseFields : PurchaseFields);
             }
         }
+        // The card is read only to show the form again (a recorded purchase redirects; the operation answers an unknown
+        // customer with a 404): another tenant's customer is not there either way.
         await ReloadAfterPostAsync();
+        if (Purchase.CustomerId is not null && Card is null) return NotFound();
         return Page();
     }
 
