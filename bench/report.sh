@@ -104,6 +104,21 @@ echo "The counter figure counts requests (a flow is two: the search page, then t
 echo "to the receipt), so flows per second are half of it. Purchases the counter really recorded in this run (warm-up included,"
 echo "counted in the database by their receipt numbers): $(get counter_recorded 2) for $(get counter 7) measured requests."
 echo
+if [[ -n $(get before_rev 2) ]]; then
+  echo "### Before and after, in this run"
+  echo
+  echo "The same four scenarios on the build of revision $(get before_rev 2) (BENCH_BEFORE), run in this run against the same data right"
+  echo "after the current build's (same warm-up, same length). Rates in requests per second; CPU per request."
+  echo
+  echo "| scenario | before | after | change | app CPU before → after | PostgreSQL CPU before → after | statements before → after |"
+  echo "|---|---|---|---|---|---|---|"
+  for n in purchase balance portal counter; do
+    b=before_$n
+    [[ -n $(get "$b" 2) ]] || continue
+    echo "| $n | $(fmt "$(get "$b" 2)") | $(fmt "$(get "$n" 2)") | $(awk -v a="$(get "$n" 2)" -v b="$(get "$b" 2)" 'BEGIN {if (b > 0) printf "×%.2f", a / b}') | $(get "$b" 9) → $(get "$n" 9) ms | $(get "$b" 10) → $(get "$n" 10) ms | $(get "$b" 11) → $(get "$n" 11) |"
+  done
+  echo
+fi
 
 cat <<EOF
 

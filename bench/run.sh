@@ -9,7 +9,11 @@
 #                             Needs the citus extension (../shared/tools/citus-install).
 # Each nightly job and the email delivery are stopped at JOB_CAP seconds (60 quick, 120 full) and reported as not finished.
 # Environment overrides: BENCH_CUSTOMERS, BENCH_ENTRIES (the largest growth step), BENCH_DURATION (seconds per load run),
-# BENCH_REPORT (where the report goes; default docs/performance.md), BENCH_KEEP_DATA=1 (keep bench/.data afterwards).
+# BENCH_REPORT (where the report goes; default docs/performance.md), BENCH_KEEP_DATA=1 (keep bench/.data afterwards),
+# BENCH_WARMUP (seconds of load before each measured run; default 10: the JIT's tiers and dynamic PGO settle on a hot
+# path over several seconds on 2 busy cores, and the figures are the app's steady state, not its start-up),
+# BENCH_BEFORE=<git revision> (also run the purchase, balance, portal and counter scenarios on that revision's build,
+# in the same run against the same data: the report sets them before/after).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -32,6 +36,7 @@ else
   SMALL_TENANTS=200 SMALL_CUSTOMERS=250 SMALL_PURCHASES=1000 EMAILS=${BENCH_EMAILS:-10000} OVERVIEW_RUNS=5 JOB_CAP=120
 fi
 STORES=50
+WARMUP=${BENCH_WARMUP:-10}
 REPORT=${BENCH_REPORT:-$ROOT/docs/performance.md}
 # A purchase of the generated history makes 2.7 entries on average (earn; release after 7 days; expiry after 97 days).
 ENTRIES_PER_PURCHASE=2.7
@@ -154,7 +159,7 @@ BASE=http://127.0.0.1:$APP_PORT
 start_app() {
   log "Starting the app (Release, Production) on $BASE"
   (
-    cd src/Smartbis.Web
+    cd "${APP_DIR:-src/Smartbis.Web}"
     export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$BASE ConnectionStrings__Smartbis=$APP_CS${BENCH_CS_EXTRA:-} \
       Smartbis__BaseUrl=$BASE Smartbis__Smtp__Host=127.0.0.1 Smartbis__Smtp__Port=$SMTP_PORT Smartbis__Smtp__Security=None \
       Smartbis__Api__RateLimit__Burst=1000000 Smartbis__Api__RateLimit__PerSecond=1000000 \
@@ -206,8 +211,8 @@ db_counts() { # statements (pg_stat_statements calls) and commits of the databas
 # the app's CPU (ms), PostgreSQL's CPU (ms), statements and commits (the breakdown of docs/performance.md)
 wrk_run() {
   local name=$1 conns=$2 script=$3 path=${4:-/}
-  log "Scenario $name: $conns connections for $DURATION s (after a 2 s warm-up)"
-  wrk -t2 -c"$conns" -d2s --timeout 10s -s "bench/wrk/$script" "$BASE$path" >/dev/null 2>&1 || true
+  log "Scenario $name: $conns connections for $DURATION s (after a $WARMUP s warm-up)"
+  wrk -t2 -c"$conns" -d"${WARMUP}s" --timeout 10s -s "bench/wrk/$script" "$BASE$path" >/dev/null 2>&1 || true
   sample_start
   local tick a0 p0 c0 a1 p1 c1
   tick=$(getconf CLK_TCK) a0=$(app_ticks) p0=$(pg_ticks) c0=$(db_counts)
@@ -293,6 +298,28 @@ BENCH_COOKIE=$(cat "$OUT/portal.cookie") wrk_run portal 64 portal.lua
 BENCH_COOKIE=$(cat "$OUT/staff.cookie") BENCH_TOKEN=$(cat "$OUT/staff.token") wrk_run counter 32 counter.lua
 # Every recorded counter purchase has a receipt "c<run>-…": how many form posts really recorded a purchase (warm-up included).
 result counter_recorded "$(psql_db -c "SELECT count(*) FROM purchases WHERE tenant_id = '$TENANT' AND receipt_number LIKE 'c$RUN_ID-%'")"
+# Before/after in the same run: the same four scenarios on an earlier revision's build, against the same data (its
+# schema must be this one's or older: it runs on today's database and does not migrate).
+if [[ -n ${BENCH_BEFORE:-} ]]; then
+  before_rev=$(git rev-parse --short "$BENCH_BEFORE")
+  log "Before/after: the same scenarios on $before_rev, built in a temporary worktree"
+  BEFORE_DIR=$(mktemp -d /tmp/smartbis-bench-before.XXXXXX)
+  git worktree add -f --detach "$BEFORE_DIR" "$BENCH_BEFORE" >/dev/null 2>&1 || die "Could not check out $BENCH_BEFORE"
+  dotnet build "$BEFORE_DIR/src/Smartbis.Web" -c Release --nologo -v q >"$OUT/before-build.log" 2>&1 ||
+    { tail -20 "$OUT/before-build.log" >&2; die "Could not build $BENCH_BEFORE"; }
+  stop_app
+  APP_DIR=$BEFORE_DIR/src/Smartbis.Web APP_DLL_NOW=$APP_DLL APP_DLL=$BEFORE_DIR/src/Smartbis.Web/bin/Release/net10.0/Smartbis.Web.dll
+  start_app
+  wrk_run before_purchase 32 purchase.lua
+  wrk_run before_balance 64 balance.lua
+  BENCH_COOKIE=$(cat "$OUT/portal.cookie") wrk_run before_portal 64 portal.lua
+  BENCH_COOKIE=$(cat "$OUT/staff.cookie") BENCH_TOKEN=$(cat "$OUT/staff.token") wrk_run before_counter 32 counter.lua
+  stop_app
+  APP_DIR="" APP_DLL=$APP_DLL_NOW
+  start_app
+  git worktree remove --force "$BEFORE_DIR" >/dev/null 2>&1 || true
+  result before_rev "$before_rev"
+fi
 log "Overview pages"
 sample_start
 tool overview "$BASE" "$OUT" "$OUT/state.json" "$OVERVIEW_RUNS" >>"$RESULTS"
