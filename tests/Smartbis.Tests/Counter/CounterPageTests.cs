@@ -237,6 +237,26 @@ public sealed class CounterPageTests(DatabaseFixture fixture) : IClassFixture<Da
     }
 
     [Fact]
+    public async Task A_burst_limit_above_the_evidence_list_is_counted_in_full()
+    {
+        // The evidence list keeps 50 purchases; the count must not stop there, or a limit above 50 could never be passed.
+        var kit = await CounterKit.CreateAsync(fixture, "counter-burst-55");
+        var (customer, _) = await kit.EnrollAsync("Busy Customer");
+        await using (var scope = kit.Scope())
+        {
+            scope.Db.CounterSettings.Add(new CounterSettings { TenantId = kit.Id, BurstPurchases = 55, UpdatedAt = DateTimeOffset.UtcNow });
+            await scope.Db.SaveChangesAsync();
+        }
+        for (var i = 0; i < 55; i++) await kit.BuyAsync(customer, 10_00);
+        using var cashier = await kit.SignInAsync(kit.Tenant.Cashier);
+        (await CounterKit.PostPurchaseAsync(cashier, customer, "10,00", receipt: "B-56")).StatusCode.Should().Be(HttpStatusCode.Redirect);
+
+        var flag = await kit.DbAsync(db => db.AnomalyFlags.AsNoTracking().SingleAsync());
+        flag.Kind.Should().Be(AnomalyKind.Burst);
+        flag.Summary.Should().Contain("56 purchases").And.Contain("(limit 55)");
+    }
+
+    [Fact]
     public async Task A_cashier_recording_purchases_for_their_own_phone_is_flagged()
     {
         var kit = await CounterKit.CreateAsync(fixture, "counter-own");
