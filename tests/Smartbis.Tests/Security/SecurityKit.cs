@@ -155,7 +155,9 @@ public static class SecurityKit
         var cashier = await db.Memberships.AsNoTracking().Where(m => m.Role == StaffRole.Cashier).Select(m => m.Id).SingleAsync();
         var challenge = await scope.Get<Web.Features.Challenges.SaveChallenge>().ExecuteAsync(new Web.Features.Challenges.SaveChallenge.Request(
             null, "Challenge " + slug, null, Web.Features.Challenges.ChallengeKind.FirstPurchaseAtStore, 1, second.Id,
-            DateOnly.FromDateTime(DateTime.UtcNow), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), 5_00), AuditActor.System);
+            // From yesterday (UTC): running today in any tenant's time zone (a start on today's UTC date has not begun in
+            // São Paulo between midnight and 3 a.m. UTC, and the portal showed no challenge then).
+            DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), 5_00), AuditActor.System);
         var tag = await scope.Get<Web.Features.Segments.TagCustomer>().ExecuteAsync(joined.CustomerId, "Tag " + slug, AuditActor.System);
         var campaign = await scope.Get<Web.Features.Campaigns.SaveCampaign>().ExecuteAsync(new Web.Features.Campaigns.SaveCampaign.Request(
             "Campaign " + slug, $"tag:{tag.Id}", true, false, "Hello {{ first_name }}", "Hello {{ first_name }}", null, null, null, 10, 0,
