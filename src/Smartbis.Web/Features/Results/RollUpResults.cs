@@ -131,7 +131,9 @@ public sealed class RollUpResults(SmartbisDb db, TimeProvider clock)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-        await using var read = new NpgsqlCommand(sql, connection, transaction);
+        // The context's command timeout (a raw command would get Npgsql's 30 s, which one statement over a million
+        // members can pass: the full-scale bench run of 2026-12-06 stopped there).
+        await using var read = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = db.Database.GetCommandTimeout() ?? 120 };
         read.Parameters.AddRange(parameters);
         await using var reader = await read.ExecuteReaderAsync(ct);
         var rows = new List<T>();
