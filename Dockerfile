@@ -15,6 +15,8 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 ENV ASPNETCORE_HTTP_PORTS=8080
+# Tier-up starts at once after a start, not once the app stops meeting new methods (docs/performance.md).
+ENV DOTNET_TC_CallCountingDelayMs=0
 EXPOSE 8080
 USER $APP_UID
 # Production: run `dotnet Smartbis.Web.dll migrate` once per release before starting this

@@ -59,6 +59,9 @@ export Smartbis__MailboxPath=$DATA/mailbox
 
 # Run the built dll rather than `dotnet run`: no launchSettings.json overriding the URL, and
 # $APP_PID is the app itself, so stopping it is reliable. The project dir is the content root.
+# The JIT's tier-up starts at once rather than after 100 ms without new methods, which a busy app rarely has: on
+# two cores the hot paths otherwise ran unoptimized for 30-40 s after a start (docs/performance.md).
+export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
 log "Starting the app on $BASE_URL (it migrates and seeds the database at start)"
 (cd src/Smartbis.Web && exec dotnet "$APP_DLL") &
 APP_PID=$!

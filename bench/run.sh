@@ -164,6 +164,8 @@ start_app() {
       Smartbis__BaseUrl=$BASE Smartbis__Smtp__Host=127.0.0.1 Smartbis__Smtp__Port=$SMTP_PORT Smartbis__Smtp__Security=None \
       Smartbis__Api__RateLimit__Burst=1000000 Smartbis__Api__RateLimit__PerSecond=1000000 \
       Smartbis__Hangfire__Workers=0 Smartbis__Automations__Recurring=false Smartbis__Webhooks__Cron=
+    # The runtime settings of run.sh and the Dockerfile (both builds of a before/after run get them).
+    export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
     # Logs as in production (Information: a line per request, appsettings.json), so what logging costs is measured.
     exec dotnet "$APP_DLL"
   ) >>"$OUT/app.log" 2>&1 &

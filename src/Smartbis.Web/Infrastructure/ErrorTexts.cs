@@ -61,7 +61,7 @@ public static partial class ErrorTexts
     public static IEnumerable<string> All(OperationFailed failed, HttpContext http) => Render(failed, http).SelectMany(m => m.Value);
 
     private static TimeZoneInfo? ZoneOf(HttpContext http) =>
-        http.RequestServices.GetService<CurrentStaff>()?.Tenant?.TimeZone is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
+        Locales.ZoneOrNull(http.RequestServices.GetService<CurrentStaff>()?.Tenant?.TimeZone);
 
     private static string Format(object? value, CultureInfo culture, TimeZoneInfo? zone) => value switch
     {

@@ -20,17 +20,14 @@ public static class Money
 
     public static string Format(long cents, string currencyCode = "BRL", string locale = "pt-BR")
     {
-        var culture = CultureInfo.GetCultureInfo(locale);
-        var nf = (NumberFormatInfo)culture.NumberFormat.Clone();
-        nf.CurrencySymbol = currencyCode switch { "BRL" => "R$", "USD" => "US$", "EUR" => "€", _ => currencyCode };
-        return (cents / 100m).ToString("C2", nf);
+        return (cents / 100m).ToString("C2", Locales.MoneyFormat(currencyCode, locale));
     }
 
     /// <summary>Parses what a person types ("123,45" in pt-BR, "123.45" in en, "R$ 1.234,56") into cents; null if it is not money.</summary>
     public static long? Parse(string? text, string locale = "pt-BR")
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        var culture = CultureInfo.GetCultureInfo(locale);
+        var culture = Locales.Culture(locale);
         var cleaned = text.Replace("R$", "").Replace("US$", "").Replace("€", "").Trim();
         // Group separators only between groups of three digits: "12.50" typed at a pt-BR counter means 12,50,
         // not 1.250,00, so it is refused rather than read as a hundred times the amount.

@@ -20,7 +20,7 @@ public sealed record TextContext(CultureInfo Culture, RewardType RewardType, str
     public static CultureInfo CultureOf(string? locale) =>
         locale is not null && locale.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? En : PtBr;
 
-    public static TimeZoneInfo? ZoneOf(string? id) => id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var z) ? z : null;
+    public static TimeZoneInfo? ZoneOf(string? id) => Locales.ZoneOrNull(id);
 
     /// <summary>For a tenant, read in <paramref name="culture"/> (the UI culture when null).</summary>
     public static TextContext For(Features.Tenancy.Tenant tenant, RewardType type, CultureInfo? culture = null) =>

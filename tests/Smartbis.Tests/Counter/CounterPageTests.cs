@@ -257,6 +257,37 @@ public sealed class CounterPageTests(DatabaseFixture fixture) : IClassFixture<Da
     }
 
     [Fact]
+    public async Task The_velocity_rules_count_a_walk_ins_purchases_and_parallel_ones_in_full()
+    {
+        // A walk-in's first purchase creates the customer; later ones find them by phone. Purchases racing for one customer
+        // take turns on the account lock and the rules read after it (not in the locking statement, whose snapshot predates
+        // the wait), so each counts every purchase committed before it: the sixth says six.
+        var kit = await CounterKit.CreateAsync(fixture, "counter-burst-walkin");
+        var phone = LedgerTestKit.NewPhone();
+        using var cashier = await kit.SignInAsync(kit.Tenant.Cashier);
+        async Task<HttpStatusCode> WalkInAsync(string receipt)
+        {
+            var html = await cashier.GetPageAsync($"/counter?walkin={Uri.EscapeDataString(phone)}");
+            var key = System.Text.RegularExpressions.Regex.Match(html, @"name=""Purchase.IdempotencyKey""[^>]*value=""([^""]+)""").Groups[1].Value;
+            using var response = await cashier.PostAsync("/counter?handler=Purchase", new Dictionary<string, string>
+            {
+                ["Purchase.Phone"] = phone, ["Purchase.IdempotencyKey"] = key, ["Purchase.Amount"] = "10,00", ["Purchase.Receipt"] = receipt,
+            }, FormClient.FindAntiforgeryToken(html));
+            return response.StatusCode;
+        }
+        for (var i = 1; i <= 2; i++) (await WalkInAsync($"W-{i}")).Should().Be(HttpStatusCode.Redirect);
+        (await Task.WhenAll(WalkInAsync("W-3"), WalkInAsync("W-4"))).Should().AllBeEquivalentTo(HttpStatusCode.Redirect);
+        (await kit.DbAsync(db => db.AnomalyFlags.CountAsync())).Should().Be(0, "four purchases in an hour is within the default limit");
+
+        (await Task.WhenAll(WalkInAsync("W-5"), WalkInAsync("W-6"))).Should().AllBeEquivalentTo(HttpStatusCode.Redirect);
+        var flag = await kit.DbAsync(db => db.AnomalyFlags.AsNoTracking().SingleAsync());
+        flag.Kind.Should().Be(AnomalyKind.Burst);
+        flag.Occurrences.Should().Be(2, "the fifth and the sixth are both over the limit, whichever committed first");
+        flag.Summary.Should().Contain("6 purchases").And.Contain("(limit 4)");
+        (await kit.DbAsync(db => db.Purchases.CountAsync(p => p.ReceiptNumber!.StartsWith("W-")))).Should().Be(6);
+    }
+
+    [Fact]
     public async Task A_cashier_recording_purchases_for_their_own_phone_is_flagged()
     {
         var kit = await CounterKit.CreateAsync(fixture, "counter-own");

@@ -35,7 +35,7 @@ public sealed class RefundAtCounter(LedgerUnit unit, TenantContext tenant, TimeP
     }
 
     public static DateOnly LocalDay(DateTimeOffset at, string zone) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var z) ? z : TimeZoneInfo.Utc).DateTime);
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Locales.Zone(zone)).DateTime);
 
     public async Task<RefundPurchase.Result> ExecuteAsync(Request r, CurrentStaff staff, Guid? storeId, AuditActor actor, CancellationToken ct = default)
     {

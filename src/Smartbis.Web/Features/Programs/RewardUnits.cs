@@ -24,13 +24,13 @@ public static class RewardUnits
 
     /// <summary>Whole points with the locale's thousands separator ("1.234" in pt-BR, "1,234" in en), no name.</summary>
     public static string Number(long points, string locale = "pt-BR") =>
-        points.ToString("N0", CultureInfo.GetCultureInfo(locale));
+        points.ToString("N0", Locales.Culture(locale));
 
     /// <summary>The amount as a person types it back into a form: "12,34" for cashback (pt-BR), "1234" for points.</summary>
     public static string Plain(long amount, RewardType type, string locale = "pt-BR") =>
         type == RewardType.Points
             ? amount.ToString(CultureInfo.InvariantCulture)
-            : (amount / 100m).ToString("0.00", CultureInfo.GetCultureInfo(locale));
+            : (amount / 100m).ToString("0.00", Locales.Culture(locale));
 
     /// <summary>
     /// What a person typed, in the program's unit: money ("12,34" → 1234 cents) for cashback, a whole number of points
@@ -40,7 +40,7 @@ public static class RewardUnits
     {
         if (type != RewardType.Points) return Money.Parse(text, locale);
         if (string.IsNullOrWhiteSpace(text)) return null;
-        var nf = CultureInfo.GetCultureInfo(locale).NumberFormat;
+        var nf = Locales.Culture(locale).NumberFormat;
         var cleaned = text.Trim();
         var negative = cleaned.StartsWith('-');
         cleaned = cleaned.TrimStart('-', '+').Trim();

@@ -218,8 +218,7 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
     private static bool IsExcluded(ProgramRules rules, string category) =>
         rules.ExcludedCategories.Contains(category.Trim(), StringComparer.OrdinalIgnoreCase);
 
-    internal static TimeZoneInfo Zone(string id) =>
-        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+    internal static TimeZoneInfo Zone(string id) => Locales.Zone(id);
 
     private sealed record Found(Customer Customer, Account Account, bool Repeated);
 

@@ -50,8 +50,7 @@ public static class TiersInForce
         return rows.ToDictionary(r => r.Key, r => r.Total);
     }
 
-    public static TimeZoneInfo Zone(string id) =>
-        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+    public static TimeZoneInfo Zone(string id) => Infrastructure.Locales.Zone(id);
 
     /// <summary>The latest review moment at or before <paramref name="at"/>: local midnight of the period's first day.</summary>
     public static DateTimeOffset LastReview(ReviewPeriod period, DateTimeOffset at, TimeZoneInfo zone)

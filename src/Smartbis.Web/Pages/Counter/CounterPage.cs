@@ -34,12 +34,12 @@ public abstract class CounterPage(SmartbisDb db, CurrentStaff staff, TimeProvide
     public string Reward(long amount) => RewardUnits.Format(amount, RewardType, CurrencyName, CurrencyCode, Locale);
 
     /// <summary>Cents as the cashier types them back ("12,34" in pt-BR).</summary>
-    public string Plain(long cents) => (cents / 100m).ToString("0.00", CultureInfo.GetCultureInfo(Locale));
+    public string Plain(long cents) => (cents / 100m).ToString("0.00", Locales.Culture(Locale));
 
     public long? ParseMoney(string? text) => Money.Parse(text, Locale);
 
     public DateTimeOffset Local(DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var z) ? z : TimeZoneInfo.Utc);
+        TimeZoneInfo.ConvertTime(at, Locales.Zone(TimeZone));
 
     public string When(DateTimeOffset at) => Local(at).ToString("g", CultureInfo.CurrentCulture);
     public string Day(DateTimeOffset at) => Local(at).ToString("d", CultureInfo.CurrentCulture);

@@ -41,7 +41,7 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
         SignedIn(me, home.Name);
         ViewData["PortalNav"] = "home";
         var now = clock.GetUtcNow();
-        ShownAt = Local(now).ToString("g", System.Globalization.CultureInfo.GetCultureInfo(Tenant.Locale));
+        ShownAt = Local(now).ToString("g", Infrastructure.Locales.Culture(Tenant.Locale));
         Balances = home.Balances ?? Balances;
         CardCode = home.CardCode;
         Pending = GroupByLocalDay(home.Lots.Where(l => l.Status == LotStatus.Pending).Select(l => new DatedAmount(l.AvailableAt, l.RemainingCents)).ToList());

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -77,13 +76,11 @@ public abstract partial class PortalPage : PageModel
     public string Reward(long amount) => Features.Programs.RewardUnits.Format(amount, RewardType, Tenant);
 
     /// <summary>A date in the tenant's time zone and locale.</summary>
-    public string Date(DateTimeOffset at) => Local(at).ToString("d", CultureInfo.GetCultureInfo(Tenant.Locale));
+    public string Date(DateTimeOffset at) => Local(at).ToString("d", Locales.Culture(Tenant.Locale));
 
     public DateTime Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).DateTime;
 
-    // Found once per page: the lookup takes a lock shared by every request, and a page formats a date per line.
-    private TimeZoneInfo Zone => zone ??= TimeZoneInfo.TryFindSystemTimeZoneById(Tenant.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
-    private TimeZoneInfo? zone;
+    private TimeZoneInfo Zone => Locales.Zone(Tenant.TimeZone);
 
     /// <summary>Shows an operation's refusal beside its fields, in the UI language.</summary>
     protected void ShowErrors(OperationFailed failed, IReadOnlyDictionary<string, string>? fieldMap = null)
