@@ -38,7 +38,7 @@ public static partial class DatabaseMigrator
     {
         var options = new DbContextOptionsBuilder<SmartbisDb>();
         SmartbisDbSetup.Configure(options, ownerConnectionString);
-        await using (var db = new SmartbisDb(options.Options, new TenantContext()))
+        await using (var db = SmartbisDb.Open(options.Options, new TenantContext()))
         {
             // EF reads the history table before creating it, which logs a scary error on a fresh database;
             // creating it first (the same shape EF uses) keeps a new user's first start clean.

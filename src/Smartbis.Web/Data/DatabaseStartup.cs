@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data.Seed;
 
 namespace Smartbis.Web.Data;
@@ -10,9 +11,15 @@ public static class DatabaseStartup
         builder.Services.AddScoped<Features.Tenancy.TenantContext>();
         var pools = PoolSizes.From(builder.Configuration);
         builder.Services.AddSingleton(pools);
-        // The options are built once (a singleton), not for every DbContext: the same for every request, and EF otherwise
-        // rebuilds and hashes them per context to find its internal services.
-        builder.Services.AddDbContext<SmartbisDb>(o => SmartbisDbSetup.Configure(o, cs, pools.App), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+        // Contexts come from EF's pool, reset, and are handed the scope's tenant and the node's cache (SmartbisDb.Lease);
+        // disposing the scope returns its context. The options are built once.
+        builder.Services.AddPooledDbContextFactory<SmartbisDb>(o => SmartbisDbSetup.Configure(o, cs, pools.App));
+        builder.Services.AddScoped(sp =>
+        {
+            var db = sp.GetRequiredService<IDbContextFactory<SmartbisDb>>().CreateDbContext();
+            db.Lease(sp.GetRequiredService<Features.Tenancy.TenantContext>(), sp.GetService<Caching.ConfigCache>());
+            return db;
+        });
         builder.Services.AddHostedService<ConnectionBudgetCheck>();
         // Tenant configuration kept between requests, dropped on every node when PostgreSQL announces a change (Data/Caching).
         builder.Services.AddSingleton<Caching.ConfigCache>();

@@ -11,6 +11,6 @@ public sealed class DesignTimeDbFactory : IDesignTimeDbContextFactory<SmartbisDb
     {
         var options = new DbContextOptionsBuilder<SmartbisDb>();
         SmartbisDbSetup.Configure(options, "Host=127.0.0.1;Database=smartbis_design");
-        return new SmartbisDb(options.Options, new TenantContext());
+        return SmartbisDb.Open(options.Options, new TenantContext());
     }
 }

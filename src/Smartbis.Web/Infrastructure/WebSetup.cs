@@ -18,6 +18,9 @@ public static class WebSetup
     {
         var s = builder.Services;
         s.AddLocalization();
+        // Each text looked up once per UI culture (CachedStringLocalizer): the resource manager locks on every lookup.
+        s.AddSingleton<Microsoft.Extensions.Localization.ResourceManagerStringLocalizerFactory>();
+        s.AddSingleton<Microsoft.Extensions.Localization.IStringLocalizerFactory, CachedStringLocalizerFactory>();
         s.AddRazorPages(o =>
             {
                 o.Conventions.AuthorizeFolder("/App", Policies.Staff);

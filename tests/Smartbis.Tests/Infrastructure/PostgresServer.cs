@@ -403,7 +403,7 @@ public static class TestDb
             options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         var tenant = new TenantContext();
         if (tenantId is { } id) tenant.Set(id);
-        return new SmartbisDb(options.Options, tenant);
+        return SmartbisDb.Open(options.Options, tenant);
     }
 }
 
