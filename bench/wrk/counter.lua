@@ -32,7 +32,7 @@ end
 function request()
   counter = counter + 1
   if counter % 2 == 1 then
-    current = ids[math.random(#ids)]
+    current = common.pick(ids, "counter")
     local _, phone = common.split(current)
     return wrk.format("GET", "/counter?q=" .. enc(phone))
   end

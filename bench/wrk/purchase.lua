@@ -26,7 +26,7 @@ end
 
 function request()
   counter = counter + 1
-  local id = common.split(ids[math.random(#ids)])
+  local id = common.split(common.pick(ids, "api"))
   local key = string.format("b%s-%d-%d", run, thread_id, counter)
   local body = string.format('{"customer":{"id":"%s"},"amountCents":%d,"receiptNumber":"%s"}', id, math.random(1000, 50000), key)
   return wrk.format("POST", "/api/v1/purchases", common.headers({ ["Idempotency-Key"] = key }), body)
