@@ -85,6 +85,15 @@ echo "(p99 $(ms "$(get base_purchase_writes 5)")), the purchase API $(ratio "$(g
 echo "(random v4 keys, as the owner, which row-level security does not bind) did $(fmt "$(get base_purchase_v4 2)") tps (p99 $(ms "$(get base_purchase_v4 5)")),"
 echo "the purchase API $(ratio "$(get purchase 2)" "$(get base_purchase_v4 2)") of it."
 echo
+warms=""
+for n in purchase balance portal counter purchase_8 balance_8; do
+  [[ -n $(get "warmup_$n" 2) ]] && warms+="${warms:+, }$n $(get "warmup_$n" 2) s"
+done
+if [[ -n $warms ]]; then
+  echo "Each run came after a warm-up of its own load, in 5 s rounds until two rounds in a row cost the app the same CPU per"
+  echo "request within 10% (the JIT's tiers and dynamic PGO settling; at least 20 s, 15 s at smoke scale): $warms."
+  echo
+fi
 echo "At a moderate load (8 clients): record purchase $(fmt "$(get purchase_8 2)") req/s, p50 $(ms "$(lat purchase_8 3)"), p99 $(ms "$(lat purchase_8 5)");"
 echo "balance $(fmt "$(get balance_8 2)") req/s, p50 $(ms "$(lat balance_8 3)"), p99 $(ms "$(lat balance_8 5)")."
 echo
@@ -108,7 +117,7 @@ if [[ -n $(get before_rev 2) ]]; then
   echo "### Before and after, in this run"
   echo
   echo "The same four scenarios on the build of revision $(get before_rev 2) (BENCH_BEFORE), run in this run against the same data right"
-  echo "after the current build's (same warm-up, same length). Rates in requests per second; CPU per request."
+  echo "after the current build's (the same warm-up rule, the same length). Rates in requests per second; CPU per request."
   echo
   echo "| scenario | before | after | change | app CPU before → after | PostgreSQL CPU before → after | statements before → after |"
   echo "|---|---|---|---|---|---|---|"
