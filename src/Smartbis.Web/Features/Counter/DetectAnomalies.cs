@@ -26,12 +26,7 @@ public static class DetectAnomalies
     {
         var since = now.AddMinutes(-s.BurstWindowMinutes);
         var cashierId = s.FlagOwnAccount ? cashierUserId : null;
-        var seen = await db.Customers.Where(c => c.Id == customerId).Select(c => new
-        {
-            c.Name, c.Phone, c.Email,
-            Others = db.Purchases.Count(x => x.CustomerId == c.Id && x.CreatedAt >= since && x.Id != purchaseId),
-            Cashier = db.Users.Where(u => u.Id == cashierId).Select(u => new { u.Email, u.PhoneNumber }).FirstOrDefault(),
-        }).SingleAsync(ct);
+        var seen = await SeenAsync(db, customerId, since, purchaseId, cashierId, ct);
         var inWindow = seen.Others + 1;
         if (inWindow > s.BurstPurchases)
         {
@@ -57,6 +52,18 @@ public static class DetectAnomalies
             }
         }
     }
+
+    private sealed record Seen(string Name, string? Phone, string? Email, int Others, CashierContact? Cashier);
+
+    private sealed record CashierContact(string? Email, string? PhoneNumber);
+
+    // Compiled once: it runs on every counter purchase, and EF would otherwise rebuild, hash and look up its LINQ tree
+    // each time (the tenant's query filter still applies: it reads the context's tenant).
+    private static readonly Func<SmartbisDb, Guid, DateTimeOffset, Guid, string?, CancellationToken, Task<Seen>> SeenAsync =
+        EF.CompileAsyncQuery((SmartbisDb db, Guid customerId, DateTimeOffset since, Guid purchaseId, string? cashierId, CancellationToken ct) =>
+            db.Customers.Where(c => c.Id == customerId).Select(c => new Seen(c.Name, c.Phone, c.Email,
+                db.Purchases.Count(x => x.CustomerId == c.Id && x.CreatedAt >= since && x.Id != purchaseId),
+                db.Users.Where(u => u.Id == cashierId).Select(u => new CashierContact(u.Email, u.PhoneNumber)).FirstOrDefault())).Single());
 
     /// <summary>
     /// A purchase recorded more than an hour after it happened (an offline till syncing late, or someone backdating): one

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
 using Smartbis.Web.Features.Customers;
@@ -54,11 +55,10 @@ public static class FindCustomer
                 return new Found(q, await CardsAsync(db, db.Customers.Where(c => c.Email == q.Email), now, ct), null);
             case Kind.Phone or Kind.Cpf when q.Cpf is not null || q.Phone is not null:
                 var (cpf, phone) = (q.Cpf, q.Phone);
-                var byCpfOrPhone = cpf is null ? db.Customers.Where(c => c.Phone == phone)
-                    : phone is null ? db.Customers.Where(c => c.Cpf == cpf)
-                    : db.Customers.Where(c => c.Cpf == cpf || c.Phone == phone);
+                var found = cpf is null ? await CardsByPhoneAsync(db, phone!, now, ct)
+                    : await CardsAsync(db, phone is null ? db.Customers.Where(c => c.Cpf == cpf) : db.Customers.Where(c => c.Cpf == cpf || c.Phone == phone), now, ct);
                 // The CPF's owner first, as when the two were read apart.
-                var cards = (await CardsAsync(db, byCpfOrPhone, now, ct)).OrderBy(c => cpf is not null && c.Cpf == cpf ? 0 : 1).ToList();
+                var cards = found.OrderBy(c => cpf is not null && c.Cpf == cpf ? 0 : 1).ToList();
                 return new Found(q, cards, null);
             case Kind.Code or Kind.Name:
                 var ids = new List<Guid>();
@@ -96,27 +96,45 @@ public static class FindCustomer
         return (await CardsAsync(db, db.Customers.Where(c => ids.Contains(c.Id)), now, ct)).OrderBy(c => ids.IndexOf(c.Id)).ToList();
     }
 
-    private static async Task<IReadOnlyList<Card>> CardsAsync(SmartbisDb db, IQueryable<Customer> customers, DateTimeOffset now, CancellationToken ct)
+    private static async Task<IReadOnlyList<Card>> CardsAsync(SmartbisDb db, IQueryable<Customer> customers, DateTimeOffset now, CancellationToken ct) =>
+        ToCards(await RowsOf(db, customers, now).ToListAsync(ct));
+
+    /// <summary>The cards of the customers with this phone (the counter's usual search), from a query compiled once.</summary>
+    private static async Task<IReadOnlyList<Card>> CardsByPhoneAsync(SmartbisDb db, string phone, DateTimeOffset now, CancellationToken ct)
     {
-        // The account by a left join, not a FirstOrDefault() sub-select (EF makes that a ROW_NUMBER() over every account
-        // of the tenant: a full scan per lookup at scale, issue 9).
-        var rows = await (
-            from c in customers
-            join a in db.Accounts on c.Id equals a.CustomerId into accounts
-            from a in accounts.DefaultIfEmpty()
-            select new
-            {
-                c.Id, c.Name, c.Phone, c.Email, c.Cpf, c.CardCode, c.JoinedAt, c.Status,
-                Available = (long?)a.AvailableCents, Pending = (long?)a.PendingCents, Clawback = (long?)a.ClawbackCents,
-                Vouchers = db.Vouchers.Where(v => v.CustomerId == c.Id && v.Status == VoucherStatus.Issued && v.ExpiresAt > now)
-                    .OrderBy(v => v.ExpiresAt).Select(v => new { v.Code, v.ValueCents, v.ExpiresAt }).ToList(),
-                NextRelease = db.CreditLots.Where(l => l.CustomerId == c.Id && l.Status == Ledger.LotStatus.Pending && l.RemainingCents > 0)
-                    .Min(l => (DateTimeOffset?)l.AvailableAt),
-            })
-            .ToListAsync(ct);
-        return rows.Select(r => new Card(
+        var rows = new List<Row>();
+        await foreach (var row in ByPhone(db, phone, now).WithCancellation(ct)) rows.Add(row);
+        return ToCards(rows);
+    }
+
+    private sealed record VoucherRow(string Code, long ValueCents, DateTimeOffset ExpiresAt);
+
+    private sealed record Row(Guid Id, string Name, string? Phone, string? Email, string? Cpf, string CardCode, DateTimeOffset? JoinedAt,
+        CustomerStatus Status, long? Available, long? Pending, long? Clawback, List<VoucherRow> Vouchers, DateTimeOffset? NextRelease);
+
+    // The account by a left join, not a FirstOrDefault() sub-select (EF makes that a ROW_NUMBER() over every account
+    // of the tenant: a full scan per lookup at scale, issue 9). Written once, for every way of naming the customers.
+    private static readonly Expression<Func<SmartbisDb, IQueryable<Customer>, DateTimeOffset, IQueryable<Row>>> Rows = (db, customers, now) =>
+        from c in customers
+        join a in db.Accounts on c.Id equals a.CustomerId into accounts
+        from a in accounts.DefaultIfEmpty()
+        select new Row(c.Id, c.Name, c.Phone, c.Email, c.Cpf, c.CardCode, c.JoinedAt, c.Status,
+            (long?)a.AvailableCents, (long?)a.PendingCents, (long?)a.ClawbackCents,
+            db.Vouchers.Where(v => v.CustomerId == c.Id && v.Status == VoucherStatus.Issued && v.ExpiresAt > now)
+                .OrderBy(v => v.ExpiresAt).Select(v => new VoucherRow(v.Code, v.ValueCents, v.ExpiresAt)).ToList(),
+            db.CreditLots.Where(l => l.CustomerId == c.Id && l.Status == Ledger.LotStatus.Pending && l.RemainingCents > 0)
+                .Min(l => (DateTimeOffset?)l.AvailableAt));
+
+    private static readonly Func<SmartbisDb, IQueryable<Customer>, DateTimeOffset, IQueryable<Row>> RowsOf = Rows.Compile();
+
+    // Compiled once: EF would otherwise rebuild, hash and look up the LINQ tree on every search (the tenant's query
+    // filter still applies: it reads the context's tenant).
+    private static readonly Func<SmartbisDb, string, DateTimeOffset, IAsyncEnumerable<Row>> ByPhone = EF.CompileAsyncQuery(
+        Compiled.Bind<SmartbisDb, string, DateTimeOffset, Customer, Row>(Rows, (db, phone) => db.Customers.Where(c => c.Phone == phone)));
+
+    private static List<Card> ToCards(List<Row> rows) =>
+        rows.Select(r => new Card(
             r.Id, r.Name, r.Phone, r.Email, r.Cpf, r.CardCode, r.JoinedAt is not null, r.Status,
             r.Available ?? 0, r.Pending ?? 0, r.Clawback ?? 0,
             r.Vouchers.Select(v => new VoucherView(Codes.Display(v.Code), v.ValueCents, v.ExpiresAt)).ToList(), r.NextRelease)).ToList();
-    }
 }

@@ -87,14 +87,20 @@ public sealed partial class IndexModel(SmartbisDb db, CurrentStaff staff, TimePr
         Settings = await SaveCounterSettings.LoadAsync(Db);
         var midnight = Local(now).Date;
         var startOfDay = new DateTimeOffset(midnight, Local(now).Offset).ToUniversalTime();
-        var storeId = Store!.Id;
-        Recent = await Db.Purchases.Where(p => p.StoreId == storeId && p.CreatedAt >= startOfDay)
-            .OrderByDescending(p => p.CreatedAt).Take(30)
-            .Select(p => new RecentRow(p.Id, p.CreatedAt, p.ReceiptNumber,
-                Db.Customers.Where(c => c.Id == p.CustomerId).Select(c => c.Name != "" ? c.Name : c.Phone ?? "").First(),
-                p.AmountCents, p.EarnedCents, p.PaidWithCashbackCents + p.PaidWithVoucherCents, p.RefundedCents))
-            .ToListAsync();
+        var recent = new List<RecentRow>();
+        await foreach (var row in RecentAt(Db, Store!.Id, startOfDay)) recent.Add(row);
+        Recent = recent;
     }
+
+    // Compiled once: the list is read on every search, and EF would otherwise rebuild, hash and look up its LINQ tree
+    // each time (the tenant's query filter still applies: it reads the context's tenant).
+    private static readonly Func<SmartbisDb, Guid, DateTimeOffset, IAsyncEnumerable<RecentRow>> RecentAt =
+        EF.CompileAsyncQuery((SmartbisDb db, Guid storeId, DateTimeOffset since) =>
+            db.Purchases.Where(p => p.StoreId == storeId && p.CreatedAt >= since)
+                .OrderByDescending(p => p.CreatedAt).Take(30)
+                .Select(p => new RecentRow(p.Id, p.CreatedAt, p.ReceiptNumber,
+                    db.Customers.Where(c => c.Id == p.CustomerId).Select(c => c.Name != "" ? c.Name : c.Phone ?? "").First(),
+                    p.AmountCents, p.EarnedCents, p.PaidWithCashbackCents + p.PaidWithVoucherCents, p.RefundedCents)));
 
     private async Task<IActionResult> ChooseStoreAsync()
     {
