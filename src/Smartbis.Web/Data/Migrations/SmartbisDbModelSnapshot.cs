@@ -1309,6 +1309,10 @@ namespace Smartbis.Web.Data.Migrations
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_customers");
 
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_customers_members")
+                        .HasFilter("joined_at IS NOT NULL AND status <> 'Anonymized'");
+
                     b.HasIndex("TenantId", "CardCode")
                         .IsUnique()
                         .HasDatabaseName("ix_customers_tenant_id_card_code");

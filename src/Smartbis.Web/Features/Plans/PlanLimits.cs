@@ -88,7 +88,8 @@ public static class PlanLimits
     {
         var plan = await PlanOfAsync(db, ct);
         var grace = await db.LimitGraces.SingleOrDefaultAsync(g => g.Metric == Metrics.Members, ct);
-        if (plan.MaxMembers is not { } max || await Members(db).CountAsync(ct) < max)
+        // Whether the limit is reached, not how far past it: at most the limit's members are counted (in any order).
+        if (plan.MaxMembers is not { } max || await Members(db).Take(Math.Max(max, 0)).CountAsync(ct) < max)
         {
             if (grace is not null) db.LimitGraces.Remove(grace);
             return;
