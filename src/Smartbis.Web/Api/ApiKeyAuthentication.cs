@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Smartbis.Web.Data;
+using Smartbis.Web.Data.Caching;
 using Smartbis.Web.Features.Integrations;
 using Smartbis.Web.Features.Tenancy;
 
@@ -57,13 +59,31 @@ public sealed class ApiKeyAuthentication(
         if (key.Status == TenantStatus.Suspended) Context.Items[SuspendedTenantFilter.ReasonKey] = key.SuspensionReason ?? "";
 
         tenant.Set(key.TenantId, key.Slug);
-        var now = clock.GetUtcNow();
-        if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(1))
-            await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(u => u.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+        await StampLastUseAsync(key);
 
         var claims = new List<Claim> { new(KeyIdClaim, key.Id.ToString()), new(TenantSlugClaim, key.Slug) };
         if (key.StoreId is { } store) claims.Add(new Claim(StoreIdClaim, store.ToString()));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+    }
+
+    // When this node last wrote each key's last use. The cached row keeps the value it was read with (the stamp changes
+    // no configuration: its trigger and ConfigChangeInterceptor let it through without emptying the tenant's cache), so
+    // without this every request after the minute would write it again; with it, one request per node and minute does.
+    private static readonly ConcurrentDictionary<Guid, DateTimeOffset> Stamped = new();
+
+    // SQL of its own, opened by the comment that tells ConfigChangeInterceptor this write changes no configuration (EF 10
+    // drops a TagWith from an ExecuteUpdate given a value: efcore#36908).
+    private const string Stamp = "-- " + ConfigChangeInterceptor.NotAChange + "\nUPDATE api_keys SET last_used_at = {0} WHERE tenant_id = {1} AND id = {2}";
+
+    private async Task StampLastUseAsync(KeyRow key)
+    {
+        var now = clock.GetUtcNow();
+        var known = Stamped.TryGetValue(key.Id, out var stamped);
+        var last = known && (key.LastUsedAt is null || stamped > key.LastUsedAt) ? stamped : key.LastUsedAt;
+        if (last is { } at && now - at <= TimeSpan.FromMinutes(1)) return;
+        // The request that swaps the node's stamp writes it; those in flight beside it see the new stamp and do not.
+        if (known ? !Stamped.TryUpdate(key.Id, now, stamped) : !Stamped.TryAdd(key.Id, now)) return;
+        await db.Database.ExecuteSqlRawAsync(Stamp, [now, key.TenantId, key.Id], Context.RequestAborted);
     }
 
     private sealed record KeyRow(Guid Id, Guid TenantId, Guid? StoreId, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, string Slug,

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Smartbis.Tests.Api;
@@ -65,6 +66,54 @@ public sealed class ConfigCacheTests(LedgerFixture fixture) : LedgerTests(fixtur
             Cache.Heard.Should().BeGreaterThan(heard, "the trigger's notification reached the node");
         }
         await (await api.GetAsync("/api/v1/program")).ProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task An_api_keys_last_use_is_stamped_once_a_minute_and_empties_no_cache()
+    {
+        var other = await NewTenantAsync(SampleRules.Plain()); // made first: a new tenant empties every cache of the node
+        var t = await NewTenantAsync(SampleRules.Plain());
+        var key = await t.CreateKeyAsync();
+        var api = Fixture.ApiClient(key);
+        Task<DateTimeOffset?> LastUsedAsync() => t.WithDbAsync(db => db.ApiKeys.Select(k => k.LastUsedAt).SingleAsync());
+        (await api.GetAsync("/api/v1/program")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await LastUsedAsync()).Should().Be(Clock.Now);
+        var first = Clock.Now;
+
+        var listening = await ListeningAsync();
+        (await Cache.GetAsync(t.Id, "sentinel", () => Task.FromResult("kept"))).Should().Be("kept");
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        (await api.GetAsync("/api/v1/program")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await LastUsedAsync()).Should().Be(first, "within the minute the last use is not written again");
+        Clock.Advance(TimeSpan.FromSeconds(40));
+        (await api.GetAsync("/api/v1/program")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await api.GetAsync("/api/v1/program")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await LastUsedAsync()).Should().Be(Clock.Now, "a minute after the last stamp the use is stamped again, from the cached key");
+        if (!listening) return; // Citus: the cache is off
+
+        // A notification the stamp had sent would arrive before this one (one listening connection, in commit order).
+        var heard = Cache.Heard;
+        await using (var db = new NpgsqlConnection(Fixture.Factory.ConnectionString))
+        {
+            await db.OpenAsync();
+            await using var rename = new NpgsqlCommand("UPDATE stores SET name = name || '.' WHERE tenant_id = @t", db);
+            rename.Parameters.AddWithValue("t", other.Id);
+            (await rename.ExecuteNonQueryAsync()).Should().BePositive();
+        }
+        for (var i = 0; i < 100 && Cache.Heard == heard; i++) await Task.Delay(20);
+        Cache.Heard.Should().BeGreaterThan(heard);
+        (await Cache.GetAsync(t.Id, "sentinel", () => Task.FromResult("reloaded"))).Should().Be("kept", "stamping the key's use changed no configuration");
+
+        // Any other change of the key still empties the tenant's cache on every node.
+        await using (var db = new NpgsqlConnection(Fixture.Factory.ConnectionString))
+        {
+            await db.OpenAsync();
+            await using var rename = new NpgsqlCommand("UPDATE api_keys SET name = name || '.' WHERE tenant_id = @t", db);
+            rename.Parameters.AddWithValue("t", t.Id);
+            (await rename.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+        for (var i = 0; i < 100 && await Cache.GetAsync(t.Id, "sentinel", () => Task.FromResult("reloaded")) == "kept"; i++) await Task.Delay(20);
+        (await Cache.GetAsync(t.Id, "sentinel", () => Task.FromResult("again"))).Should().Be("reloaded");
     }
 
     [Fact]

@@ -32,6 +32,12 @@ public sealed partial class ConfigChangeInterceptor : SaveChangesInterceptor, ID
         ["product_categories"] = true,
     };
 
+    /// <summary>
+    /// The comment (<c>-- …</c>) that opens a write to a cached table changing nothing a cache keeps: an API key's last
+    /// use (Api/ApiKeyAuthentication). Its trigger ignores that column too (migration ApiKeyLastUseIsNotAChange).
+    /// </summary>
+    public const string NotAChange = "smartbis: not a configuration change";
+
     [GeneratedRegex(@"\b(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+(?:ONLY\s+)?(?:""?public""?\.)?""?(\w+)""?", RegexOptions.IgnoreCase)]
     private static partial Regex WriteTarget();
 
@@ -64,7 +70,7 @@ public sealed partial class ConfigChangeInterceptor : SaveChangesInterceptor, ID
     // by SavingChanges (with each row's tenant) and skipped here.
     private static void SeeWrite(DbCommand command, DbContext? context)
     {
-        if (context is not SmartbisDb db || db.SavingNow) return;
+        if (context is not SmartbisDb db || db.SavingNow || command.CommandText.Contains("-- " + NotAChange, StringComparison.Ordinal)) return;
         foreach (Match m in WriteTarget().Matches(command.CommandText))
             if (Tables.TryGetValue(m.Groups[1].Value, out var perTenant))
                 db.ConfigChanged(perTenant && db.Tenant.TenantId is { } t ? t : ConfigCache.Global);
