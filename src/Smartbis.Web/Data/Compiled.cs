@@ -3,8 +3,8 @@ using System.Linq.Expressions;
 namespace Smartbis.Web.Data;
 
 /// <summary>
-/// Builds the expression of a compiled query (<c>EF.CompileAsyncQuery</c>) from a query written once over "some
-/// customers": a hot path compiles it for one filter, the other paths run the same query as ordinary LINQ.
+/// Builds the expression of a compiled query (<c>EF.CompileAsyncQuery</c>) from a query written once over "some rows"
+/// (customers, purchases): a hot path compiles it for one filter, the other paths run the same query as ordinary LINQ.
 /// </summary>
 public static class Compiled
 {
@@ -21,6 +21,18 @@ public static class Compiled
         var from = new Replace(source.Parameters[0], db).Visit(new Replace(source.Parameters[1], param).Visit(source.Body)!)!;
         var body = new Replace(query.Parameters[1], from).Visit(query.Body)!;
         return Expression.Lambda<Func<TDb, TParam, TExtra, IQueryable<TResult>>>(body, db, param, extra);
+    }
+
+    /// <summary>
+    /// <c>(db, a, b, c) =&gt; query(db, source(db, a, b, c))</c>: <paramref name="query"/> over the rows
+    /// <paramref name="source"/> picks, as one expression EF can compile.
+    /// </summary>
+    public static Expression<Func<TDb, T1, T2, T3, IQueryable<TResult>>> Bind<TDb, T1, T2, T3, TSource, TResult>(
+        Expression<Func<TDb, IQueryable<TSource>, IQueryable<TResult>>> query, Expression<Func<TDb, T1, T2, T3, IQueryable<TSource>>> source)
+    {
+        var db = source.Parameters[0];
+        var body = new Replace(query.Parameters[1], source.Body).Visit(new Replace(query.Parameters[0], db).Visit(query.Body)!)!;
+        return Expression.Lambda<Func<TDb, T1, T2, T3, IQueryable<TResult>>>(body, source.Parameters);
     }
 
     private sealed class Replace(Expression what, Expression with) : ExpressionVisitor

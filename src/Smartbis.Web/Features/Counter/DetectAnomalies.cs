@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Smartbis.Web.Data;
@@ -19,33 +20,34 @@ public static class DetectAnomalies
     /// <summary>
     /// A burst of purchases for one customer, and a cashier earning on their own phone or email. Run on every counter
     /// purchase before it is saved: what the rules look at comes in one read (the purchases in the window counted in the
-    /// database, this one added), and only a rule that raises a flag saves first and reads its evidence (this purchase included).
+    /// database, this one added), and only a rule that raises a flag reads its evidence: the latest earlier purchases from
+    /// the database, this one from memory (it is saved with the flag, in the unit's one batch).
     /// </summary>
-    public static async Task AfterPurchaseAsync(SmartbisDb db, CounterSettings s, Guid purchaseId, Guid customerId, Guid storeId, string? cashierUserId,
+    public static async Task AfterPurchaseAsync(SmartbisDb db, CounterSettings s, Purchases.RecordPurchase.Result p, Guid storeId, string? cashierUserId,
         DateTimeOffset now, CancellationToken ct)
     {
+        var customerId = p.CustomerId;
         var since = now.AddMinutes(-s.BurstWindowMinutes);
-        var cashierId = s.FlagOwnAccount ? cashierUserId : null;
-        var seen = await SeenAsync(db, customerId, since, purchaseId, cashierId, ct);
+        var seen = await SeenAsync(db, customerId, since, p.PurchaseId, cashierUserId, ct);
         var inWindow = seen.Others + 1;
         if (inWindow > s.BurstPurchases)
         {
-            await db.SaveChangesAsync(ct); // the evidence lists this purchase too
-            var burst = await PurchaseEvidenceAsync(db, db.Purchases.Where(x => x.CustomerId == customerId && x.CreatedAt >= since), ct);
+            var earlier = new List<EvidenceRow>();
+            await foreach (var row in LatestInWindow(db, customerId, since, p.PurchaseId).WithCancellation(ct)) earlier.Add(row);
             await RaiseAsync(db, AnomalyKind.Burst, $"customer:{customerId}", customerId, null, storeId,
                 $"{inWindow} purchases for {Who(seen.Name, seen.Phone)} within {s.BurstWindowMinutes} minutes (limit {s.BurstPurchases})",
-                burst, now, ct);
+                await WithThisAsync(db, p, storeId, seen.Cashier?.Email, now, earlier, ct), now, ct);
         }
 
-        if (cashierId is not null)
+        if (s.FlagOwnAccount && cashierUserId is { } cashierId)
         {
             var cashier = seen.Cashier;
             var samePhone = seen.Phone is not null && Phones.ToE164(cashier?.PhoneNumber) == seen.Phone;
             var sameEmail = seen.Email is not null && string.Equals(cashier?.Email, seen.Email, StringComparison.OrdinalIgnoreCase);
             if (samePhone || sameEmail)
             {
-                await db.SaveChangesAsync(ct); // the evidence lists this purchase too
-                var own = await PurchaseEvidenceAsync(db, db.Purchases.Where(x => x.CustomerId == customerId && x.CashierUserId == cashierId), ct);
+                var earlier = await LatestOf(db, db.Purchases.Where(x => x.CustomerId == customerId && x.CashierUserId == cashierId && x.Id != p.PurchaseId)).ToListAsync(ct);
+                var own = await WithThisAsync(db, p, storeId, cashier?.Email, now, earlier, ct);
                 await RaiseAsync(db, AnomalyKind.OwnAccount, $"cashier:{cashierId}:customer:{customerId}", customerId, cashierId, storeId,
                     $"{cashier!.Email} recorded {own.Count} purchase(s) for their own {(samePhone ? "phone" : "email")} ({Who(seen.Name, seen.Phone)})",
                     own, now, ct);
@@ -64,6 +66,37 @@ public static class DetectAnomalies
             db.Customers.Where(c => c.Id == customerId).Select(c => new Seen(c.Name, c.Phone, c.Email,
                 db.Purchases.Count(x => x.CustomerId == c.Id && x.CreatedAt >= since && x.Id != purchaseId),
                 db.Users.Where(u => u.Id == cashierId).Select(u => new CashierContact(u.Email, u.PhoneNumber)).FirstOrDefault())).Single());
+
+    /// <summary>How many purchases a flag's evidence keeps (the latest).</summary>
+    private const int EvidenceKept = 50;
+
+    private sealed record EvidenceRow(Guid Id, DateTimeOffset CreatedAt, string Store, long AmountCents, string? ReceiptNumber, string? Cashier,
+        long EarnedCents, long RedeemedCents);
+
+    // The latest earlier purchases with their store and cashier: the evidence of a flag, the purchase being recorded
+    // added first. Written once; the burst rule's filter is compiled (a flagged customer's every purchase reads it).
+    private static readonly Expression<Func<SmartbisDb, IQueryable<Purchases.Purchase>, IQueryable<EvidenceRow>>> Latest = (db, purchases) =>
+        purchases.OrderByDescending(x => x.CreatedAt).Take(EvidenceKept - 1)
+            .Select(x => new EvidenceRow(x.Id, x.CreatedAt, db.Stores.Where(st => st.Id == x.StoreId).Select(st => st.Name).First(), x.AmountCents,
+                x.ReceiptNumber, db.Users.Where(u => u.Id == x.CashierUserId).Select(u => u.Email).FirstOrDefault(),
+                x.EarnedCents, x.PaidWithCashbackCents + x.PaidWithVoucherCents));
+
+    private static readonly Func<SmartbisDb, IQueryable<Purchases.Purchase>, IQueryable<EvidenceRow>> LatestOf = Latest.Compile();
+
+    private static readonly Func<SmartbisDb, Guid, DateTimeOffset, Guid, IAsyncEnumerable<EvidenceRow>> LatestInWindow = EF.CompileAsyncQuery(
+        Compiled.Bind<SmartbisDb, Guid, DateTimeOffset, Guid, Purchases.Purchase, EvidenceRow>(Latest,
+            (db, customerId, since, except) => db.Purchases.Where(x => x.CustomerId == customerId && x.CreatedAt >= since && x.Id != except)));
+
+    private static async Task<List<Evidence>> WithThisAsync(SmartbisDb db, Purchases.RecordPurchase.Result p, Guid storeId, string? cashier,
+        DateTimeOffset now, List<EvidenceRow> earlier, CancellationToken ct)
+    {
+        var store = (await Purchases.RecordPurchase.StoreAsync(db, storeId, ct))?.Store.Name ?? "";
+        var rows = earlier.Prepend(new EvidenceRow(p.PurchaseId, now, store, p.AmountCents, p.ReceiptNumber, cashier, p.EarnedCents,
+            p.PaidWithCashbackCents + p.PaidWithVoucherCents));
+        return rows.Select(x => new Evidence(x.Id, x.CreatedAt, x.Store, x.AmountCents, x.ReceiptNumber, x.Cashier,
+            $"earned {Money.Format(x.EarnedCents)}" + (x.RedeemedCents > 0 ? $", redeemed {Money.Format(x.RedeemedCents)}" : ""),
+            x.EarnedCents, x.RedeemedCents)).ToList();
+    }
 
     /// <summary>
     /// A purchase recorded more than an hour after it happened (an offline till syncing late, or someone backdating): one
@@ -111,27 +144,18 @@ public static class DetectAnomalies
             evidence.Select(e => new Evidence(e.Id, e.CreatedAt, e.Store, e.AmountCents, e.ReceiptNumber, email, "refund: " + e.Reason, RefundReason: e.Reason)).ToList(), now, ct);
     }
 
-    private static async Task<List<Evidence>> PurchaseEvidenceAsync(SmartbisDb db, IQueryable<Purchases.Purchase> purchases, CancellationToken ct) =>
-        (await purchases.OrderByDescending(x => x.CreatedAt).Take(50)
-            .Select(x => new
-            {
-                x.Id, x.CreatedAt, Store = db.Stores.Where(st => st.Id == x.StoreId).Select(st => st.Name).First(), x.AmountCents, x.ReceiptNumber,
-                Cashier = db.Users.Where(u => u.Id == x.CashierUserId).Select(u => u.Email).FirstOrDefault(),
-                x.PaidWithCashbackCents, x.PaidWithVoucherCents, x.EarnedCents,
-            })
-            .ToListAsync(ct))
-        .Select(x => new Evidence(x.Id, x.CreatedAt, x.Store, x.AmountCents, x.ReceiptNumber, x.Cashier,
-            $"earned {Money.Format(x.EarnedCents)}" + (x.PaidWithCashbackCents + x.PaidWithVoucherCents > 0 ? $", redeemed {Money.Format(x.PaidWithCashbackCents + x.PaidWithVoucherCents)}" : ""),
-            x.EarnedCents, x.PaidWithCashbackCents + x.PaidWithVoucherCents))
-        .ToList();
-
     private static string Who(string name, string? phone) => string.IsNullOrEmpty(name) ? phone ?? "a walk-in" : name;
+
+    // Compiled once: a flagged customer's every purchase looks its open flag up.
+    private static readonly Func<SmartbisDb, AnomalyKind, string, CancellationToken, Task<AnomalyFlag?>> OpenFlagAsync =
+        EF.CompileAsyncQuery((SmartbisDb db, AnomalyKind kind, string subject, CancellationToken ct) =>
+            db.AnomalyFlags.SingleOrDefault(f => f.Kind == kind && f.SubjectKey == subject && f.ReviewedAt == null));
 
     private static async Task RaiseAsync(SmartbisDb db, AnomalyKind kind, string subject, Guid? customerId, string? cashierUserId, Guid? storeId,
         string summary, List<Evidence> evidence, DateTimeOffset now, CancellationToken ct)
     {
         var flag = db.AnomalyFlags.Local.FirstOrDefault(f => f.Kind == kind && f.SubjectKey == subject && f.ReviewedAt is null)
-                   ?? await db.AnomalyFlags.SingleOrDefaultAsync(f => f.Kind == kind && f.SubjectKey == subject && f.ReviewedAt == null, ct);
+                   ?? await OpenFlagAsync(db, kind, subject, ct);
         if (flag is null)
         {
             flag = new AnomalyFlag { Kind = kind, SubjectKey = subject, CreatedAt = now, Occurrences = 0 };

@@ -60,7 +60,7 @@ public sealed class RecordCounterPurchase(LedgerUnit unit, TenantContext tenant,
                 (authorizedBy is null ? "" : $" (authorized by {(authorizedBy == "code" ? "the customer's code" : "a manager's PIN")})"),
                 "purchase", p.PurchaseId, after: new { p.AmountCents, p.PaidWithCashbackCents, p.PaidWithVoucherCents, p.EarnedCents, p.ReceiptNumber, p.CustomerId, authorizedBy }, values: new { receipt = p.ReceiptNumber ?? "", amount = p.AmountCents, earned = p.EarnedCents, paid = p.PaidWithCashbackCents + p.PaidWithVoucherCents });
             // The velocity rules count the purchase without saving it first: the unit saves everything in one batch.
-            await DetectAnomalies.AfterPurchaseAsync(db, settings, p.PurchaseId, p.CustomerId, r.StoreId, actor.UserId, now, ct);
+            await DetectAnomalies.AfterPurchaseAsync(db, settings, p, r.StoreId, actor.UserId, now, ct);
             return new Recorded(p, authorizedBy);
         }, ct);
         return new Result(done.Value.Purchase, done.Replayed, done.Value.AuthorizedBy);

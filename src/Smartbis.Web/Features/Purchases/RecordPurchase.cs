@@ -54,12 +54,8 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
         var now = books.Now;
         // Any offset is accepted and stored as UTC (a POS in São Paulo sends -03:00; PostgreSQL's timestamptz takes UTC only).
         var occurredAt = (r.OccurredAt ?? now).ToUniversalTime();
-        // The store and its tenant's settings in one read.
-        // (From the configuration cache: dropped on every node when the store or the tenant changes. Only read here.)
-        var found = await db.CachedAsync(db.Tenant.Require(), "store:" + r.StoreId, () => db.Stores.AsNoTracking().Where(s => s.Id == r.StoreId)
-                        .Join(db.Tenants.AsNoTracking(), s => s.TenantId, t => t.Id, (s, t) => new StoreAndTenant(s, t))
-                        .SingleOrDefaultAsync(ct), keep: f => f is not null)
-                    ?? throw new OperationFailed("not_found", "store_not_found", "storeId", 404);
+        // The store and its tenant's settings in one read (the configuration cache).
+        var found = await StoreAsync(db, r.StoreId, ct) ?? throw new OperationFailed("not_found", "store_not_found", "storeId", 404);
         var (store, tenantRow) = (found.Store, found.Tenant);
         Amount amountOf(long cents) => new(cents, tenantRow.CurrencyCode, tenantRow.Locale);
         if (!store.Active) throw new OperationFailed("store_inactive", "store_inactive", "storeId");
@@ -210,7 +206,16 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
     }
 
     /// <summary>The tier's multiplier combined with a campaign's boost for this customer at this moment (Features/Campaigns).</summary>
-    private sealed record StoreAndTenant(Store Store, Tenant Tenant);
+    internal sealed record StoreAndTenant(Store Store, Tenant Tenant);
+
+    /// <summary>
+    /// The store and its tenant's settings in one read, from the configuration cache (dropped on every node when the
+    /// store or the tenant changes): read by every purchase, and by the velocity rules for the store's name. Only read.
+    /// </summary>
+    internal static ValueTask<StoreAndTenant?> StoreAsync(SmartbisDb db, Guid storeId, CancellationToken ct) =>
+        db.CachedAsync(db.Tenant.Require(), "store:" + storeId, () => db.Stores.AsNoTracking().Where(s => s.Id == storeId)
+            .Join(db.Tenants.AsNoTracking(), s => s.TenantId, t => t.Id, (s, t) => new StoreAndTenant(s, t))
+            .SingleOrDefaultAsync(ct), keep: f => f is not null);
 
     private static async Task<int> CampaignMultiplierAsync(SmartbisDb db, Guid customerId, DateTimeOffset occurredAt, int tierBps, CancellationToken ct) =>
         Campaigns.CampaignBoost.Combine(tierBps, await Campaigns.CampaignBoost.MultiplierBpsAsync(db, customerId, occurredAt, ct));
