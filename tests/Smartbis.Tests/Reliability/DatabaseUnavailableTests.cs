@@ -80,9 +80,11 @@ public sealed class DatabaseUnavailableTests(OneConnectionFixture fixture) : ICl
         await using (var holder = fixture.CreateScope())
         {
             await holder.Db.Database.OpenConnectionAsync();
-            // API-key authentication reads the key before any endpoint runs: it is what meets the empty pool.
+            // The key is in the node's configuration cache by now: a request meets the empty pool where it first needs the
+            // database (a request refused by its own validation, which needs none, would be a 422 here).
             await AssertApi503Async(await api.GetAsync("/api/v1/program"), "GET /api/v1/program");
-            await AssertApi503Async(await api.PostJsonAsync("/api/v1/purchases", new { amountCents = 100 }), "POST /api/v1/purchases");
+            await AssertApi503Async(await api.PostJsonAsync("/api/v1/purchases",
+                new { storeId = t.StoreId, customer = new { phone = "+5511987650000" }, amountCents = 100, receiptNumber = "P-1" }), "POST /api/v1/purchases");
             await AssertPage503Async(await Client(fixture.Factory, null).GetAsync($"/{t.Slug}"), "the portal page");
             await holder.Db.Database.CloseConnectionAsync();
         }

@@ -59,6 +59,10 @@ public static class PortalSessions
     }
 
     /// <summary>Whether a session is open: the row exists for this member and is not revoked.</summary>
-    public static Task<bool> IsOpenAsync(SmartbisDb db, Guid sessionId, Guid customerId, CancellationToken ct = default) =>
-        db.PortalSessions.AnyAsync(s => s.Id == sessionId && s.CustomerId == customerId && s.RevokedAt == null, ct);
+    public static Task<bool> IsOpenAsync(SmartbisDb db, Guid sessionId, Guid customerId, CancellationToken ct = default) => IsOpen(db, sessionId, customerId, ct);
+
+    // Compiled once: every portal page checks its session (the tenant's query filter still applies: it reads the context's tenant).
+    private static readonly Func<SmartbisDb, Guid, Guid, CancellationToken, Task<bool>> IsOpen =
+        EF.CompileAsyncQuery((SmartbisDb db, Guid sessionId, Guid customerId, CancellationToken ct) =>
+            db.PortalSessions.Any(s => s.Id == sessionId && s.CustomerId == customerId && s.RevokedAt == null));
 }
