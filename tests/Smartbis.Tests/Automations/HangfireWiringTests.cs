@@ -19,8 +19,9 @@ public sealed class HangfireWiringFixture : SmtpDatabaseFixture
 }
 
 /// <summary>
-/// Hangfire keeps one process-wide JobStorage.Current, which every app host of a parallel test run overwrites:
-/// this class runs alone so its host's jobs go to its own database.
+/// Hangfire keeps one process-wide configuration (JobStorage.Current), which every app host of a parallel test run
+/// overwrites; each host resolves its own storage (JobsSetup), and this class still runs alone so that nothing else
+/// enqueues beside it.
 /// </summary>
 [CollectionDefinition(nameof(HangfireWiringCollection), DisableParallelization = true)]
 public sealed class HangfireWiringCollection;
