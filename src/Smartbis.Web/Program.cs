@@ -58,6 +58,7 @@ builder.AddSmartbisReporting();
 builder.AddSmartbisResults();
 builder.AddSmartbisOnboarding();
 builder.AddSmartbisPortal();
+builder.AddCachedCookieTickets();  // after every cookie scheme (staff, member): opens each cookie once a minute per node
 builder.AddSmartbisWeb();
 builder.AddSmartbisIntegrations();
 builder.AddSmartbisApi();

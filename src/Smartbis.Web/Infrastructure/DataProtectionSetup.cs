@@ -1,5 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
+using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
 using Smartbis.Web.Data;
 
 namespace Smartbis.Web.Infrastructure;
@@ -19,7 +21,15 @@ public static class DataProtectionSetup
     {
         var dp = builder.Services.AddDataProtection()
             .SetApplicationName(ApplicationName)
-            .PersistKeysToDbContext<SmartbisDb>();
+            .PersistKeysToDbContext<SmartbisDb>()
+            // AES-256-GCM (one pass, through OpenSSL) instead of the default AES-CBC then HMAC, which on Linux runs the
+            // managed encrypt-then-MAC path: every cookie, antiforgery token and secret at rest is opened with it. Applies
+            // to keys created from now on; payloads under older keys still open with their own algorithm.
+            .UseCryptographicAlgorithms(new AuthenticatedEncryptorConfiguration
+            {
+                EncryptionAlgorithm = EncryptionAlgorithm.AES_256_GCM,
+                ValidationAlgorithm = ValidationAlgorithm.HMACSHA256,
+            });
         // Optionally, the keys are themselves encrypted with a certificate the database never sees
         // (Smartbis__DataProtection__CertificatePath, __CertificatePassword): a copy of the database alone then
         // cannot decrypt the secrets in it.
