@@ -455,6 +455,12 @@ namespace Smartbis.Web.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_messages_once");
 
+                    b.HasIndex(new[] { "TenantId", "CreatedAt" }, "ix_messages_outcomes")
+                        .HasDatabaseName("ix_messages_outcomes")
+                        .HasFilter("status IN ('Sent', 'Delivered', 'Read', 'Failed', 'Bounced')");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "TenantId", "CreatedAt" }, "ix_messages_outcomes"), new[] { "Status" });
+
                     b.ToTable("messages", (string)null);
                 });
 

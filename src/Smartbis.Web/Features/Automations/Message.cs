@@ -71,6 +71,9 @@ public sealed class MessageAttempt : ITenantOwned
 
 public sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
 {
+    /// <summary>The statuses the overview counts (sent: handed over, delivered or read; failed: gave up or bounced).</summary>
+    public const string OutcomeFilter = "status IN ('Sent', 'Delivered', 'Read', 'Failed', 'Bounced')";
+
     public void Configure(EntityTypeBuilder<Message> b)
     {
         b.ToTable("messages");
@@ -91,6 +94,11 @@ public sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         b.HasIndex(m => new { m.TenantId, m.Status, m.NotBefore }).HasFilter("status IN ('Scheduled', 'Sending')").HasDatabaseName("ix_messages_due");
         b.HasIndex(m => new { m.TenantId, m.CustomerId, m.CreatedAt });
         b.HasIndex(m => new { m.TenantId, m.CreatedAt });
+        // The overview's sent and failed counts over a range read only the messages with an outcome, from the index alone:
+        // right after a campaign is planned the tenant may hold hundreds of thousands of messages still waiting, which the
+        // count used to read one by one (629 ms per overview at 1.2 million messages, bench/NOTES.md).
+        b.HasIndex(m => new { m.TenantId, m.CreatedAt }, "ix_messages_outcomes").IncludeProperties(m => m.Status).HasFilter(OutcomeFilter)
+            .HasDatabaseName("ix_messages_outcomes");
         b.HasIndex(m => m.ProviderMessageId).HasFilter("provider_message_id IS NOT NULL");
     }
 }

@@ -93,7 +93,11 @@ public static class Overview
                 """).SingleAsync(ct);
         var (active, buyers, repeaters) = ((int)distinct.Active, (int)distinct.Buyers, (int)distinct.Repeaters);
 
-        var outcomes = await db.Messages.Where(m => m.CreatedAt >= start && m.CreatedAt < end)
+        // Only the statuses counted, in the words of the partial index ix_messages_outcomes (MessageConfiguration.OutcomeFilter),
+        // so the planner reads that index alone and skips the messages still waiting.
+        var outcomes = await db.Messages.Where(m => m.CreatedAt >= start && m.CreatedAt < end
+                && (m.Status == MessageStatus.Sent || m.Status == MessageStatus.Delivered || m.Status == MessageStatus.Read
+                    || m.Status == MessageStatus.Failed || m.Status == MessageStatus.Bounced))
             .GroupBy(m => m.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
         int Count(params MessageStatus[] statuses) => outcomes.Where(o => statuses.Contains(o.Status)).Sum(o => o.Count);
 
