@@ -76,8 +76,15 @@ public static class CustomersApi
 
     private static async Task<IResult> GetAsync(SmartbisDb db, TimeProvider clock, Guid id, CancellationToken ct)
     {
-        await db.Database.OpenConnectionAsync(ct); // one pooled connection (and one reset) for both reads
-        return Results.Json(await ReadAsync(db, id, ct, clock.GetUtcNow()) ?? throw NotFound(), ApiJson.Options);
+        await db.Database.OpenConnectionAsync(ct); // one pooled connection for both reads, given back before the answer is written
+        try
+        {
+            return Results.Json(await ReadAsync(db, id, ct, clock.GetUtcNow()) ?? throw NotFound(), ApiJson.Options);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     public const int MaxLimit = 200;

@@ -34,8 +34,21 @@ public sealed class HomeModel(SmartbisDb db, TimeProvider clock) : PortalPage
 
     public async Task<IActionResult> OnGetAsync()
     {
-        // One connection for the page's reads: EF would otherwise take and reset a pooled connection per query.
+        // One connection for the page's reads (EF would otherwise take a pooled connection per query), given back
+        // before the page renders: what this code opens, it closes, whatever happens (bench/NOTES.md, item 44).
         await db.Database.OpenConnectionAsync();
+        try
+        {
+            return await ReadPageAsync();
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<IActionResult> ReadPageAsync()
+    {
         if (!await LoadAsync(db, readMember: false)) return NotFound();
         if (SessionCustomerId is not { } me || await ReadAsync(me) is not { } home) return ToSignIn();
         SignedIn(me, home.Name);
