@@ -1,6 +1,9 @@
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Context;
+using Serilog.Formatting;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 using Smartbis.Web.Features.Tenancy;
 
 namespace Smartbis.Web.Infrastructure;
@@ -20,12 +23,19 @@ public static class Logging
               .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
               .Enrich.FromLogContext();
             // Machines read logs in production: one JSON object per line; people read them in development.
-            // Written by a background thread (Serilog.Sinks.Async): a request only queues its events, so a slow console
-            // (a pipe to a log collector) never holds a request. When the queue is full the request waits (blockWhenFull)
-            // rather than lose an event; the queue is flushed when the host stops.
-            if (dev) lc.WriteTo.Async(a => a.Console(outputTemplate:
-                "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {TenantId} {UserId}{NewLine}{Exception}"), blockWhenFull: true);
-            else lc.WriteTo.Async(a => a.Console(new RenderedCompactJsonFormatter()), blockWhenFull: true);
+            // Written in batches by Serilog's background worker (BatchedConsole): a request only queues its events, so a
+            // slow console (a pipe to a log collector) never holds a request, and a batch is one write. The queue holds
+            // up to 100,000 events (Serilog's default) and is flushed when the host stops.
+            ITextFormatter format = dev
+                ? new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {TenantId} {UserId}{NewLine}{Exception}")
+                : new RenderedCompactJsonFormatter();
+            BatchedConsole.UseOneWritePerBatch();
+            lc.WriteTo.Sink(new BatchedConsole(format), new BatchingOptions
+            {
+                BatchSizeLimit = 1000,
+                BufferingTimeLimit = TimeSpan.FromMilliseconds(100), // how late a line may reach the console
+                QueueLimit = 100_000,
+            });
         }, preserveStaticLogger: true);
         return builder;
     }

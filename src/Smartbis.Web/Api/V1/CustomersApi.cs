@@ -4,6 +4,7 @@ using Smartbis.Web.Data;
 using Smartbis.Web.Features.Customers;
 using Smartbis.Web.Features.Ledger;
 using Smartbis.Web.Features.Programs;
+using Smartbis.Web.Features.Vouchers;
 using Smartbis.Web.Infrastructure;
 
 namespace Smartbis.Web.Api.V1;
@@ -124,27 +125,39 @@ public static class CustomersApi
     /// <summary>The customer as the API shows it, or null when not in this tenant.</summary>
     public static async Task<CustomerDto?> ReadAsync(SmartbisDb db, Guid id, CancellationToken ct, DateTimeOffset? now = null)
     {
-        // A left join, not a FirstOrDefault() sub-select: EF turns that into ROW_NUMBER() over every account of the
-        // tenant, a full scan per request (issue 9: seconds per lookup at 1,000,000 customers).
-        var c = await (
-            from x in db.Customers.Where(x => x.Id == id)
-            join a in db.Accounts on x.Id equals a.CustomerId into accounts
-            from a in accounts.DefaultIfEmpty()
-            select new
-            {
-                x.Id, x.Name, x.Phone, x.Email, x.CardCode, x.Status, x.JoinedAt, x.ReferralCode,
-                Available = (long?)a.AvailableCents, Pending = (long?)a.PendingCents, Clawback = (long?)a.ClawbackCents,
-            }).SingleOrDefaultAsync(ct);
+        var c = await CustomerWithBalances(db, id, ct);
         if (c is null) return null;
         var type = await RewardUnits.OfTenantAsync(db, ct);
-        var vouchers = await db.Vouchers.Where(v => v.CustomerId == id).OrderByDescending(v => v.IssuedAt).ThenByDescending(v => v.Id).Take(50)
-            .Select(v => new { v.Code, v.ValueCents, v.Status, v.ExpiresAt }).ToListAsync(ct);
+        var vouchers = new List<VoucherRow>();
+        await foreach (var v in LatestVouchers(db, id).WithCancellation(ct)) vouchers.Add(v);
         return new CustomerDto(c.Id, c.Name, c.Phone, c.Email, c.CardCode,
             c.JoinedAt is null ? "unclaimed" : c.Status.ToString().ToLowerInvariant(), c.ReferralCode, ApiUnits.RewardType(type),
             BalanceDto.Of(c.Available ?? 0, c.Pending ?? 0, c.Clawback ?? 0, type),
             vouchers.Select(v => new CustomerVoucherDto(Codes.Display(v.Code), v.ValueCents, VouchersApi.StatusName(v.Status), v.ExpiresAt.UtcDateTime)).ToList(),
             now is { } at ? await TierOf(db, id, at, type, ct) : null, now is { } at2 ? await ChallengesOf(db, id, at2, type, ct) : null);
     }
+
+    private sealed record CustomerRow(Guid Id, string Name, string? Phone, string? Email, string CardCode, CustomerStatus Status,
+        DateTimeOffset? JoinedAt, string ReferralCode, long? Available, long? Pending, long? Clawback);
+
+    private sealed record VoucherRow(string Code, long ValueCents, VoucherStatus Status, DateTimeOffset ExpiresAt);
+
+    // Both reads are compiled once (the API's balance lookup runs them on every call; EF would otherwise rebuild, hash and
+    // look up their LINQ trees each time). The tenant's query filter still applies: it reads the context's tenant.
+    // A left join, not a FirstOrDefault() sub-select: EF turns that into ROW_NUMBER() over every account of the tenant,
+    // a full scan per request (issue 9: seconds per lookup at 1,000,000 customers).
+    private static readonly Func<SmartbisDb, Guid, CancellationToken, Task<CustomerRow?>> CustomerWithBalances =
+        EF.CompileAsyncQuery((SmartbisDb db, Guid id, CancellationToken ct) => (
+            from x in db.Customers.Where(x => x.Id == id)
+            join a in db.Accounts on x.Id equals a.CustomerId into accounts
+            from a in accounts.DefaultIfEmpty()
+            select new CustomerRow(x.Id, x.Name, x.Phone, x.Email, x.CardCode, x.Status, x.JoinedAt, x.ReferralCode,
+                (long?)a.AvailableCents, (long?)a.PendingCents, (long?)a.ClawbackCents)).SingleOrDefault());
+
+    private static readonly Func<SmartbisDb, Guid, IAsyncEnumerable<VoucherRow>> LatestVouchers =
+        EF.CompileAsyncQuery((SmartbisDb db, Guid id) =>
+            db.Vouchers.Where(v => v.CustomerId == id).OrderByDescending(v => v.IssuedAt).ThenByDescending(v => v.Id).Take(50)
+                .Select(v => new VoucherRow(v.Code, v.ValueCents, v.Status, v.ExpiresAt)));
 
     private static async Task<TierDto?> TierOf(SmartbisDb db, Guid id, DateTimeOffset now, RewardType type, CancellationToken ct) =>
         await Features.Tiers.TierStatus.ForCustomerAsync(db, id, now, ct) is { } t

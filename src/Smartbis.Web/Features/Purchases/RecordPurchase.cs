@@ -232,17 +232,27 @@ public sealed class RecordPurchase(LedgerUnit unit, TenantContext tenant, TimePr
     /// serializes on it: <see cref="Books.LockAsync"/>), and whether the receipt is already recorded in the store. Null when
     /// no such customer has an account.
     /// </summary>
-    private static Task<Found?> FindAndLockAsync(SmartbisDb db, Request r, string? phone, string? receipt, CancellationToken ct)
-    {
-        var rows = from a in db.Accounts
-                   join c in db.Customers on a.CustomerId equals c.Id
-                   select new { a, c };
-        rows = r.CustomerId is { } id ? rows.Where(x => x.a.CustomerId == id) : rows.Where(x => x.c.Phone == phone);
-        var found = receipt is null
-            ? rows.Select(x => new Found(x.c, x.a, false))
-            : rows.Select(x => new Found(x.c, x.a, db.Purchases.Any(p => p.StoreId == r.StoreId && p.ReceiptNumber == receipt)));
-        return found.ForUpdate(of: "a").SingleOrDefaultAsync(ct); // the account's row only (accounts AS a)
-    }
+    private static Task<Found?> FindAndLockAsync(SmartbisDb db, Request r, string? phone, string? receipt, CancellationToken ct) =>
+        r.CustomerId is { } id ? MemberById(db, id, r.StoreId, receipt, ct) : MemberByPhone(db, phone!, r.StoreId, receipt, ct);
+
+    // Compiled once: every purchase runs one of the two, and EF would otherwise rebuild, hash and look up the LINQ tree each
+    // time (the tenant's query filter still applies: it reads the context's tenant). The tag is RowLocks.ForUpdate's: the
+    // account's row only is locked (accounts AS a). Without a receipt the check is false without reading purchases.
+    private static readonly Func<SmartbisDb, Guid, Guid, string?, CancellationToken, Task<Found?>> MemberById =
+        EF.CompileAsyncQuery((SmartbisDb db, Guid id, Guid storeId, string? receipt, CancellationToken ct) => (
+            from a in db.Accounts
+            join c in db.Customers on a.CustomerId equals c.Id
+            where a.CustomerId == id
+            select new Found(c, a, receipt != null && db.Purchases.Any(p => p.StoreId == storeId && p.ReceiptNumber == receipt)))
+            .TagWith(RowLocks.Tag + " of a").SingleOrDefault());
+
+    private static readonly Func<SmartbisDb, string, Guid, string?, CancellationToken, Task<Found?>> MemberByPhone =
+        EF.CompileAsyncQuery((SmartbisDb db, string phone, Guid storeId, string? receipt, CancellationToken ct) => (
+            from a in db.Accounts
+            join c in db.Customers on a.CustomerId equals c.Id
+            where c.Phone == phone
+            select new Found(c, a, receipt != null && db.Purchases.Any(p => p.StoreId == storeId && p.ReceiptNumber == receipt)))
+            .TagWith(RowLocks.Tag + " of a").SingleOrDefault());
 
     /// <summary>A receipt number is recorded once per store: a repeat is refused with the first purchase's details.</summary>
     private static async Task RefuseRepeatedReceiptAsync(SmartbisDb db, Guid storeId, string? receipt, Func<long, Amount> amountOf, CancellationToken ct)
