@@ -8,8 +8,9 @@ namespace Smartbis.Web.Infrastructure;
 /// <summary>
 /// Writes the log to standard output a batch at a time, behind Serilog's own batching (<c>WriteTo.Sink(sink, options)</c>:
 /// a request only queues its events). Serilog's console sink writes each event through <see cref="Console.Out"/>, whose
-/// writer flushes every 256 characters: a request's JSON line cost two or three <c>write</c> calls, 13% of the app's CPU
-/// under the balance API's load. A batch is formatted in memory and written with one call.
+/// writer flushes every 256 characters: a request's JSON line cost two or three <c>write</c> calls (the log worker and its
+/// writes were 13% of the app's CPU samples under the balance API's load; the measured gain was a few percent, bench/NOTES.md
+/// item 48). A batch is formatted in memory and written with one call.
 /// </summary>
 public sealed class BatchedConsole(ITextFormatter formatter) : IBatchedLogEventSink
 {
@@ -30,8 +31,9 @@ public sealed class BatchedConsole(ITextFormatter formatter) : IBatchedLogEventS
     public Task OnEmptyBatchAsync() => Task.CompletedTask;
 
     /// <summary>
-    /// Standard output with a writer that flushes only when told, once per process: one <c>write</c> per batch. .NET's
-    /// own console writer flushes every 256 characters. A writer a test installed later is left alone.
+    /// Standard output with a 64 KB writer, installed once per process: it still flushes after every <c>Write</c> call, but a
+    /// batch (one call) is then one <c>write</c>, where .NET's own console writer flushes every 256 characters. A writer a
+    /// test installs later is left alone.
     /// </summary>
     public static void UseOneWritePerBatch()
     {
