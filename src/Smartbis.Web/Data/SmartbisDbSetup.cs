@@ -51,7 +51,8 @@ public static class SmartbisDbSetup
     /// Npgsql's automatic preparation, unless the connection string says otherwise: the app sends the same few dozen
     /// statements all day, and preparing them saved 15–35% per request on a 2-core machine (shared/MEASUREMENTS.md).
     /// The pool's size, unless the connection string states it (<c>Maximum Pool Size</c>): <paramref name="maxPoolSize"/>
-    /// (<c>Smartbis:Database:MaxPoolSize</c>, see <see cref="PoolSizes"/>).
+    /// (<c>Smartbis:Database:MaxPoolSize</c>, see <see cref="PoolSizes"/>); that pool keeps what it opens (its minimum is
+    /// its maximum, unless the string states a <c>Minimum Pool Size</c>).
     /// </summary>
     public static string WithDefaults(string connectionString, int? maxPoolSize = null) =>
         // Asked for every DbContext (AddDbContext configures each one): parsed once per connection string.
@@ -76,7 +77,23 @@ public static class SmartbisDbSetup
             b.NoResetOnClose = true;
         if (maxPoolSize is { } size && !PoolSizes.StatesPoolSize(connectionString))
             b.MaxPoolSize = size;
+        if (maxPoolSize is not null) KeepOpen(b, connectionString);
         return b.ConnectionString;
+    }
+
+    /// <summary>
+    /// A pool of the app's (pages, API, jobs' work, Hangfire's storage) keeps the connections it opened, unless the string
+    /// states a <c>Minimum Pool Size</c>. Npgsql closes connections left idle (by the median of its 10 s samples over
+    /// <c>Connection Idle Lifetime</c>, 300 s), and a load that leaves one or two idle (8 clients on a pool of 8; Hangfire's
+    /// storage, used for one enqueue every few seconds) had them closed and opened again under load: a new backend
+    /// authenticates, loads its catalog caches, and plans and prepares every statement again (automatic preparation is
+    /// per connection), and the requests that drew it waited. The pools are small, and ConnectionBudgetCheck already
+    /// counts all of them.
+    /// </summary>
+    internal static void KeepOpen(NpgsqlConnectionStringBuilder b, string connectionString)
+    {
+        if (!States(connectionString, "Minimum Pool Size", "Min Pool Size", "MinPoolSize"))
+            b.MinPoolSize = b.MaxPoolSize;
     }
 
     internal static bool States(string connectionString, params string[] keys)
@@ -115,8 +132,12 @@ public sealed record PoolSizes(int App, int Jobs, int Nodes)
     public static bool StatesPoolSize(string connectionString) =>
         SmartbisDbSetup.States(connectionString, "Maximum Pool Size", "Max Pool Size", "MaxPoolSize");
 
-    /// <summary>Hangfire's connection string: its own pool, sized for its workers (unless the string states a size).</summary>
-    public string ForJobs(string connectionString) =>
-        StatesPoolSize(connectionString) ? connectionString
-            : new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = Jobs }.ConnectionString;
+    /// <summary>Hangfire's connection string: its own pool, sized for its workers (unless the string states a size), kept open.</summary>
+    public string ForJobs(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!StatesPoolSize(connectionString)) b.MaxPoolSize = Jobs;
+        SmartbisDbSetup.KeepOpen(b, connectionString);
+        return b.ConnectionString;
+    }
 }

@@ -163,7 +163,14 @@ public sealed class DatabaseUnavailableTests(OneConnectionFixture fixture) : ICl
         new NpgsqlConnectionStringBuilder(SmartbisDbSetup.WithDefaults("Host=db;Username=app", defaults.App)).MaxPoolSize.Should().Be(defaults.App);
         new NpgsqlConnectionStringBuilder(SmartbisDbSetup.WithDefaults("Host=db;Username=app;Maximum Pool Size=7", defaults.App)).MaxPoolSize.Should().Be(7);
         new NpgsqlConnectionStringBuilder(SmartbisDbSetup.WithDefaults("Host=db;Username=app;MaxPoolSize=9", defaults.App)).MaxPoolSize.Should().Be(9);
+        // The app's pool keeps what it opened (no connection closed and opened again cold between bursts), unless stated.
+        new NpgsqlConnectionStringBuilder(SmartbisDbSetup.WithDefaults("Host=db;Username=app", defaults.App)).MinPoolSize.Should().Be(defaults.App);
+        new NpgsqlConnectionStringBuilder(SmartbisDbSetup.WithDefaults("Host=db;Username=app;MaxPoolSize=9", defaults.App)).MinPoolSize.Should().Be(9);
+        new NpgsqlConnectionStringBuilder(SmartbisDbSetup.WithDefaults("Host=db;Username=app;Minimum Pool Size=2", defaults.App)).MinPoolSize.Should().Be(2);
+        new NpgsqlConnectionStringBuilder(SmartbisDbSetup.WithDefaults("Host=db;Username=app")).MinPoolSize.Should().Be(0, "the migrator's and tools' strings are left as given");
         new NpgsqlConnectionStringBuilder(defaults.ForJobs("Host=db;Username=app")).MaxPoolSize.Should().Be(defaults.Jobs);
+        new NpgsqlConnectionStringBuilder(defaults.ForJobs("Host=db;Username=app")).MinPoolSize.Should().Be(defaults.Jobs);
+        new NpgsqlConnectionStringBuilder(defaults.ForJobs("Host=db;Username=app;Maximum Pool Size=3")).MaxPoolSize.Should().Be(3);
 
         var set = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
