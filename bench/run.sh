@@ -266,10 +266,9 @@ warm_up() {
 # run before (a baseline's 20 s of purchases) were flushed during the next one, which then paid for them.
 clean_start() { psql_db -c "CHECKPOINT" >/dev/null; }
 # Before a latency run (SETTLE=1 wrk_run …): vacuum and analyse what the runs before it wrote. Their hundreds of thousands
-# of purchases otherwise set autovacuum off on accounts or idempotency_records in the middle of the 8-client runs (the
-# tenth round's purchase p99 of 126 ms ran beside one; in the eleventh round, 10 s balance runs beside a PostgreSQL worker
-# that exited mid-run, the minute idempotency_records was auto-analysed, measured p99 209 and 373 ms against 18–22 ms in
-# the rounds before): the percentiles measure the requests, not the upkeep of the runs before them.
+# of purchases otherwise set autovacuum off on whichever large table crosses its threshold first, at any moment of the
+# 8-client runs: the percentiles measure the requests, not the upkeep of the runs before them (bench/NOTES.md, item 50;
+# the stalls of the tenth round's latency runs had a second cause, connections reopened cold: item 51).
 settle() {
   local t0
   t0=$(now_ms)
