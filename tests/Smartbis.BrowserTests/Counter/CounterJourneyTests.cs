@@ -87,7 +87,12 @@ public sealed partial class CounterJourneyTests(BrowserFixture browser, CounterS
             await page.Keyboard.TypeAsync(phone[3..]);
             await page.Keyboard.PressAsync("Enter");
             await Expect(page.Locator("[data-testid=amount]")).ToBeFocusedAsync();
+            var record = page.Locator("[data-testid=record]");
+            var buttonBefore = await record.BoundingBoxAsync();
             await page.Keyboard.TypeAsync("40,00");
+            // The maximum arrives after the typing; the button under the cashier's click must not move when it does.
+            await Expect(page.Locator("[data-testid=max-hint]")).ToHaveTextAsync("No máximo R$ 20,00 nesta compra");
+            (await record.BoundingBoxAsync())!.Y.Should().Be(buttonBefore!.Y, "the hint's line is reserved before the answer comes");
             await page.Locator("[data-testid=pay-cashback]").FillAsync("20,01");
             await shot("01-over-the-maximum");
             await page.Locator("[data-testid=pay-cashback]").PressAsync("Enter");

@@ -36,11 +36,11 @@
     if (!form) return;
     const hint = form.querySelector('[data-max-hint]');
     const amount = toCents(form.querySelector('[name="Purchase.Amount"]')?.value || '');
-    if (hint && amount > 0) {
+    if (hint) {
       clearTimeout(hintTimer);
-      hintTimer = setTimeout(async () => {
+      if (!(amount > 0)) hint.textContent = '';
+      else hintTimer = setTimeout(async () => {
         const max = await maxCashback();
-        hint.dataset.original ??= hint.textContent;
         hint.textContent = hint.dataset.template.replace('{0}', max.formatted ?? max.plain); // money hints carry the currency
       }, 150);
     }
