@@ -38,6 +38,13 @@ public sealed class PlanOperationsTests(PlansFixture fixture) : IClassFixture<Pl
         (await jobs.RunForAsync(t.Id)).Should().Be(0);
         await fixture.Smtp.WaitForMessageAsync(m => m.To.ToString().Contains(t.Owner.Email) && (m.Subject ?? "").Contains("100%"));
         fixture.Smtp.Messages.Count(m => m.To.ToString().Contains(t.Owner.Email)).Should().Be(2, "one email per threshold");
+        (await owner.GetPageAsync("/app?culture=en")).Should().Contain("Members: 5 of 5");
+
+        // Past the limit (the grace lets one more join): the home counts only one past it and says so; the plan page counts all.
+        await EnrolAsync(t.Id, 1);
+        var home = await owner.GetPageAsync("/app?culture=en");
+        home.Should().Contain("Members: more than the 5 the ").And.NotContain("Members: 6 of 5");
+        (await owner.GetPageAsync("/app/plan?culture=en")).Should().Contain("6 / 5");
 
         // Next month: still at 100 %, told once again.
         fixture.Clock.Advance(TimeSpan.FromDays(31));

@@ -19,9 +19,14 @@ public static class Metrics
 /// <summary>A feature a plan may leave out.</summary>
 public enum PlanFeature { Api, WhatsApp, Automations }
 
-/// <summary>One limit as it stands: how much is used and the plan's limit (null: unlimited).</summary>
-public sealed record LimitUsage(string Metric, long Used, int? Limit)
+/// <summary>
+/// One limit as it stands: how much is used and the plan's limit (null: unlimited). <paramref name="Capped"/>: counted
+/// only up to one past the limit (the overview's banner), so a <see cref="Used"/> above the limit means "more than it".
+/// </summary>
+public sealed record LimitUsage(string Metric, long Used, int? Limit, bool Capped = false)
 {
+    /// <summary>Past the limit by an amount that was not counted (<see cref="Capped"/>).</summary>
+    public bool OverUncounted => Capped && Limit is { } l && Used > l;
     /// <summary>Used over limit (0 when unlimited).</summary>
     public double Ratio => Limit is null ? 0 : Limit == 0 ? (Used > 0 ? double.PositiveInfinity : 0) : (double)Used / Limit.Value;
     /// <summary>The highest notice threshold reached: 100, 80 or 0.</summary>
@@ -60,8 +65,12 @@ public static class PlanLimits
     public static IQueryable<Customer> Members(SmartbisDb db) =>
         db.Customers.Where(c => c.JoinedAt != null && c.Status != CustomerStatus.Anonymized);
 
-    /// <summary>The plan and every limit now (reads only).</summary>
-    public static async Task<PlanStanding> StandingAsync(SmartbisDb db, DateTimeOffset now, CancellationToken ct = default)
+    /// <summary>
+    /// The plan and every limit now (reads only). <paramref name="capped"/>: members are counted only as far as the
+    /// banner needs — up to one past the limit, none when the plan has none — because the dashboard's home reads this on
+    /// every visit, and counting a million members costs ~150 ms (docs/performance.md); the plan page counts them all.
+    /// </summary>
+    public static async Task<PlanStanding> StandingAsync(SmartbisDb db, DateTimeOffset now, CancellationToken ct = default, bool capped = false)
     {
         var tenantId = db.Tenant.Require();
         var tenant = await db.Tenants.Where(t => t.Id == tenantId).Select(t => new { t.PlanCode, t.TrialEndsAt }).SingleAsync(ct);
@@ -71,7 +80,9 @@ public static class PlanLimits
         var grace = await db.LimitGraces.Where(g => g.Metric == Metrics.Members).Select(g => (DateTimeOffset?)g.Since).SingleOrDefaultAsync(ct);
         var limits = new List<LimitUsage>
         {
-            new(Metrics.Members, await Members(db).CountAsync(ct), plan.MaxMembers),
+            capped
+                ? new(Metrics.Members, plan.MaxMembers is { } max ? await Members(db).Take(Math.Max(max, 0) + 1).CountAsync(ct) : 0, plan.MaxMembers, Capped: true)
+                : new(Metrics.Members, await Members(db).CountAsync(ct), plan.MaxMembers),
             new(Metrics.Stores, await db.Stores.CountAsync(s => s.Active, ct), plan.MaxStores),
             new(Metrics.Staff, await db.Memberships.CountAsync(ct), plan.MaxStaff),
             new(Metrics.Emails, usage?.EmailsSent ?? 0, plan.MaxEmailsPerMonth),

@@ -35,7 +35,7 @@ public sealed class IndexModel(SmartbisDb db, CurrentStaff staff, RollUpDailySta
         // A cashier's place is the counter.
         if (staff.Role == StaffRole.Cashier) return Redirect("/counter");
         var ct = HttpContext.RequestAborted;
-        Plan = await Features.Plans.PlanLimits.StandingAsync(db, clock.GetUtcNow(), ct);
+        Plan = await Features.Plans.PlanLimits.StandingAsync(db, clock.GetUtcNow(), ct, capped: true); // the banner only
         // The roll-up runs every 5 minutes from its job; the page reads what it holds (and rolls up only if the job is late).
         AsOf = await rollUp.CatchUpAsync(Tenant.Id, ct);
         var today = Overview.Today(clock.GetUtcNow(), Tenant.TimeZone);
