@@ -81,7 +81,16 @@ public sealed class RollUpResults(SmartbisDb db, TimeProvider clock)
             "DELETE FROM result_cohorts WHERE tenant_id = @t AND (join_month >= @cohorts_from OR join_month = ANY(@reopened))", Parameters(), ct);
         await db.Database.ExecuteSqlRawAsync(DeleteCohortMonthsSql, Parameters(), ct);
         await db.Database.ExecuteSqlRawAsync("DELETE FROM result_months WHERE tenant_id = @t AND month >= @months_from", Parameters(), ct);
-        if (starts.Length > 0) await InsertSelectedAsync(CohortsSql, Parameters(), ct);
+        if (starts.Length > 0)
+        {
+            // Hash joins, as written: the planner cannot see how many members the materialized m holds (it guessed 558 of
+            // 1,000,000 on the bench tenant, from the tenant filter it derives on m) and probed purchases, ledger entries and
+            // messages once per member: 13.5M buffers and 42 s, against 0.46M and 25 s hashed (docs/performance.md).
+            // SET LOCAL reaches a Citus worker (citus.propagate_set_commands = 'local', docs/scaling.md).
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_nestloop = off", ct);
+            await InsertSelectedAsync(CohortsSql, Parameters(), ct);
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_nestloop TO DEFAULT", ct);
+        }
         await InsertSelectedAsync(CohortMonthsSql, Parameters(), ct);
         await InsertSelectedAsync(MonthsSql, Parameters(), ct);
         await db.Database.ExecuteSqlInterpolatedAsync(
