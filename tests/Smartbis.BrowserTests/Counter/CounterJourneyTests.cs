@@ -263,7 +263,7 @@ public sealed partial class CounterJourneyTests(BrowserFixture browser, CounterS
             await form.Locator("button[type=submit]").ClickAsync();
             await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(startAt) + "/?$"));
             // The URL changes before the page has loaded; keys typed earlier would miss the autofocused box.
-            await page.WaitForLoadStateAsync(LoadState.Load);
+            await page.WaitForDocumentLoadedAsync();
             await body(page, step => Artifacts.ScreenshotAsync(page, $"{name}-{step}", output));
         }, output);
     }

@@ -117,7 +117,7 @@ public sealed class SuspensionJourneyTests(BrowserFixture browser, OperationsSer
         await form.Locator("input[name='Input.Password']").FillAsync(who.Password);
         await form.Locator("button[type=submit]").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(landsOn) + "/?$"));
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        await page.WaitForDocumentLoadedAsync();
     }
 
     /// <summary>Through the real sign-in page; the code the member would read in the email is planted as the latest one.</summary>

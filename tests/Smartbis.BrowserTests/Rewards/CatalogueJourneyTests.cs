@@ -119,7 +119,7 @@ public sealed partial class CatalogueJourneyTests(BrowserFixture browser, Portal
                 await form.Locator("input[name='Input.Password']").FillAsync(Aurora.Cashier.Password);
                 await form.Locator("button[type=submit]").ClickAsync();
                 await Expect(page).ToHaveURLAsync(new Regex("/counter/?$"), new() { Timeout = 30_000 });
-                await page.WaitForLoadStateAsync(LoadState.Load);
+                await page.WaitForDocumentLoadedAsync();
 
                 await page.Locator("#q").FillAsync(phone[3..]);
                 await page.Locator("#q").PressAsync("Enter");
