@@ -43,7 +43,10 @@ public static class RowLevelSecurity
                 USING (current_setting('{CrossTenantSetting}', true) = 'on');
             """);
 
-    /// <summary>The statement that carries the context of <paramref name="db"/> into the current transaction; null when it has none.</summary>
+    /// <summary>
+    /// The statement that carries the context of <paramref name="db"/> into the current transaction (and its lock bound, when
+    /// it has one: <see cref="SmartbisDb.TransactionLockTimeout"/>); null when it has none.
+    /// </summary>
     internal static string? SetContextSql(SmartbisDb db)
     {
         var tenant = db.Tenant.TenantId;
@@ -51,7 +54,11 @@ public static class RowLevelSecurity
         if (tenant is null && !cross) return null;
         // A Guid formats as hex digits and dashes only: safe to inline, and no parameter to clash with the command's own.
         var tenantSql = tenant is { } id ? $"'{id:D}'::uuid" : "NULL";
-        return $"CALL {SetContextProcedure}({tenantSql}, {(cross ? "true" : "false")});";
+        var call = $"CALL {SetContextProcedure}({tenantSql}, {(cross ? "true" : "false")});";
+        // A utility statement like the CALL (no result set, no row count): an integer of milliseconds, inlined as SET takes no parameter.
+        return db.TransactionLockTimeout is { } wait
+            ? call + $"\nSET LOCAL lock_timeout = {Math.Max(1, (long)wait.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)};"
+            : call;
     }
 }
 

@@ -40,6 +40,7 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options)
         SavingNow = false;
         CrossTenantPurpose = null;
         ContextSetByPrefix = null;
+        TransactionLockTimeout = null;
     }
 
     /// <summary>The node's cache of tenant configuration (off, and so always reading, where none was given).</summary>
@@ -109,6 +110,13 @@ public sealed partial class SmartbisDb(DbContextOptions<SmartbisDb> options)
 
     /// <summary>The transaction (EF's id) in which a prefixed command last set the RLS context, and that context.</summary>
     internal (Guid Transaction, string Sql)? ContextSetByPrefix { get; set; }
+
+    /// <summary>
+    /// A bound on every lock wait of the current transaction (<c>SET LOCAL lock_timeout</c>, sent with the RLS context by the
+    /// transaction's first command): set by <see cref="Features.Ledger.LedgerUnit.RunOnceAsync{T}"/> for its first attempt,
+    /// which claims its idempotency key in its last batch (a wait past the bound there is a request with the same key in flight).
+    /// </summary>
+    internal TimeSpan? TransactionLockTimeout { get; set; }
 
     /// <summary>The Data Protection key ring shared by every node (platform-wide, not tenant-owned): see DataProtectionSetup.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -54,6 +54,63 @@ public sealed class ApiIdempotencyTests(LedgerFixture fixture) : LedgerTests(fix
         (await t.BalancesAsync(customer)).AvailableCents.Should().Be(5_00);
     }
 
+    // A unit's first attempt does the work and claims the key in its last batch (LedgerUnit.RunOnceAsync). A partial refund's
+    // replay would succeed again as work (nothing in it refuses a second R$ 10 of a R$ 100 purchase): the claim itself must
+    // refuse it, and the unit then answers the first result.
+    [Fact]
+    public async Task Replays_of_a_partial_refund_serial_and_in_parallel_refund_once()
+    {
+        var t = await NewTenantAsync(SampleRules.Plain());
+        var api = Fixture.ApiClient(await t.CreateKeyAsync(t.StoreId));
+        var customer = await t.EnrollAsync();
+        var bought = await api.PostJsonAsync("/api/v1/purchases", Body(customer, receipt: "R-REFUND"), "refund-purchase");
+        var purchaseId = (await bought.JsonAsync(HttpStatusCode.Created)).Id();
+        var refund = new { amountCents = 10_00, reason = "one item back" };
+
+        var first = await api.PostJsonAsync($"/api/v1/purchases/{purchaseId}/refunds", refund, "refund-1");
+        var firstBody = await first.Content.ReadAsStringAsync();
+        first.StatusCode.Should().Be(HttpStatusCode.Created, firstBody);
+        var again = await api.PostJsonAsync($"/api/v1/purchases/{purchaseId}/refunds", refund, "refund-1");
+        again.StatusCode.Should().Be(HttpStatusCode.Created);
+        (await again.Content.ReadAsStringAsync()).Should().Be(firstBody);
+        again.Headers.GetValues("Idempotent-Replayed").Should().Equal("true");
+
+        var parallel = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
+        {
+            var r = await api.PostJsonAsync($"/api/v1/purchases/{purchaseId}/refunds", refund, "refund-2");
+            return (r.StatusCode, Body: await r.Content.ReadAsStringAsync(), Replayed: r.Headers.Contains("Idempotent-Replayed"));
+        })));
+        parallel.Select(r => r.StatusCode).Should().AllBeEquivalentTo(HttpStatusCode.Created, parallel.FirstOrDefault(r => r.StatusCode != HttpStatusCode.Created).Body ?? "");
+        parallel.Select(r => r.Body).Distinct().Should().HaveCount(1);
+        parallel.Count(r => !r.Replayed).Should().Be(1);
+
+        (await t.WithDbAsync(db => db.Purchases.AsNoTracking().SingleAsync())).RefundedCents.Should().Be(2 * 10_00);
+        var records = await t.WithDbAsync(db => db.IdempotencyRecords.AsNoTracking().ToListAsync());
+        records.Should().HaveCount(3).And.OnlyContain(r => r.StatusCode == 201 && r.Response != null);
+    }
+
+    // The work would now refuse (the customer was blocked since): a replay still answers the first result, and a new key is refused.
+    [Fact]
+    public async Task A_replay_answers_the_first_result_even_where_the_work_would_now_be_refused()
+    {
+        var t = await NewTenantAsync(SampleRules.Plain());
+        var api = Fixture.ApiClient(await t.CreateKeyAsync(t.StoreId));
+        var customer = await t.EnrollAsync();
+        var first = await api.PostJsonAsync("/api/v1/purchases", Body(customer, receipt: "R-BLOCK"), "before-block");
+        var firstBody = await first.Content.ReadAsStringAsync();
+        first.StatusCode.Should().Be(HttpStatusCode.Created, firstBody);
+        await t.WithDbAsync(db => db.Customers.Where(c => c.Id == customer)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, Smartbis.Web.Features.Customers.CustomerStatus.Blocked)));
+
+        var replay = await api.PostJsonAsync("/api/v1/purchases", Body(customer, receipt: "R-BLOCK"), "before-block");
+        replay.StatusCode.Should().Be(HttpStatusCode.Created);
+        (await replay.Content.ReadAsStringAsync()).Should().Be(firstBody);
+        replay.Headers.GetValues("Idempotent-Replayed").Should().Equal("true");
+        var refused = await (await api.PostJsonAsync("/api/v1/purchases", Body(customer, receipt: "R-NEW"), "after-block")).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        refused.GetProperty("code").GetString().Should().Be("customer_blocked");
+        (await t.WithDbAsync(db => db.IdempotencyRecords.CountAsync())).Should().Be(1, "a refused request leaves its key free");
+    }
+
     [Fact]
     public async Task The_same_key_with_a_different_body_is_422_and_writes_nothing()
     {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Smartbis.Tests.Automations;
 using Smartbis.Tests.Features;
 using Smartbis.Web.Features.Audit;
@@ -384,6 +385,21 @@ public sealed class ResultsTests(AutomationsFixture fixture) : IClassFixture<Aut
         (await t.BuyAsync(held, 100_00)).EarnedCents.Should().Be(5_00, "the control group earns the base rate");
         await HoldoutAsync(t, noBoosts: false);
         (await t.BuyAsync(held, 100_00)).EarnedCents.Should().Be(10_00, "without the option the control group gets boosts too");
+
+        // The settings are kept by the configuration cache: a change behind the app's back (another node, a script) is in
+        // force once its notification arrives.
+        var cache = fixture.App.Services.GetRequiredService<Smartbis.Web.Data.Caching.ConfigCache>();
+        var heard = cache.Heard;
+        await using (var admin = new Npgsql.NpgsqlConnection(fixture.Factory.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var change = new Npgsql.NpgsqlCommand("UPDATE results_settings SET no_boosts = true WHERE tenant_id = @t", admin);
+            change.Parameters.AddWithValue("t", t.Id);
+            (await change.ExecuteNonQueryAsync()).Should().BePositive();
+        }
+        if (cache.Enabled)
+            for (var i = 0; i < 100 && cache.Heard == heard; i++) await Task.Delay(20);
+        (await t.BuyAsync(held, 100_00)).EarnedCents.Should().Be(5_00, "the change made elsewhere is in force");
     }
 
     [Fact]

@@ -16,12 +16,13 @@ public sealed partial class ConfigChangeInterceptor : SaveChangesInterceptor, ID
 {
     public static readonly ConfigChangeInterceptor Instance = new();
 
-    /// <summary>The entities whose tables carry the notification trigger (migration ConfigChangeNotifications).</summary>
+    /// <summary>The entities whose tables carry the notification trigger (migrations ConfigChangeNotifications, ResultsSettingsChangeNotifications).</summary>
     public static readonly IReadOnlySet<Type> Cached = new HashSet<Type>
     {
         typeof(Tenant), typeof(Store), typeof(TenantKey), typeof(Features.Integrations.ApiKey), typeof(Features.Programs.ProgramRules),
         typeof(Features.Tiers.TierProgram), typeof(Features.Challenges.Challenge), typeof(Features.Campaigns.Campaign), typeof(Features.Plans.PlanDefinition),
         typeof(Membership), typeof(Features.Counter.CounterSettings), typeof(Features.Categories.ProductCategory),
+        typeof(Features.Results.ResultsSettings),
     };
 
     /// <summary>The tables of <see cref="Cached"/> (with their notification triggers), and whether a row names its tenant.</summary>
@@ -29,7 +30,7 @@ public sealed partial class ConfigChangeInterceptor : SaveChangesInterceptor, ID
     {
         ["tenants"] = false, ["plans"] = false, ["memberships"] = false, ["stores"] = true, ["tenant_keys"] = true, ["api_keys"] = true,
         ["program_rules"] = true, ["tier_programs"] = true, ["challenges"] = true, ["campaigns"] = true, ["counter_settings"] = true,
-        ["product_categories"] = true,
+        ["product_categories"] = true, ["results_settings"] = true,
     };
 
     /// <summary>

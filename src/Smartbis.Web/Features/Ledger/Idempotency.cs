@@ -29,7 +29,9 @@ public sealed record IdempotentWrite(string Source, string Key, string Operation
 /// idempotency_records, unique per tenant and key); a concurrent request with the same key waits on that unique
 /// index, at most a bounded time (then 409 idempotency_key_in_flight), until the first commits, and then gets the
 /// first result; the same key with another request is refused (422 idempotency_key_reused). The result is stored
-/// by the write's own SaveChanges, so the write and its key commit together or not at all.
+/// by the write's own SaveChanges, so the write and its key commit together or not at all. A unit's first attempt
+/// claims in that SaveChanges (<see cref="ClaimWithResult{T}"/>, one round trip less); any other outcome of it runs
+/// the unit again, claiming first (<see cref="ClaimAsync{T}"/>).
 /// </summary>
 public static class Idempotency
 {
@@ -108,6 +110,18 @@ public static class Idempotency
         entry.Property(r => r.Response).IsModified = true;
         entry.Property(r => r.StatusCode).IsModified = true;
     }
+
+    /// <summary>
+    /// Claims the key and stores the result in one row, written by the operation's own SaveChanges (the first attempt of
+    /// <see cref="LedgerUnit.RunOnceAsync{T}"/>): a key already stored or in flight fails that batch (unique violation, or
+    /// the transaction's lock bound), the whole transaction rolls back, and the unit runs again claiming first.
+    /// </summary>
+    public static void ClaimWithResult<T>(SmartbisDb db, IdempotentWrite w, DateTimeOffset now, T response) =>
+        db.IdempotencyRecords.Add(new IdempotencyRecord
+        {
+            TenantId = db.Tenant.Require(), Key = w.StoredKey, Operation = w.Operation, RequestHash = w.RequestHash,
+            Response = JsonSerializer.SerializeToDocument(response, JsonSerializerOptions.Web), StatusCode = w.Status, CreatedAt = now,
+        });
 
     /// <summary>Gives the claim back (a refused write that commits only its attempt counters): the key stays free for the corrected request.</summary>
     public static Task ReleaseAsync(SmartbisDb db, IdempotentWrite w, CancellationToken ct)

@@ -16,6 +16,13 @@ public static class ControlGroup
     public static Task<ResultsSettings?> InForceAsync(SmartbisDb db, CancellationToken ct = default) =>
         db.Set<ResultsSettings>().AsNoTracking().OrderByDescending(s => s.Version).FirstOrDefaultAsync(ct);
 
+    /// <summary>
+    /// As <see cref="InForceAsync"/>, from the configuration cache (Data/Caching: a change is in force at once on every
+    /// node): for the purchase path. Read-only: the cached object is shared.
+    /// </summary>
+    public static async Task<ResultsSettings?> CachedInForceAsync(SmartbisDb db, CancellationToken ct = default) =>
+        await db.CachedAsync(db.Tenant.Require(), "results-settings", () => InForceAsync(db, ct));
+
     /// <summary>Whether the holdout is on now: a control-group member is then held out of messages (and boosts, if chosen).</summary>
     public static bool HoldsOut(ResultsSettings? inForce) => inForce is { ControlGroupEnabled: true };
 
@@ -39,7 +46,7 @@ public static class ControlGroup
     public static async Task<Programs.ProgramRules> EarnRulesAsync(SmartbisDb db, Customer customer, Programs.ProgramRules rules, CancellationToken ct = default)
     {
         if (!customer.InControlGroup || rules.Boosts.Count == 0) return rules;
-        if (GetsBoosts(true, await InForceAsync(db, ct))) return rules;
+        if (GetsBoosts(true, await CachedInForceAsync(db, ct))) return rules;
         var withoutBoosts = rules.CopyAsNextVersion();
         withoutBoosts.Version = rules.Version;
         withoutBoosts.EffectiveFrom = rules.EffectiveFrom;

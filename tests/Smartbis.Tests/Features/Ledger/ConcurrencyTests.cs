@@ -157,4 +157,21 @@ public sealed class ConcurrencyTests(LedgerFixture fixture, ITestOutputHelper ou
         (await shop.BalancesAsync(ana)).AvailableCents.Should().Be(700);
         (await shop.EntriesAsync(ana)).Count(e => e.Kind == EntryKind.Redeem).Should().Be(1);
     }
+
+    // EF's execution strategy wraps a deadlock or a lock timeout from SaveChanges in an InvalidOperationException ("likely
+    // due to a transient failure"); the unit must still see the database's error, or a deadlock would answer 500.
+    [Theory]
+    [InlineData("40P01", true)]
+    [InlineData("40001", true)]
+    [InlineData("23505", true)]
+    [InlineData("23503", false)]
+    public void A_database_error_is_recognised_under_efs_wrappers(string sqlState, bool retried)
+    {
+        var db = new Npgsql.PostgresException("x", "ERROR", "ERROR", sqlState);
+        LedgerUnit.IsRetryable(db).Should().Be(retried);
+        LedgerUnit.IsRetryable(new DbUpdateException("save", db)).Should().Be(retried);
+        LedgerUnit.IsRetryable(new InvalidOperationException("An exception has been raised that is likely due to a transient failure.",
+            new DbUpdateException("save", db))).Should().Be(retried);
+        LedgerUnit.IsRetryable(new InvalidOperationException("not the database")).Should().BeFalse();
+    }
 }
