@@ -2579,7 +2579,8 @@ namespace Smartbis.Web.Data.Migrations
                         .HasName("pk_purchases");
 
                     b.HasIndex("TenantId", "VoucherId")
-                        .HasDatabaseName("ix_purchases_tenant_id_voucher_id");
+                        .HasDatabaseName("ix_purchases_tenant_id_voucher_id")
+                        .HasFilter("voucher_id IS NOT NULL");
 
                     b.HasIndex("TenantId", "CustomerId", "OccurredAt")
                         .HasDatabaseName("ix_purchases_tenant_id_customer_id_occurred_at");
