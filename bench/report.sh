@@ -78,8 +78,9 @@ row counter "Counter flow: search by phone, then record (Razor handler), 32 clie
 echo
 echo "Baselines: pgbench with the app's own SQL, connected as the app's role with the tenant set in each transaction (row-level"
 echo "security applies), time-ordered (v7) keys (bench/pgbench). The purchase baseline does all of the app's SQL work for a"
-echo "purchase in the app's round trips (the idempotency claim, the customer with the account locked and the receipt check, one"
-echo "batch of the purchase, its entry, its lot, the balance, two events and the stored response, the commit). For comparison:"
+echo "purchase in the app's round trips (the tenant and the lock bound, the customer with the account locked and the receipt check,"
+echo "one batch of the purchase, its entry, its lot, the balance, two events and the idempotency key with its stored response,"
+echo "the commit). For comparison:"
 echo "the fourth round's baseline (the purchase's four writes only, \`purchase-writes.sql\`) did $(fmt "$(get base_purchase_writes 2)") tps in this run"
 echo "(p99 $(ms "$(get base_purchase_writes 5)")), the purchase API $(ratio "$(get purchase 2)" "$(get base_purchase_writes 2)") of it; the first report's"
 echo "(random v4 keys, as the owner, which row-level security does not bind) did $(fmt "$(get base_purchase_v4 2)") tps (p99 $(ms "$(get base_purchase_v4 5)")),"

@@ -2,10 +2,11 @@
 -- nothing of the app's own (no HTTP, no EF, no C#). Connected as the app's role (smartbis_app: row-level security forced),
 -- the tenant set first in the transaction with the app's procedure, time-ordered (v7) keys like Guid.CreateVersion7(), the
 -- same statements in the same round trips (pipelines where the app sends a batch), random members of the large tenant:
---   1. claim the idempotency key (a bounded lock wait, as Idempotency.ClaimAsync);
+--   1. the tenant and the transaction's lock bound (the app sends them with its first query);
 --   2. the customer with their account row locked and the receipt check (RecordPurchase.FindAndLockAsync);
 --   3. one batch: the purchase, its ledger entry, its credit lot, the account's balance, two events (cashback.earned,
---      purchase.recorded), the key's stored response;
+--      purchase.recorded), and the idempotency key with its stored response (the app's first attempt claims the key in
+--      its last batch: LedgerUnit.RunOnceAsync);
 --   4. commit.
 -- What the app reads from its configuration cache (store, tenant, rules, plan, API key) is not read here.
 -- pgbench -M prepared -U smartbis_app -D t=<tenant id> -D s=<store id> -D members=<count>
@@ -19,10 +20,6 @@ BEGIN;
 \startpipeline
 CALL public.smartbis_set_context(:t::uuid, false);
 SET LOCAL lock_timeout = 10000;
-INSERT INTO idempotency_records (tenant_id, key, operation, request_hash, status_code, created_at)
-VALUES (:t::uuid, 'api:' || md5(:r1 || '-' || :r2) || md5(:r2 || '-' || :r1), 'record_purchase', upper(md5(:r1 || '+' || :r2) || md5(:r2 || '+' || :r1)), 0, now())
-ON CONFLICT (tenant_id, key) DO NOTHING;
-SET LOCAL lock_timeout TO DEFAULT;
 \endpipeline
 SELECT c.id AS cid, c.status, c.in_control_group, c.referred_by_customer_id, a.pending_cents, a.available_cents,
        EXISTS (SELECT 1 FROM purchases p WHERE p.tenant_id = :t::uuid AND p.store_id = :s::uuid AND p.receipt_number = 'PGB' || :r1 || '-' || :r2) AS repeated,
@@ -50,14 +47,14 @@ INSERT INTO outbox_events (tenant_id, id, type, customer_id, subject_id, payload
 VALUES (:t::uuid, bench.uuid_v7(), 'purchase.recorded', :cid::uuid, :pid::uuid,
         jsonb_build_object('purchaseId', :pid::uuid, 'storeId', :s::uuid, 'amountCents', :amount::bigint, 'earnedCents', :earned::bigint,
                            'receiptNumber', 'PGB' || :r1 || '-' || :r2, 'occurredAt', now()), now());
-UPDATE idempotency_records SET status_code = 201,
-       response = jsonb_build_object('purchaseId', :pid::uuid, 'customerId', :cid::uuid, 'customerUnclaimed', false, 'receiptNumber', 'PGB' || :r1 || '-' || :r2,
+INSERT INTO idempotency_records (tenant_id, key, operation, request_hash, status_code, created_at, response)
+VALUES (:t::uuid, 'api:' || md5(:r1 || '-' || :r2) || md5(:r2 || '-' || :r1), 'record_purchase', upper(md5(:r1 || '+' || :r2) || md5(:r2 || '+' || :r1)), 201, now(),
+       jsonb_build_object('purchaseId', :pid::uuid, 'customerId', :cid::uuid, 'customerUnclaimed', false, 'receiptNumber', 'PGB' || :r1 || '-' || :r2,
                                      'occurredAt', now(), 'amountCents', :amount::bigint, 'paidWithCashbackCents', 0, 'paidWithVoucherCents', 0,
                                      'paidWithMoneyCents', :amount::bigint, 'eligibleCents', :amount::bigint, 'earnedCents', :earned::bigint,
                                      'clawbackOffsetCents', 0, 'ruleVersion', 1, 'rateBps', 500, 'availableAt', now() + interval '7 days',
                                      'expiresAt', now() + interval '97 days', 'createdAt', now(),
                                      'balances', jsonb_build_object('pendingCents', :pending_cents::bigint + :earned::bigint,
-                                                                    'availableCents', :available_cents::bigint, 'clawbackCents', 0, 'voucherCents', 0))
-WHERE tenant_id = :t::uuid AND key = 'api:' || md5(:r1 || '-' || :r2) || md5(:r2 || '-' || :r1);
+                                                                    'availableCents', :available_cents::bigint, 'clawbackCents', 0, 'voucherCents', 0)));
 \endpipeline
 END;
