@@ -61,6 +61,25 @@ public abstract class CounterPage(SmartbisDb db, CurrentStaff staff, TimeProvide
         }
     }
 
+    /// <summary>
+    /// A field's value as asp-for shows it: what was posted (kept in ModelState, also when it did not parse), else the
+    /// model's. For forms written in plain HTML (the purchase form, rendered on every search).
+    /// </summary>
+    public string FieldValue(string name, string? model) =>
+        ModelState.TryGetValue(name, out var entry) && entry.RawValue is { } raw
+            ? raw is string[] values ? values.FirstOrDefault() ?? "" : Convert.ToString(raw, CultureInfo.InvariantCulture) ?? ""
+            : model ?? "";
+
+    /// <summary>A field's first error message, null when it has none (asp-validation-for's rule).</summary>
+    public string? FieldError(string name) =>
+        ModelState.TryGetValue(name, out var entry) && entry.Errors.Count > 0
+            ? (entry.Errors.FirstOrDefault(e => !string.IsNullOrEmpty(e.ErrorMessage)) ?? entry.Errors[0]).ErrorMessage
+            : null;
+
+    /// <summary>An input's classes, with asp-for's "input-validation-error" added when the field has an error.</summary>
+    public string InputClass(string name, string css) =>
+        ModelState.TryGetValue(name, out var entry) && entry.Errors.Count > 0 ? css + " input-validation-error" : css;
+
     protected static string NewKey() => "counter-" + Guid.NewGuid().ToString("N");
 
     protected static void ClearPrefix(ModelStateDictionary state, string prefix)

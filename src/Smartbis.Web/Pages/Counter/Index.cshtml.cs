@@ -48,16 +48,27 @@ public sealed partial class IndexModel(SmartbisDb db, CurrentStaff staff, TimePr
         if (Store is null || (ChooseStore && CanChooseStore)) return await ChooseStoreAsync();
         ChooseStore = false;
         if (Query is not null) Query = Query.Trim();
-        if (SelectedId is null && !string.IsNullOrEmpty(Query))
+        // The search and the day's list read on one connection, given back before the page renders: one rent from the
+        // pool instead of one per query.
+        await Db.Database.OpenConnectionAsync(HttpContext.RequestAborted);
+        try
         {
-            Found = await FindCustomer.SearchAsync(Db, Query, Clock.GetUtcNow(), HttpContext.RequestAborted);
-            if (Found.Customers.Count == 1) Card = Found.Customers[0];
-            if (Found.VoucherCode is not null) Purchase.VoucherCode = Found.VoucherCode;
+            if (SelectedId is null && !string.IsNullOrEmpty(Query))
+            {
+                Found = await FindCustomer.SearchAsync(Db, Query, Clock.GetUtcNow(), HttpContext.RequestAborted);
+                if (Found.Customers.Count == 1) Card = Found.Customers[0];
+                if (Found.VoucherCode is not null) Purchase.VoucherCode = Found.VoucherCode;
+            }
+            else if (SelectedId is { } id)
+            {
+                Card = await FindCustomer.CardAsync(Db, id, Clock.GetUtcNow(), HttpContext.RequestAborted);
+                if (Card is null) return NotFound(); // another tenant's customer is simply not there
+            }
+            await LoadContextAsync();
         }
-        else if (SelectedId is { } id)
+        finally
         {
-            Card = await FindCustomer.CardAsync(Db, id, Clock.GetUtcNow(), HttpContext.RequestAborted);
-            if (Card is null) return NotFound(); // another tenant's customer is simply not there
+            await Db.Database.CloseConnectionAsync();
         }
         if (!string.IsNullOrEmpty(WalkInPhone)) WalkIn = Phones.ToE164(WalkInPhone);
         if (ShowEnrol) Enrol.Phone ??= Found?.Query.Phone is { } p ? Phones.Display(p) : WalkInPhone ?? Query;
@@ -65,7 +76,6 @@ public sealed partial class IndexModel(SmartbisDb db, CurrentStaff staff, TimePr
         Enrol.IdempotencyKey = NewKey();
         Purchase.CustomerId = Card?.Id;
         Purchase.Phone = Card is null ? WalkIn : null;
-        await LoadContextAsync();
         return Page();
     }
 
