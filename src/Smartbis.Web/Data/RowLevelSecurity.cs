@@ -55,10 +55,8 @@ public static class RowLevelSecurity
         // A Guid formats as hex digits and dashes only: safe to inline, and no parameter to clash with the command's own.
         var tenantSql = tenant is { } id ? $"'{id:D}'::uuid" : "NULL";
         var call = $"CALL {SetContextProcedure}({tenantSql}, {(cross ? "true" : "false")});";
-        // A utility statement like the CALL (no result set, no row count): an integer of milliseconds, inlined as SET takes no parameter.
-        return db.TransactionLockTimeout is { } wait
-            ? call + $"\nSET LOCAL lock_timeout = {Math.Max(1, (long)wait.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)};"
-            : call;
+        // A utility statement like the CALL: no result set, no row count.
+        return db.TransactionLockTimeout is { } wait ? call + "\n" + Features.Ledger.Idempotency.LockTimeoutSql(wait) : call;
     }
 }
 

@@ -56,6 +56,13 @@ public static class Idempotency
     }
 
     /// <summary>
+    /// <c>SET LOCAL lock_timeout</c> to <paramref name="wait"/>: whole milliseconds, at least 1 (0 would mean no bound),
+    /// inlined because SET takes no parameter. The claim's wait and a unit's lock bound (<see cref="SmartbisDb.TransactionLockTimeout"/>).
+    /// </summary>
+    public static string LockTimeoutSql(TimeSpan wait) =>
+        $"SET LOCAL lock_timeout = {Math.Max(1, (long)wait.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)};";
+
+    /// <summary>
     /// Claims the key in the current transaction: null when this call owns it, else the stored first result. Waits at
     /// most <paramref name="wait"/> for a transaction in flight with the same key (a transaction-local lock_timeout,
     /// reset in the same round trip, so only this wait is bounded).
@@ -65,7 +72,6 @@ public static class Idempotency
     {
         var tenantId = db.Tenant.Require();
         var key = w.StoredKey;
-        var timeoutMs = Math.Max(1, (int)wait.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         int inserted;
         try
         {
@@ -73,7 +79,7 @@ public static class Idempotency
             // Citus cluster the wait happens on the worker that holds the tenant's shard, and only SET LOCAL reaches it
             // (docs/scaling.md). The timeout is an integer (milliseconds), inlined because SET takes no parameter.
             inserted = await db.Database.ExecuteSqlAsync(FormattableStringFactory.Create(
-                $"SET LOCAL lock_timeout = {timeoutMs};\n" +
+                LockTimeoutSql(wait) + "\n" +
                 """
                  INSERT INTO idempotency_records (tenant_id, key, operation, request_hash, status_code, created_at)
                  VALUES ({0}, {1}, {2}, {3}, 0, {4})

@@ -37,9 +37,9 @@ public sealed class AssignSegments(LedgerUnit unit, TimeProvider clock)
                 new("at_risk_before", atRiskBefore), new("loyal_purchases", s.LoyalPurchases), new("loyal_spend", s.LoyalSpendCents),
                 new("active", active), new("now", now),
             ];
-            // Counted apart, before the write: Citus reports every row an INSERT … ON CONFLICT considered, not those it changed.
-            var changed = await db.Database.SqlQueryRaw<int>(Decided + ChangedSql, Parameters()).SingleAsync(ct);
-            await db.Database.ExecuteSqlRawAsync(Decided + UpsertSql, Parameters(), ct);
+            // One statement: the members' segments worked out once, and only the rows that differ written, so the rows it
+            // reports are the changes (Citus reports every row an INSERT … ON CONFLICT considered, also one its WHERE skips).
+            var changed = await db.Database.ExecuteSqlRawAsync(Decided + UpsertChangedSql, Parameters(), ct);
             changed += await db.Database.ExecuteSqlInterpolatedAsync($"""
                 DELETE FROM customer_segments cs USING customers c
                 WHERE cs.tenant_id = {tenantId} AND c.tenant_id = {tenantId} AND c.id = cs.customer_id
@@ -80,25 +80,19 @@ public sealed class AssignSegments(LedgerUnit unit, TimeProvider clock)
         )
         """;
 
-    /// <summary>How many members' rows the upsert below writes: new ones and those where something differs.</summary>
-    private const string ChangedSql = """
-        SELECT count(*)::int AS "Value"
-        FROM decided d
-        LEFT JOIN customer_segments cs ON cs.tenant_id = d.tenant_id AND cs.customer_id = d.customer_id
-        WHERE cs.customer_id IS NULL OR cs.segment IS DISTINCT FROM d.segment OR cs.last_purchase_at IS DISTINCT FROM d.last_at
-           OR cs.purchases_in_window IS DISTINCT FROM d.n OR cs.spent_in_window_cents IS DISTINCT FROM d.spent
-        """;
-
-    /// <summary>The upsert: a row is rewritten only when something in it changed; "since" kept while the member stays.</summary>
-    private const string UpsertSql = """
+    /// <summary>The members whose row is new or differs, written ("since" kept while the member stays).</summary>
+    private const string UpsertChangedSql = """
+        , changes AS (
+            SELECT d.* FROM decided d
+            LEFT JOIN customer_segments cs ON cs.tenant_id = d.tenant_id AND cs.customer_id = d.customer_id
+            WHERE cs.customer_id IS NULL OR cs.segment IS DISTINCT FROM d.segment OR cs.last_purchase_at IS DISTINCT FROM d.last_at
+               OR cs.purchases_in_window IS DISTINCT FROM d.n OR cs.spent_in_window_cents IS DISTINCT FROM d.spent
+        )
         INSERT INTO customer_segments AS cs (tenant_id, customer_id, segment, since, assigned_at, last_purchase_at, purchases_in_window, spent_in_window_cents)
-        SELECT d.tenant_id, d.customer_id, d.segment, @now, @now, d.last_at, d.n, d.spent FROM decided d
+        SELECT c.tenant_id, c.customer_id, c.segment, @now, @now, c.last_at, c.n, c.spent FROM changes c
         ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
             since = CASE WHEN cs.segment = excluded.segment THEN cs.since ELSE excluded.since END,
             segment = excluded.segment, assigned_at = excluded.assigned_at, last_purchase_at = excluded.last_purchase_at,
             purchases_in_window = excluded.purchases_in_window, spent_in_window_cents = excluded.spent_in_window_cents
-        WHERE cs.segment IS DISTINCT FROM excluded.segment OR cs.last_purchase_at IS DISTINCT FROM excluded.last_purchase_at
-           OR cs.purchases_in_window IS DISTINCT FROM excluded.purchases_in_window
-           OR cs.spent_in_window_cents IS DISTINCT FROM excluded.spent_in_window_cents
         """;
 }
