@@ -77,8 +77,7 @@ public abstract class CounterPage(SmartbisDb db, CurrentStaff staff, TimeProvide
             : null;
 
     /// <summary>An input's classes, with asp-for's "input-validation-error" added when the field has an error.</summary>
-    public string InputClass(string name, string css) =>
-        ModelState.TryGetValue(name, out var entry) && entry.Errors.Count > 0 ? css + " input-validation-error" : css;
+    public string InputClass(string name, string css) => FieldError(name) is null ? css : css + " input-validation-error";
 
     protected static string NewKey() => "counter-" + Guid.NewGuid().ToString("N");
 
