@@ -40,6 +40,9 @@ public sealed class LedgerUnit(IServiceScopeFactory scopes, IConfiguration confi
         {
             return await AttemptAsync(tenantId, async db =>
             {
+                // A replay fails this attempt's last batch on the key's unique index, as designed: EF's error events of
+                // the attempt are not logged (the commit and after-commit work, outside this lambda, are not in the trial).
+                using var trial = Logging.TrialOfDatabaseWork();
                 db.Database.AutoSavepointsEnabled = false;
                 db.TransactionLockTimeout = InFlightWait;
                 var now = clock.GetUtcNow();
