@@ -66,6 +66,14 @@ public static class PlanLimits
         db.Customers.Where(c => c.JoinedAt != null && c.Status != CustomerStatus.Anonymized);
 
     /// <summary>
+    /// The members, counted up to <paramref name="limit"/> (which ones is irrelevant). Ordered by the tenant, which the
+    /// tenant's filter makes a constant, so PostgreSQL sorts nothing: the order is only there because EF Core warns
+    /// (in the log, on every start) about a row limit without one.
+    /// </summary>
+    private static Task<int> CountMembersUpToAsync(SmartbisDb db, int limit, CancellationToken ct) =>
+        Members(db).OrderBy(c => c.TenantId).Take(Math.Max(limit, 0)).CountAsync(ct);
+
+    /// <summary>
     /// The plan and every limit now (reads only). <paramref name="capped"/>: members are counted only as far as the
     /// banner needs — up to one past the limit, none when the plan has none — because the dashboard's home reads this on
     /// every visit, and counting a million members costs ~150 ms (docs/performance.md); the plan page counts them all.
@@ -81,7 +89,7 @@ public static class PlanLimits
         var limits = new List<LimitUsage>
         {
             capped
-                ? new(Metrics.Members, plan.MaxMembers is { } max ? await Members(db).Take(Math.Max(max, 0) + 1).CountAsync(ct) : 0, plan.MaxMembers, Capped: true)
+                ? new(Metrics.Members, plan.MaxMembers is { } max ? await CountMembersUpToAsync(db, Math.Max(max, 0) + 1, ct) : 0, plan.MaxMembers, Capped: true)
                 : new(Metrics.Members, await Members(db).CountAsync(ct), plan.MaxMembers),
             new(Metrics.Stores, await db.Stores.CountAsync(s => s.Active, ct), plan.MaxStores),
             new(Metrics.Staff, await db.Memberships.CountAsync(ct), plan.MaxStaff),
@@ -100,7 +108,7 @@ public static class PlanLimits
         var plan = await PlanOfAsync(db, ct);
         var grace = await db.LimitGraces.SingleOrDefaultAsync(g => g.Metric == Metrics.Members, ct);
         // Whether the limit is reached, not how far past it: at most the limit's members are counted (in any order).
-        if (plan.MaxMembers is not { } max || await Members(db).Take(Math.Max(max, 0)).CountAsync(ct) < max)
+        if (plan.MaxMembers is not { } max || await CountMembersUpToAsync(db, max, ct) < max)
         {
             if (grace is not null) db.LimitGraces.Remove(grace);
             return;
